@@ -1,0 +1,64 @@
+"""Who is what. Roles are Django groups (admin, manager, agent); requesters are contacts with a
+login. Every door asks these functions, never the groups directly."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    AGENT = "agent"
+    REQUESTER = "requester"
+
+
+STAFF_ROLE_GROUPS = (Role.ADMIN, Role.MANAGER, Role.AGENT)
+
+# Cached on the user instance: one query per request, however many checks follow.
+_CACHE_ATTR = "_itsm_role_cache"
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser | None) -> Role | None:
+    """The strongest role the user holds, or None for anonymous and role-less users."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, _CACHE_ATTR, False)
+    if cached is not False:
+        return cached
+    role = _compute_role(user)
+    setattr(user, _CACHE_ATTR, role)
+    return role
+
+
+def _compute_role(user) -> Role | None:
+    if user.is_superuser:
+        return Role.ADMIN
+    groups = set(user.groups.values_list("name", flat=True))
+    for role in STAFF_ROLE_GROUPS:
+        if role.value in groups:
+            return role
+    from tickets.models import Contact
+
+    if Contact.objects.filter(user=user).exists():
+        return Role.REQUESTER
+    return None
+
+
+def forget_role(user) -> None:
+    """Drop the cached role after the user's groups change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_admin(user) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def is_manager_or_admin(user) -> bool:
+    return role_of(user) in (Role.ADMIN, Role.MANAGER)
+
+
+def is_staff_role(user) -> bool:
+    """Agents, managers and admins: the people who work tickets."""
+    return role_of(user) in STAFF_ROLE_GROUPS

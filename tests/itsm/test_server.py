@@ -1,0 +1,112 @@
+"""`make run`'s server for real: daphne serving itsm.asgi:application on 127.0.0.1, on a
+fresh SQLite file migrated and seeded the way `make run` does it."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    data = tmp_path_factory.mktemp("served")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
+    }
+    for command in (["migrate", "--noinput"], ["seed_demo", "--tickets", "8"], ["demo_admin"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base}/health", timeout=1)
+            break
+        except httpx.TransportError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"daphne did not start: {server.stdout.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_health_over_real_http(served):
+    response = httpx.get(f"{served}/health", timeout=5)
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.slow
+def test_admin_sign_in_works_with_the_printed_credentials(served):
+    with httpx.Client(base_url=served, timeout=10) as browser:
+        login = browser.get("/admin/login/")
+        assert login.status_code == 200
+        assert browser.get("/static/admin/css/base.css").status_code == 200
+        token = browser.cookies["csrftoken"]
+        signed_in = browser.post(
+            "/admin/login/?next=/admin/",
+            data={
+                "username": "admin",
+                "password": "admin-demo-2026",
+                "csrfmiddlewaretoken": token,
+                "next": "/admin/",
+            },
+            headers={"Referer": f"{served}/admin/login/"},
+            follow_redirects=True,
+        )
+        assert signed_in.status_code == 200
+        assert "Site administration" in signed_in.text
+        tickets = browser.get("/admin/tickets/ticket/")
+        assert tickets.status_code == 200
+        assert "INC-" in tickets.text
+
+
+@pytest.mark.slow
+def test_unknown_websocket_path_is_refused_not_crashed(served):
+    """The websocket side of the ASGI app is mounted: an unrouted path is closed cleanly and
+    HTTP keeps serving."""
+    port = served.rsplit(":", 1)[1]
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as sock:
+        sock.sendall(
+            b"GET /ws/nowhere/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            b"Sec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1\r\n\r\n"
+        )
+        reply = sock.recv(1024)
+    assert reply.startswith(b"HTTP/1.1 ")
+    assert httpx.get(f"{served}/health", timeout=5).status_code == 200

@@ -1,0 +1,94 @@
+"""Settings come from the environment; each case runs in a fresh interpreter with its own env."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-key-0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c",
+    "ALLOWED_HOSTS": "desk.example.com",
+}
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    clean.pop("SECRET_KEY", None)
+    clean.pop("DEBUG", None)
+    clean["DJANGO_SETTINGS_MODULE"] = "itsm.settings"
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_as_json(env: dict[str, str]) -> dict:
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'],"
+        " 'db_name': str(s.DATABASES['default']['NAME']),"
+        " 'cache': s.CACHES['default']['BACKEND'], 'layer': s.CHANNEL_LAYERS['default']['BACKEND'],"
+        " 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL,"
+        " 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
+    )
+    result = run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_embedded_default_needs_no_environment_but_debug():
+    config = settings_as_json({"DEBUG": "true"})
+    assert config["engine"] == "django.db.backends.sqlite3"
+    assert config["db_name"].endswith("db.sqlite3")
+    assert config["cache"].endswith("LocMemCache")
+    assert config["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert config["eager"] is True
+    assert config["broker"] == "memory://"
+
+
+@pytest.mark.slow
+def test_database_and_redis_urls_switch_to_the_scale_out_backends():
+    config = settings_as_json(
+        PRODUCTION_ENV
+        | {
+            "DATABASE_URL": "postgres://itsm:pw@db.internal:5432/itsm",
+            "REDIS_URL": "redis://cache.internal:6379/1",
+        }
+    )
+    assert config["engine"] == "django.db.backends.postgresql"
+    assert config["db_name"] == "itsm"
+    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert config["eager"] is False
+    assert config["broker"] == "redis://cache.internal:6379/1"
+    assert config["debug"] is False
+    assert config["hosts"] == ["desk.example.com"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "secret",
+    [None, "", "django-insecure-development-only-key-never-use-in-production-0123456789"],
+)
+def test_production_refuses_to_start_without_its_own_secret(secret):
+    env = {"DEBUG": "false"} if secret is None else {"DEBUG": "false", "SECRET_KEY": secret}
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_is_clean_with_production_settings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,27 @@
+"""Test settings: the project settings from the same environment, plus what makes tests fast.
+
+DATABASE_URL and REDIS_URL still choose the backends, so CI runs this suite on SQLite and on
+PostgreSQL + Redis."""
+
+import os
+
+# Tests need a secret but must not need DEBUG on (the suite checks production behaviour too).
+os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdef")
+
+from itsm.settings import *  # noqa: F403
+from itsm.settings import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: threads in the concurrency tests then queue on SQLite's
+    # write lock (busy timeout) instead of failing with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}

@@ -1,0 +1,362 @@
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests import factories
+from tickets import services
+from tickets.exceptions import (
+    DomainValidationError,
+    InvalidTransition,
+    NotPermitted,
+    OwnershipLocked,
+)
+from tickets.lifecycle import TaskStatus, TicketStatus
+from tickets.models import AuditLog, Contact, Ticket, TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def new_ticket(**overrides) -> services.NewTicket:
+    values = {"title": "VPN is down", "requester_email": "pat@customer.example"}
+    return services.NewTicket(**(values | overrides))
+
+
+def owned(ticket, agent) -> Ticket:
+    return services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+def test_create_ticket_numbers_by_type_and_year(agent):
+    year = timezone.now().year
+    first = services.create_ticket(actor=agent, data=new_ticket())
+    second = services.create_ticket(actor=agent, data=new_ticket())
+    change = services.create_ticket(actor=agent, data=new_ticket(type="change"))
+    assert first.reference == f"INC-{year}-000001"
+    assert second.reference == f"INC-{year}-000002"
+    assert change.reference == f"CHG-{year}-000001"
+    for prefix, kind in (("REQ", "request"), ("PRB", "problem")):
+        ticket = services.create_ticket(actor=agent, data=new_ticket(type=kind))
+        assert re.fullmatch(rf"{prefix}-{year}-\d{{6}}", ticket.reference)
+
+
+def test_create_ticket_starts_new_unowned_with_contact_timeline_and_audit(agent):
+    ticket = services.create_ticket(
+        actor=agent,
+        data=new_ticket(requester_name="Pat Doe", urgency="1", impact="1", source="jira"),
+    )
+    assert ticket.status == TicketStatus.NEW
+    assert ticket.owner is None
+    assert ticket.priority == "critical"  # derived from urgency x impact
+    assert ticket.priority_score > 0
+    assert Contact.objects.get(email="pat@customer.example").name == "Pat Doe"
+    assert ticket.timeline.filter(type=TimelineEntry.Type.SYSTEM).count() == 1
+    assert AuditLog.objects.filter(ticket=ticket, action="ticket.created").count() == 1
+
+
+def test_explicit_priority_wins_over_the_matrix(agent):
+    ticket = services.create_ticket(
+        actor=agent, data=new_ticket(priority="low", urgency="1", impact="1")
+    )
+    assert ticket.priority == "low"
+
+
+def test_requester_opens_tickets_for_themselves_only(requester):
+    mine = services.create_ticket(actor=requester, data=new_ticket(requester_email=requester.email))
+    assert mine.requester.user == requester
+    with pytest.raises(NotPermitted):
+        services.create_ticket(actor=requester, data=new_ticket(requester_email="x@y.example"))
+
+
+def test_create_refuses_blank_title_and_unknown_type_without_writing(agent):
+    with pytest.raises(DomainValidationError) as blank:
+        services.create_ticket(actor=agent, data=new_ticket(title="   "))
+    assert "title" in blank.value.errors
+    with pytest.raises(DomainValidationError) as kind:
+        services.create_ticket(actor=agent, data=new_ticket(type="outage"))
+    assert "type" in kind.value.errors
+    assert Ticket.objects.count() == 0
+    assert Contact.objects.count() == 0  # the contact came in the same transaction
+
+
+def test_existing_contact_is_reused_case_insensitively(agent):
+    contact = factories.ContactFactory(email="pat@customer.example")
+    ticket = services.create_ticket(
+        actor=agent, data=new_ticket(requester_email="PAT@customer.example")
+    )
+    assert ticket.requester == contact
+
+
+# --- accept ---------------------------------------------------------------------------------
+
+
+def test_agent_of_the_team_accepts(ticket, agent):
+    accepted = owned(ticket, agent)
+    assert accepted.owner == agent
+    assert accepted.status == TicketStatus.IN_PROGRESS
+    assert accepted.accepted_at is not None
+    assert AuditLog.objects.filter(ticket=ticket, action="ticket.accepted").exists()
+
+
+def test_second_accept_is_refused_and_owner_kept(ticket, agent, manager):
+    owned(ticket, agent)
+    with pytest.raises(OwnershipLocked):
+        services.accept_ticket(ticket_id=ticket.pk, actor=manager)
+    ticket.refresh_from_db()
+    assert ticket.owner == agent
+
+
+def test_agent_of_another_team_cannot_accept(ticket, other_agent, requester):
+    for actor in (other_agent, requester):
+        with pytest.raises(NotPermitted):
+            services.accept_ticket(ticket_id=ticket.pk, actor=actor)
+    ticket.refresh_from_db()
+    assert ticket.owner is None
+
+
+def test_manager_and_admin_may_accept_any_ticket(team, manager, admin_user):
+    first = factories.TicketFactory(team=team)
+    second = factories.TicketFactory(team=None)
+    assert owned(first, manager).owner == manager
+    assert owned(second, admin_user).owner == admin_user
+
+
+# --- transfer -------------------------------------------------------------------------------
+
+
+def test_manager_transfers_for_a_departed_agent(ticket, agent, manager, team):
+    owned(ticket, agent)
+    successor = factories.AgentFactory(teams=[team])
+    result = services.transfer_ownership(
+        ticket_id=ticket.pk, actor=manager, to_user=successor, reason="agent_terminated"
+    )
+    assert result.owner == successor
+    assert ticket.timeline.filter(content__contains="transferred").exists()
+    audit = AuditLog.objects.get(ticket=ticket, action="ticket.transferred")
+    assert audit.data == {"from": agent.pk, "to": successor.pk, "reason": "agent_terminated"}
+
+
+@pytest.mark.parametrize("reason", ["", "workload", "agent_terminated "])
+def test_transfer_needs_one_of_the_two_reasons(ticket, agent, manager, other_agent, reason):
+    owned(ticket, agent)
+    with pytest.raises(DomainValidationError) as error:
+        services.transfer_ownership(
+            ticket_id=ticket.pk, actor=manager, to_user=other_agent, reason=reason
+        )
+    assert "reason" in error.value.errors
+    ticket.refresh_from_db()
+    assert ticket.owner == agent
+
+
+def test_agents_cannot_transfer(ticket, agent, other_agent):
+    owned(ticket, agent)
+    with pytest.raises(NotPermitted):
+        services.transfer_ownership(
+            ticket_id=ticket.pk, actor=agent, to_user=other_agent, reason="agent_terminated"
+        )
+
+
+def test_transfer_needs_an_owner_and_an_active_agent(ticket, manager, requester, other_agent):
+    with pytest.raises(DomainValidationError):
+        services.transfer_ownership(
+            ticket_id=ticket.pk, actor=manager, to_user=other_agent, reason="agent_terminated"
+        )
+    with pytest.raises(DomainValidationError) as error:
+        services.transfer_ownership(
+            ticket_id=ticket.pk, actor=manager, to_user=requester, reason="agent_terminated"
+        )
+    assert "to" in error.value.errors
+
+
+# --- status changes -------------------------------------------------------------------------
+
+
+def test_full_lifecycle(ticket, agent):
+    owned(ticket, agent)
+    assert services.wait_ticket(ticket_id=ticket.pk, actor=agent).status == "waiting"
+    assert services.resume_ticket(ticket_id=ticket.pk, actor=agent).status == "in_progress"
+    resolved = services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Rebooted.")
+    assert (resolved.status, resolved.resolution) == ("resolved", "Rebooted.")
+    assert resolved.resolved_at is not None
+    reopened = services.reopen_ticket(ticket_id=ticket.pk, actor=agent)
+    assert (reopened.status, reopened.resolved_at) == ("in_progress", None)
+    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Replaced cable.")
+    closed = services.close_ticket(ticket_id=ticket.pk, actor=agent)
+    assert closed.status == "closed" and closed.closed_at is not None
+    actions = list(
+        AuditLog.objects.filter(ticket=ticket).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions[-6:] == [
+        "ticket.waiting",
+        "ticket.in_progress",
+        "ticket.resolved",
+        "ticket.in_progress",
+        "ticket.resolved",
+        "ticket.closed",
+    ]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda t, a: services.wait_ticket(ticket_id=t.pk, actor=a),
+        lambda t, a: services.resume_ticket(ticket_id=t.pk, actor=a),
+        lambda t, a: services.resolve_ticket(ticket_id=t.pk, actor=a, resolution="x"),
+        lambda t, a: services.reopen_ticket(ticket_id=t.pk, actor=a),
+        lambda t, a: services.close_ticket(ticket_id=t.pk, actor=a),
+    ],
+)
+def test_a_new_ticket_only_moves_by_accept(ticket, manager, action):
+    with pytest.raises(InvalidTransition):
+        action(ticket, manager)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+
+
+def test_closed_ticket_cannot_be_reopened(ticket, agent):
+    owned(ticket, agent)
+    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="done")
+    services.close_ticket(ticket_id=ticket.pk, actor=agent)
+    with pytest.raises(InvalidTransition):
+        services.reopen_ticket(ticket_id=ticket.pk, actor=agent)
+
+
+def test_only_owner_manager_or_admin_work_the_ticket(ticket, agent, team):
+    owned(ticket, agent)
+    teammate = factories.AgentFactory(teams=[team])
+    with pytest.raises(NotPermitted):
+        services.resolve_ticket(ticket_id=ticket.pk, actor=teammate, resolution="mine now")
+
+
+def test_resolution_text_is_required(ticket, agent):
+    owned(ticket, agent)
+    with pytest.raises(DomainValidationError):
+        services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="  ")
+
+
+def test_requester_may_reopen_and_close_their_own_ticket(ticket, agent, requester):
+    owned(ticket, agent)
+    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="done")
+    assert services.reopen_ticket(ticket_id=ticket.pk, actor=requester).status == "in_progress"
+    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="done again")
+    assert services.close_ticket(ticket_id=ticket.pk, actor=requester).status == "closed"
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def test_requester_reply_resumes_a_waiting_ticket(ticket, agent, requester):
+    owned(ticket, agent)
+    services.wait_ticket(ticket_id=ticket.pk, actor=agent)
+    services.add_timeline_entry(
+        ticket_id=ticket.pk, actor=requester, type="email", visibility="public", content="Here."
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.IN_PROGRESS
+
+
+def test_requester_cannot_post_internal(ticket, requester):
+    with pytest.raises(NotPermitted):
+        services.add_timeline_entry(
+            ticket_id=ticket.pk, actor=requester, type="note", visibility="internal", content="x"
+        )
+
+
+def test_another_requester_cannot_post(ticket):
+    stranger = factories.RequesterFactory()
+    with pytest.raises(NotPermitted):
+        services.add_timeline_entry(
+            ticket_id=ticket.pk, actor=stranger, type="email", visibility="public", content="x"
+        )
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("type", {"type": "system", "visibility": "public", "content": "x"}),
+        ("visibility", {"type": "note", "visibility": "envelope_only", "content": "x"}),
+        ("content", {"type": "note", "visibility": "internal", "content": " "}),
+    ],
+)
+def test_timeline_entry_validation(ticket, agent, field, kwargs):
+    with pytest.raises(DomainValidationError) as error:
+        services.add_timeline_entry(ticket_id=ticket.pk, actor=agent, **kwargs)
+    assert field in error.value.errors
+
+
+def test_content_is_stored_as_given(ticket, agent):
+    hostile = "<script>alert(1)</script> & <b>bold</b>"
+    entry = services.add_timeline_entry(
+        ticket_id=ticket.pk, actor=agent, type="note", visibility="internal", content=hostile
+    )
+    entry.refresh_from_db()
+    assert entry.content == hostile
+
+
+# --- edits, flags, tasks --------------------------------------------------------------------
+
+
+def test_update_ticket_changes_fields_and_audits(ticket, agent, other_team):
+    updated = services.update_ticket(
+        ticket_id=ticket.pk, actor=agent, changes={"priority": "critical", "team": other_team}
+    )
+    assert updated.priority == "critical" and updated.team == other_team
+    audit = AuditLog.objects.get(ticket=ticket, action="ticket.updated")
+    assert audit.data["priority"] == ["medium", "critical"]
+
+
+@pytest.mark.parametrize("name", ["owner", "status", "reference", "resolution"])
+def test_update_ticket_refuses_guarded_fields(ticket, manager, name):
+    with pytest.raises(DomainValidationError) as error:
+        services.update_ticket(ticket_id=ticket.pk, actor=manager, changes={name: "x"})
+    assert name in error.value.errors
+
+
+def test_requester_cannot_update(ticket, requester):
+    with pytest.raises(NotPermitted):
+        services.update_ticket(ticket_id=ticket.pk, actor=requester, changes={"title": "mine"})
+
+
+def test_flags_are_unique_per_kind_and_audited(ticket, agent):
+    services.add_flag(ticket_id=ticket.pk, actor=agent, kind="legal")
+    services.add_flag(ticket_id=ticket.pk, actor=agent, kind="legal")
+    assert ticket.flags.count() == 1
+    services.remove_flag(ticket_id=ticket.pk, actor=agent, kind="legal")
+    assert ticket.flags.count() == 0
+    assert (
+        AuditLog.objects.filter(ticket=ticket, action__startswith="ticket.")
+        .filter(action__in=["ticket.flagged", "ticket.unflagged"])
+        .count()
+        == 2
+    )
+    with pytest.raises(DomainValidationError):
+        services.add_flag(ticket_id=ticket.pk, actor=agent, kind="angry")
+
+
+def test_tasks_follow_their_status_machine(ticket, agent, team):
+    owned(ticket, agent)
+    helper = factories.AgentFactory(teams=[team])
+    task = services.create_task(
+        ticket_id=ticket.pk, actor=agent, title="Check the switch", assigned_to=helper
+    )
+    assert task.status == TaskStatus.TODO
+    assert ticket.timeline.filter(type=TimelineEntry.Type.TASK).exists()
+    done = services.set_task_status(task_id=task.pk, actor=helper, status="done")
+    assert done.completed_at is not None
+    services.set_task_status(task_id=task.pk, actor=agent, status="in_progress")
+    services.set_task_status(task_id=task.pk, actor=agent, status="cancelled")
+    with pytest.raises(InvalidTransition):
+        services.set_task_status(task_id=task.pk, actor=agent, status="done")
+
+
+def test_tasks_are_not_for_requesters_or_strangers(ticket, agent, requester, other_agent):
+    owned(ticket, agent)
+    with pytest.raises(DomainValidationError):
+        services.create_task(ticket_id=ticket.pk, actor=agent, title="x", assigned_to=requester)
+    with pytest.raises(NotPermitted):
+        services.create_task(ticket_id=ticket.pk, actor=other_agent, title="x")
+    task = services.create_task(ticket_id=ticket.pk, actor=agent, title="x")
+    with pytest.raises(NotPermitted):
+        services.set_task_status(task_id=task.pk, actor=other_agent, status="done")

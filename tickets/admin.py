@@ -1,0 +1,419 @@
+"""Admin screens. Every write that has a rule goes through tickets.services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from itsm.roles import STAFF_ROLE_GROUPS
+from tickets import services
+from tickets.exceptions import DomainError, DomainValidationError
+from tickets.lifecycle import TaskStatus
+from tickets.models import (
+    AuditLog,
+    CaseFlag,
+    Company,
+    Contact,
+    ReferenceCounter,
+    Task,
+    Ticket,
+    TimelineEntry,
+)
+
+User = get_user_model()
+
+
+def describe(error: DomainError) -> str:
+    if isinstance(error, DomainValidationError):
+        return " ".join(m for messages_ in error.errors.values() for m in messages_)
+    return str(error)
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "tier", "domain")
+    list_filter = ("tier",)
+    search_fields = ("name", "domain")
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "company", "tier", "user")
+    list_filter = ("tier", "company")
+    search_fields = ("email", "name", "company__name")
+    autocomplete_fields = ("company", "user")
+    list_select_related = ("company", "user")
+
+
+class TimelineEntryInline(admin.TabularInline):
+    """Past entries read-only; a new entry is posted through add_timeline_entry."""
+
+    model = TimelineEntry
+    fields = ("created_at", "type", "visibility", "author", "content")
+    readonly_fields = ("created_at", "author")
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        type_field = formset.form.base_fields.get("type")
+        if type_field is not None:
+            type_field.choices = [
+                (TimelineEntry.Type.NOTE, "Note"),
+                (TimelineEntry.Type.EMAIL, "E-mail"),
+            ]
+        visibility_field = formset.form.base_fields.get("visibility")
+        if visibility_field is not None:
+            visibility_field.choices = [
+                (TimelineEntry.Visibility.INTERNAL, "Internal"),
+                (TimelineEntry.Visibility.PUBLIC, "Public"),
+            ]
+        return formset
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    fields = ("title", "assigned_to", "due_date", "status")
+    readonly_fields = ("status",)
+    autocomplete_fields = ("assigned_to",)
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CaseFlagInline(admin.TabularInline):
+    model = CaseFlag
+    fields = ("kind", "note", "created_by", "created_at")
+    readonly_fields = ("created_by", "created_at")
+    extra = 0
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TransferForm(forms.Form):
+    to = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, groups__name__in=STAFF_ROLE_GROUPS)
+        .distinct()
+        .order_by("username"),
+        label="New owner",
+    )
+    reason = forms.ChoiceField(choices=services.TransferReason.choices)
+
+
+class TicketAdminForm(forms.ModelForm):
+    """Priority may be left blank on creation: the service derives it from urgency x impact."""
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "type",
+            "title",
+            "description",
+            "category",
+            "priority",
+            "urgency",
+            "impact",
+            "requester",
+            "team",
+            "source",
+            "external_id",
+            "external_metadata",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "priority" in self.fields:
+            self.fields["priority"].required = False
+            self.fields["priority"].help_text = "Blank: derived from urgency and impact."
+        if "source" in self.fields:
+            self.fields["source"].required = False
+
+    def clean_priority(self) -> str:
+        priority = self.cleaned_data.get("priority")
+        if not priority and not self.instance._state.adding:
+            return self.instance.priority
+        return priority or ""
+
+    def clean_source(self) -> str:
+        source = self.cleaned_data.get("source")
+        if not source and not self.instance._state.adding:
+            return self.instance.source
+        return source or "admin"
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    form = TicketAdminForm
+    list_display = (
+        "reference",
+        "title",
+        "status",
+        "priority",
+        "team",
+        "owner",
+        "requester",
+        "created_at",
+    )
+    list_filter = ("status", "priority", "type", "team", "source", "created_at")
+    search_fields = ("reference", "title", "description", "requester__email", "external_id")
+    autocomplete_fields = ("requester", "team")
+    list_select_related = ("team", "owner", "requester")
+    readonly_fields = (
+        "reference",
+        "status",
+        "owner",
+        "priority_score",
+        "created_at",
+        "updated_at",
+        "accepted_at",
+        "resolved_at",
+        "closed_at",
+        "resolution",
+    )
+    fieldsets = (
+        (None, {"fields": ("reference", "type", "status", "title", "description")}),
+        (
+            "Classification",
+            {"fields": ("category", "priority", "urgency", "impact", "priority_score")},
+        ),
+        ("People", {"fields": ("requester", "team", "owner")}),
+        ("Source", {"fields": ("source", "external_id", "external_metadata")}),
+        (
+            "Lifecycle",
+            {
+                "fields": (
+                    "created_at",
+                    "updated_at",
+                    "accepted_at",
+                    "resolved_at",
+                    "closed_at",
+                    "resolution",
+                )
+            },
+        ),
+    )
+    inlines = (TimelineEntryInline, TaskInline, CaseFlagInline)
+    actions = ("close_tickets", "reopen_tickets", "transfer_ownership")
+    date_hierarchy = "created_at"
+
+    def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            changes = {
+                name: data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS
+            }
+            saved = services.update_ticket(ticket_id=obj.pk, actor=request.user, changes=changes)
+        else:
+            saved = services.create_ticket(
+                actor=request.user,
+                data=services.NewTicket(
+                    title=data["title"],
+                    requester_email=data["requester"].email,
+                    description=data.get("description", ""),
+                    type=data["type"],
+                    category=data.get("category", ""),
+                    priority=data.get("priority") or None,
+                    urgency=data.get("urgency", ""),
+                    impact=data.get("impact", ""),
+                    source=data["source"],
+                    external_id=data.get("external_id", ""),
+                    external_metadata=data.get("external_metadata") or {},
+                    team=data.get("team"),
+                ),
+            )
+        # The inlines and the admin's redirect hold `obj`: make it the row the service wrote.
+        obj.__dict__.update(saved.__dict__)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        ticket: Ticket = form.instance
+        if formset.model is TimelineEntry:
+            for entry in formset.save(commit=False):
+                services.add_timeline_entry(
+                    ticket_id=ticket.pk,
+                    actor=request.user,
+                    type=entry.type,
+                    visibility=entry.visibility,
+                    content=entry.content,
+                )
+        elif formset.model is Task:
+            for task in formset.save(commit=False):
+                services.create_task(
+                    ticket_id=ticket.pk,
+                    actor=request.user,
+                    title=task.title,
+                    assigned_to=task.assigned_to,
+                    due_date=task.due_date,
+                )
+        elif formset.model is CaseFlag:
+            for flag in formset.save(commit=False):
+                services.add_flag(
+                    ticket_id=ticket.pk, actor=request.user, kind=flag.kind, note=flag.note
+                )
+            for flag in formset.deleted_objects:
+                services.remove_flag(ticket_id=ticket.pk, actor=request.user, kind=flag.kind)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def _apply(self, request: HttpRequest, tickets: QuerySet, service, verb: str) -> None:
+        done = 0
+        for ticket in tickets:
+            try:
+                service(ticket_id=ticket.pk, actor=request.user)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{ticket.reference}: {describe(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} ticket(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Close selected resolved tickets")
+    def close_tickets(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, services.close_ticket, "closed")
+
+    @admin.action(description="Reopen selected resolved tickets")
+    def reopen_tickets(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, services.reopen_ticket, "reopened")
+
+    @admin.action(description="Transfer ownership (departed or absent agent)")
+    def transfer_ownership(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = TransferForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for ticket in queryset:
+                try:
+                    services.transfer_ownership(
+                        ticket_id=ticket.pk,
+                        actor=request.user,
+                        to_user=form.cleaned_data["to"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                    done += 1
+                except DomainError as error:
+                    self.message_user(
+                        request, f"{ticket.reference}: {describe(error)}", messages.ERROR
+                    )
+            if done:
+                self.message_user(request, f"{done} ticket(s) transferred.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/tickets/ticket/transfer.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Transfer ownership",
+                "form": form,
+                "tickets": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(admin.ModelAdmin):
+    """Entries are written through the ticket; here they are read and searched."""
+
+    list_display = ("ticket", "type", "visibility", "author", "created_at")
+    list_filter = ("type", "visibility", "created_at")
+    search_fields = ("content", "ticket__reference")
+    list_select_related = ("ticket", "author")
+    readonly_fields = ("ticket", "type", "visibility", "author", "author_contact", "content")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("title", "ticket", "assigned_to", "status", "due_date")
+    list_filter = ("status", "due_date", "ticket__team")
+    search_fields = ("title", "ticket__reference")
+    list_select_related = ("ticket", "assigned_to")
+    autocomplete_fields = ("ticket", "assigned_to", "created_by")
+    readonly_fields = ("status", "completed_at")
+    actions = ("mark_in_progress", "mark_done", "mark_cancelled")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # tasks are added on their ticket, through create_task
+
+    def _set_status(self, request, queryset, status: str) -> None:
+        done = 0
+        for task in queryset:
+            try:
+                services.set_task_status(task_id=task.pk, actor=request.user, status=status)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{task}: {describe(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} task(s) now {status}.", messages.SUCCESS)
+
+    @admin.action(description="Mark in progress")
+    def mark_in_progress(self, request, queryset) -> None:
+        self._set_status(request, queryset, TaskStatus.IN_PROGRESS)
+
+    @admin.action(description="Mark done")
+    def mark_done(self, request, queryset) -> None:
+        self._set_status(request, queryset, TaskStatus.DONE)
+
+    @admin.action(description="Cancel")
+    def mark_cancelled(self, request, queryset) -> None:
+        self._set_status(request, queryset, TaskStatus.CANCELLED)
+
+
+@admin.register(CaseFlag)
+class CaseFlagAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "kind", "created_by", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("ticket__reference", "note")
+    list_select_related = ("ticket", "created_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Append-only: readable, never editable or deletable, by anyone."""
+
+    list_display = ("at", "action", "actor", "ticket", "object_type", "object_id")
+    list_filter = ("action", "at")
+    search_fields = ("action", "object_id", "ticket__reference")
+    list_select_related = ("actor", "ticket")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "year", "last_value")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,24 @@
+"""The owner of a ticket is written only by tickets.services (accept, transfer).
+
+Services open ``owner_write_allowed()`` around their write; Ticket.save and the Ticket queryset's
+update() refuse any owner change made outside it, whichever door it comes through.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_owner_write_allowed: ContextVar[bool] = ContextVar("owner_write_allowed", default=False)
+
+
+@contextmanager
+def owner_write_allowed() -> Iterator[None]:
+    token = _owner_write_allowed.set(True)
+    try:
+        yield
+    finally:
+        _owner_write_allowed.reset(token)
+
+
+def owner_write_is_allowed() -> bool:
+    return _owner_write_allowed.get()

@@ -1,0 +1,388 @@
+"""Tickets and what hangs off them: requesters, timeline, tasks, flags, and the audit log."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from routing.models import Location, Team
+from tickets.exceptions import DomainError
+from tickets.guards import owner_write_is_allowed
+from tickets.lifecycle import InvalidTransition, TaskStatus, TicketStatus, can_transition
+
+
+class Tier(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    PREMIUM = "premium", "Premium"
+    VIP = "vip", "VIP"
+
+
+class Company(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    domain = models.CharField(
+        max_length=200, blank=True, help_text="E-mail domain of its people, e.g. acme.com."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(Location):
+    """A requester. With a linked user the contact can sign in and see their own tickets."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    @property
+    def effective_tier(self) -> str:
+        """The better of the contact's own tier and their company's."""
+        order = [Tier.STANDARD, Tier.PREMIUM, Tier.VIP]
+        tiers = [self.tier] + ([self.company.tier] if self.company_id else [])
+        return max(tiers, key=order.index)
+
+
+class TicketType(models.TextChoices):
+    INCIDENT = "incident", "Incident"
+    REQUEST = "request", "Service request"
+    CHANGE = "change", "Change"
+    PROBLEM = "problem", "Problem"
+
+
+REFERENCE_PREFIX = {
+    TicketType.INCIDENT: "INC",
+    TicketType.REQUEST: "REQ",
+    TicketType.CHANGE: "CHG",
+    TicketType.PROBLEM: "PRB",
+}
+
+
+class Priority(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number handed out per prefix and year (row-locked while incremented)."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="refcounter_prefix_year_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class OwnerChangeRefused(DomainError):
+    """Raised by the model layer when the owner is written outside tickets.services."""
+
+
+class TicketQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if ("owner" in kwargs or "owner_id" in kwargs) and not owner_write_is_allowed():
+            raise OwnerChangeRefused(
+                "The owner changes only through accept_ticket or transfer_ownership."
+            )
+        if "status" in kwargs:
+            raise InvalidTransition("(bulk)", kwargs["status"])
+        return super().update(**kwargs)
+
+    def open(self):
+        return self.exclude(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED])
+
+
+class Ticket(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    type = models.CharField(max_length=16, choices=TicketType.choices, default=TicketType.INCIDENT)
+    status = models.CharField(
+        max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW, editable=False
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.MEDIUM)
+    urgency = models.CharField(max_length=2, blank=True)
+    impact = models.CharField(max_length=2, blank=True)
+    priority_score = models.FloatField(default=0.0, editable=False)
+    source = models.CharField(max_length=40, default="web")
+    external_id = models.CharField(max_length=200, blank=True)
+    external_metadata = models.JSONField(default=dict, blank=True)
+    requester = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="tickets")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_tickets",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution = models.TextField(blank=True, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-priority_score", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="ticket_source_external_id_uniq",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "-priority_score"], name="ticket_status_score_idx"),
+            models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
+            models.Index(fields=["owner", "status"], name="ticket_owner_status_idx"),
+            models.Index(fields=["priority"], name="ticket_priority_idx"),
+            models.Index(fields=["type"], name="ticket_type_idx"),
+            models.Index(fields=["category"], name="ticket_category_idx"),
+            models.Index(fields=["source"], name="ticket_source_idx"),
+            models.Index(fields=["created_at"], name="ticket_created_idx"),
+            models.Index(fields=["requester", "created_at"], name="ticket_requester_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self._check_guarded_fields()
+        super().save(*args, **kwargs)
+        self._loaded = {"owner_id": self.owner_id, "status": self.status}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember what the database holds, so save() can tell what this write changes.
+        instance._loaded = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in ("owner_id", "status")
+        }
+        return instance
+
+    def _check_guarded_fields(self) -> None:
+        if self.status != TicketStatus.NEW and self.owner_id is None:
+            raise OwnerChangeRefused("A ticket leaves 'new' only by being accepted by an owner.")
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:  # a new row: it starts without an owner, in status new
+            if self.owner_id is not None and not owner_write_is_allowed():
+                raise OwnerChangeRefused("A ticket is created without an owner; accept it.")
+            return
+        if (
+            "owner_id" in loaded
+            and loaded["owner_id"] != self.owner_id
+            and not owner_write_is_allowed()
+        ):
+            raise OwnerChangeRefused(
+                "The owner changes only through accept_ticket or transfer_ownership."
+            )
+        if (
+            "status" in loaded
+            and loaded["status"] != self.status
+            and not can_transition(loaded["status"], self.status)
+        ):
+            raise InvalidTransition(loaded["status"], self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+
+
+class TimelineEntry(models.Model):
+    class Type(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        NOTE = "note", "Note"
+        SYSTEM = "system", "System"
+        ENVELOPE_REQUEST = "envelope_request", "Envelope request"
+        TASK = "task", "Task"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        INTERNAL = "internal", "Internal"
+        ENVELOPE_ONLY = "envelope_only", "Envelope only"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="timeline")
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.NOTE)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timeline_entries",
+    )
+    author_contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timeline_entries",
+        help_text="The requester who wrote it, for entries that arrive without a login (e-mail).",
+    )
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "timeline entries"
+        indexes = [
+            models.Index(fields=["ticket", "visibility", "created_at"], name="timeline_vis_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.visibility}) on {self.ticket_id}"
+
+
+class Task(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tasks",
+    )
+    status = models.CharField(
+        max_length=16, choices=TaskStatus.choices, default=TaskStatus.TODO, editable=False
+    )
+    due_date = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_tasks",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        indexes = [
+            models.Index(fields=["assigned_to", "status"], name="task_assignee_status_idx"),
+            models.Index(fields=["status", "due_date"], name="task_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseFlag(models.Model):
+    class Kind(models.TextChoices):
+        PHYSICAL_DAMAGE = "physical_damage", "Physical damage"
+        SOCIAL_MEDIA = "social_media", "Social media exposure"
+        VIP = "vip", "VIP"
+        LEGAL = "legal", "Legal"
+        REPEAT_CONTACT = "repeat_contact", "Repeat contact"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind"], name="caseflag_ticket_kind_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit log rows are never changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit log rows are never deleted.")
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when. Rows are only ever added."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit log rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit log rows are never deleted.")

@@ -1,0 +1,37 @@
+"""Priority from urgency x impact (ITIL matrix) and the queue's priority score. Pure functions."""
+
+PRIORITY_CHOICES = ("critical", "high", "medium", "low")
+
+# Base weight of each priority in the queue's priority score (0-100).
+PRIORITY_BASE = {"critical": 80.0, "high": 60.0, "medium": 40.0, "low": 20.0}
+TIER_BONUS = {"vip": 15.0, "premium": 7.0, "standard": 0.0}
+
+
+def parse_level(value) -> int | None:
+    """'1'..'5' or 1..5 -> int; anything else -> None."""
+    try:
+        level = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return level if 1 <= level <= 5 else None
+
+
+def derive_priority(urgency, impact) -> str:
+    """ITIL matrix: 1/1 critical; 1/2 and 2/1 high; 2/2, 1/3 and 3/1 medium; else low.
+
+    A missing or unreadable level counts as 3 (medium), the usual default of source systems.
+    """
+    u = parse_level(urgency) or 3
+    i = parse_level(impact) or 3
+    if u == 1 and i == 1:
+        return "critical"
+    if {u, i} == {1, 2}:
+        return "high"
+    if (u, i) in {(2, 2), (1, 3), (3, 1)}:
+        return "medium"
+    return "low"
+
+
+def priority_score(priority: str, tier: str) -> float:
+    """Where the ticket stands in a work queue: higher first. SLA urgency is added by sla."""
+    return PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"]) + TIER_BONUS.get(tier, 0.0)

@@ -1,0 +1,55 @@
+"""Reads. ``visible_tickets`` is the one place that decides who sees which ticket; every door
+(API, pages, search, websocket, export) starts from it."""
+
+from django.db.models import Q, QuerySet
+
+from itsm.roles import Role, role_of
+from routing.models import AgentProfile, Team
+from tickets.models import Task, Ticket, TimelineEntry
+
+
+def team_ids_of(user) -> QuerySet:
+    """Subquery of the ids of the teams the user is a member of."""
+    return AgentProfile.teams.through.objects.filter(agentprofile__user=user).values("team_id")
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    role = role_of(user)
+    tickets = Ticket.objects.all()
+    if role in (Role.ADMIN, Role.MANAGER):
+        return tickets
+    if role == Role.AGENT:
+        # Subqueries rather than joins: no duplicates, so no DISTINCT over the whole list.
+        return tickets.filter(
+            Q(team_id__in=team_ids_of(user))
+            | Q(owner=user)
+            | Q(id__in=Task.objects.filter(assigned_to=user).values("ticket_id"))
+        )
+    if role == Role.REQUESTER:
+        return tickets.filter(requester__user=user)
+    return tickets.none()
+
+
+def visible_timeline(user, ticket: Ticket) -> QuerySet[TimelineEntry]:
+    """The main-timeline entries of a ticket the user can already see.
+
+    Requesters get public entries only; staff get public and internal ones. Envelope threads
+    (``envelope_only``) are served by the escalations app to the envelope's participants.
+    """
+    entries = ticket.timeline.select_related("author", "author_contact")
+    if role_of(user) == Role.REQUESTER:
+        return entries.filter(visibility=TimelineEntry.Visibility.PUBLIC)
+    if role_of(user) is None:
+        return entries.none()
+    return entries.exclude(visibility=TimelineEntry.Visibility.ENVELOPE_ONLY)
+
+
+def lock_ticket(ticket_id) -> Ticket:
+    """Fetch the ticket row FOR UPDATE: concurrent writers to one ticket queue here."""
+    return Ticket.objects.select_for_update().get(pk=ticket_id)
+
+
+def is_team_member(user, team: Team | None) -> bool:
+    if team is None:
+        return False
+    return AgentProfile.objects.filter(user=user, teams=team).exists()
