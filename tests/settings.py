@@ -4,6 +4,7 @@ DATABASE_URL and REDIS_URL still choose the backends, so CI runs this suite on S
 PostgreSQL + Redis."""
 
 import os
+import tempfile
 
 # Tests need a secret but must not need DEBUG on (the suite checks production behaviour too).
 os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdef")
@@ -24,4 +25,7 @@ STATIC_ROOT = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: threads in the concurrency tests then queue on SQLite's
     # write lock (busy timeout) instead of failing with "database table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+    # One file per pytest process, so parallel runs never share (or delete) each other's.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"itsm-test-{os.getpid()}.sqlite3")
+    }
