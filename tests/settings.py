@@ -10,7 +10,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdef")
 
 from itsm.settings import *  # noqa: F403
-from itsm.settings import BASE_DIR, DATABASES
+from itsm.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
