@@ -1,0 +1,210 @@
+"""Sending what notify() queued: one row at a time for immediate messages, one e-mail per
+agent and period for digests. Safe to run twice and from several workers at once.
+
+A row is claimed in a short transaction (status ``sending``, attempts + 1, ``scheduled_for`` =
+end of a lease), sent outside any transaction (no row lock is held during network I/O), then
+marked ``sent``, or ``pending`` again with an exponential backoff (policy.backoff), or
+``failed`` after MAX_ATTEMPTS or on a permanent error. A worker that dies mid-send leaves a
+``sending`` row whose lease runs out; the next pass picks it up again."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import channels, messages, policy
+from notifications.models import Channel, NotificationQueue, QueueStatus, Timing
+from tickets.services import record_audit
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BATCH = 500
+DIGEST_TIMINGS = (Timing.HOURLY, Timing.DAILY)
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 5)
+
+
+def _due(queryset, now):
+    return queryset.filter(
+        status__in=[QueueStatus.PENDING, QueueStatus.SENDING], scheduled_for__lte=now
+    )
+
+
+def due_queue_ids(*, now=None) -> list:
+    """Immediate rows whose time has come (first sends, retries, expired leases)."""
+    now = now or timezone.now()
+    rows = _due(NotificationQueue.objects.filter(timing=Timing.IMMEDIATE), now)
+    return list(rows.order_by("scheduled_for").values_list("pk", flat=True)[:BATCH])
+
+
+def deliver_soon(queue_id) -> None:
+    """Hand one row to the delivery task (in-process when Celery runs eagerly)."""
+    from notifications.tasks import deliver_notification
+
+    deliver_notification.delay(str(queue_id))
+
+
+def deliver_queued(*, queue_id) -> str | None:
+    """Try to send one immediate row; returns its new status (None when it was not due)."""
+    row = _claim(queue_id)
+    if row is None:
+        return None
+    try:
+        overrides = messages.template_overrides([row.event_type])
+        if row.channel == Channel.EMAIL:
+            channels.send_email(messages.email_for_row(row, overrides))
+        else:
+            channels.post_webhook(
+                row.team_channel.webhook_url, messages.chat_payload(row, overrides)
+            )
+    except Exception as error:  # any failure is recorded on the row and retried
+        return _record_failure([row.pk], error)
+    return _record_success([row.pk])
+
+
+@transaction.atomic
+def _claim(queue_id) -> NotificationQueue | None:
+    now = timezone.now()
+    row = (
+        _due(NotificationQueue.objects.select_for_update(), now)
+        .filter(pk=queue_id, timing=Timing.IMMEDIATE)
+        .first()
+    )
+    if row is None:
+        return None
+    if row.channel != Channel.EMAIL and (
+        row.team_channel is None or not row.team_channel.is_active
+    ):
+        row.status, row.last_error = QueueStatus.CANCELLED, "The team channel is gone or inactive."
+        row.save(update_fields=["status", "last_error"])
+        return None
+    row.status = QueueStatus.SENDING
+    row.attempts += 1
+    row.scheduled_for = now + LEASE
+    row.save(update_fields=["status", "attempts", "scheduled_for"])
+    return NotificationQueue.objects.select_related("ticket", "team_channel").get(pk=row.pk)
+
+
+@transaction.atomic
+def _record_success(ids) -> str:
+    NotificationQueue.objects.filter(pk__in=ids, status=QueueStatus.SENDING).update(
+        status=QueueStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return QueueStatus.SENT
+
+
+@transaction.atomic
+def _record_failure(ids, error: Exception) -> str:
+    permanent = isinstance(error, channels.DeliveryError) and error.permanent
+    detail = f"{type(error).__name__}: {error}"[:2000]
+    rows = list(NotificationQueue.objects.select_for_update().filter(pk__in=ids))
+    now = timezone.now()
+    status = QueueStatus.FAILED
+    for row in rows:
+        if permanent or row.attempts >= max_attempts():
+            row.status = QueueStatus.FAILED
+        else:
+            row.status = QueueStatus.PENDING
+            row.scheduled_for = now + policy.backoff(row.attempts)
+        status = row.status
+        row.last_error = detail
+        row.save(update_fields=["status", "scheduled_for", "last_error"])
+    logger.warning("Notification delivery failed (%s): %s", status, detail)
+    return status
+
+
+# --- the queue, from the admin (retry, cancel) ----------------------------------------------
+
+
+@transaction.atomic
+def retry_queued(*, queue_ids, actor) -> int:
+    """Send failed or cancelled rows again now, with a fresh round of attempts."""
+    rows = list(
+        NotificationQueue.objects.select_for_update().filter(
+            pk__in=queue_ids, status__in=[QueueStatus.FAILED, QueueStatus.CANCELLED]
+        )
+    )
+    now = timezone.now()
+    for row in rows:
+        row.status, row.attempts, row.scheduled_for = QueueStatus.PENDING, 0, now
+        row.save(update_fields=["status", "attempts", "scheduled_for"])
+        if row.timing == Timing.IMMEDIATE:
+            transaction.on_commit(partial(deliver_soon, row.pk), robust=True)
+    record_audit(
+        actor=actor,
+        action="notifications.retried",
+        data={"queue_ids": [str(row.pk) for row in rows]},
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def cancel_queued(*, queue_ids, actor) -> int:
+    rows = list(
+        NotificationQueue.objects.select_for_update().filter(
+            pk__in=queue_ids, status=QueueStatus.PENDING
+        )
+    )
+    for row in rows:
+        row.status = QueueStatus.CANCELLED
+        row.save(update_fields=["status"])
+    record_audit(
+        actor=actor,
+        action="notifications.cancelled",
+        data={"queue_ids": [str(row.pk) for row in rows]},
+    )
+    return len(rows)
+
+
+# --- digests ---------------------------------------------------------------------------------
+
+
+def send_due_digests(*, now=None) -> int:
+    """One e-mail per agent and digest timing for everything due; returns e-mails sent."""
+    now = now or timezone.now()
+    due = _due(
+        NotificationQueue.objects.filter(timing__in=DIGEST_TIMINGS, channel=Channel.EMAIL), now
+    )
+    groups = sorted(set(due.values_list("user_id", "timing")), key=lambda g: (g[0], g[1]))
+    return sum(1 for user_id, timing in groups if send_digest(user_id=user_id, timing=timing))
+
+
+def send_digest(*, user_id, timing: str) -> bool:
+    ids = _claim_digest(user_id, timing)
+    if not ids:
+        return False
+    rows = list(
+        NotificationQueue.objects.filter(pk__in=ids)
+        .select_related("ticket")
+        .order_by("ticket__reference", "created_at")
+    )
+    try:
+        overrides = messages.template_overrides({row.event_type for row in rows})
+        channels.send_email(messages.digest_email(rows=rows, overrides=overrides))
+    except Exception as error:  # recorded on every row of the digest and retried together
+        _record_failure(ids, error)
+        return False
+    _record_success(ids)
+    return True
+
+
+@transaction.atomic
+def _claim_digest(user_id, timing: str) -> list:
+    now = timezone.now()
+    rows = list(
+        _due(NotificationQueue.objects.select_for_update(), now).filter(
+            user_id=user_id, timing=timing, channel=Channel.EMAIL
+        )
+    )
+    for row in rows:
+        row.status = QueueStatus.SENDING
+        row.attempts += 1
+        row.scheduled_for = now + LEASE
+        row.save(update_fields=["status", "attempts", "scheduled_for"])
+    return [row.pk for row in rows]

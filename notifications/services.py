@@ -1,0 +1,351 @@
+"""Every write of the notifications app. ``notify`` is the one entry point that the rules engine,
+SLA, envelopes, reminders and the ticket lifecycle use to tell people things.
+
+``notify(*, recipients, event_type, ticket=None, payload)``, in one transaction:
+
+1. resolves the recipients (see notifications.recipients) and checks the event type against
+   them: agent events go to staff, requester events (ticket_received, public_reply,
+   waiting_on_you, resolved) to requesters;
+2. refuses internal content for requesters: a payload with ``"internal": true``, a
+   ``visibility`` of internal / envelope_only, or an ``entry_id`` of a timeline entry that is not
+   public raises NotPermitted; requesters' payloads keep only REQUESTER_PAYLOAD_KEYS;
+3. applies each agent's preference or the default (see notifications.policy), quiet hours in
+   the agent's time zone and digest timing, and writes in-app ``Notification`` rows and
+   ``NotificationQueue`` rows (e-mail per person; Teams/Slack once per team channel);
+4. after commit: pushes the in-app rows over the channel layer and hands every row that is due
+   now to the delivery task. Rows scheduled later are picked up by the beat tasks.
+
+Sending, retries and the admin's retry/cancel live in notifications.delivery.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import policy
+from notifications.csat import InvalidCsatToken, csat_link, read_token
+from notifications.delivery import deliver_soon
+from notifications.messages import in_app_parts, template_overrides
+from notifications.models import (
+    REQUESTER_EVENTS,
+    Channel,
+    EventType,
+    Notification,
+    NotificationPreference,
+    NotificationQueue,
+    QuietHours,
+    SatisfactionRating,
+    TeamChannel,
+    Timing,
+)
+from notifications.realtime import push_notification
+from notifications.recipients import Recipients, resolve_recipients
+from routing.models import AgentProfile
+from tickets.exceptions import DomainValidationError, NotPermitted
+from tickets.lifecycle import TicketStatus
+from tickets.models import Ticket, TimelineEntry
+from tickets.services import display_name, record_audit
+
+__all__ = [
+    "csat_link",
+    "mark_all_read",
+    "mark_read",
+    "mark_unread",
+    "notify",
+    "rate_ticket",
+    "set_preference",
+]
+
+INTERNAL_VISIBILITIES = frozenset(
+    {TimelineEntry.Visibility.INTERNAL, TimelineEntry.Visibility.ENVELOPE_ONLY}
+)
+REQUESTER_PAYLOAD_KEYS = ("content", "resolution", "actor_name")
+CHAT_CHANNELS = frozenset({Channel.TEAMS, Channel.SLACK})
+
+
+@dataclass
+class NotifyResult:
+    queued: list[NotificationQueue]
+    notifications: list[Notification]
+
+
+@transaction.atomic
+def notify(*, recipients, event_type: str, ticket: Ticket | None = None, payload) -> NotifyResult:
+    if event_type not in EventType.values:
+        raise DomainValidationError({"event_type": [f"Unknown event type {event_type!r}."]})
+    payload = _json_payload(payload)
+    found = resolve_recipients(recipients)
+    if found.agents and event_type in REQUESTER_EVENTS:
+        raise DomainValidationError({"event_type": [f"{event_type} is for requesters only."]})
+    if found.requesters:
+        _ensure_requester_safe(event_type=event_type, ticket=ticket, payload=payload)
+    now = timezone.now()
+    queued, notes = _plan_agents(
+        found=found, event_type=event_type, ticket=ticket, payload=payload, now=now
+    )
+    requester_payload = {k: payload[k] for k in REQUESTER_PAYLOAD_KEYS if k in payload}
+    for contact in found.requesters.values():
+        queued.append(
+            NotificationQueue(
+                channel=Channel.EMAIL,
+                event_type=event_type,
+                contact=contact,
+                to_email=contact.email,
+                to_name=contact.name,
+                ticket=ticket,
+                payload=requester_payload,
+                scheduled_for=now,
+            )
+        )
+    NotificationQueue.objects.bulk_create(queued)
+    Notification.objects.bulk_create(notes)
+    for note in notes:
+        transaction.on_commit(partial(push_notification, note), robust=True)
+    for row in queued:
+        if row.timing == Timing.IMMEDIATE and row.scheduled_for <= now:
+            transaction.on_commit(partial(deliver_soon, row.pk), robust=True)
+    return NotifyResult(queued=queued, notifications=notes)
+
+
+def _json_payload(payload) -> dict:
+    if not isinstance(payload, dict):
+        raise DomainValidationError({"payload": ["The payload must be a mapping."]})
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+def _ensure_requester_safe(*, event_type: str, ticket: Ticket | None, payload: dict) -> None:
+    if event_type not in REQUESTER_EVENTS:
+        raise DomainValidationError({"event_type": [f"{event_type} is not a requester event."]})
+    if ticket is None:
+        raise DomainValidationError({"ticket": ["Requester messages are about a ticket."]})
+    if payload.get("internal") is True or payload.get("visibility") in INTERNAL_VISIBILITIES:
+        raise NotPermitted("Internal content is never sent to a requester.")
+    entry_id = payload.get("entry_id")
+    if entry_id is not None:
+        try:
+            visibility = (
+                TimelineEntry.objects.filter(pk=entry_id, ticket=ticket)
+                .values_list("visibility", flat=True)
+                .first()
+            )
+        except (ValidationError, ValueError):
+            visibility = None
+        if visibility != TimelineEntry.Visibility.PUBLIC:
+            raise NotPermitted("Only public timeline entries are sent to a requester.")
+
+
+def _plan_agents(*, found: Recipients, event_type, ticket, payload, now):
+    users = found.agents
+    if not users:
+        return [], []
+    chosen = {
+        pref.user_id: pref.as_plan()
+        for pref in NotificationPreference.objects.filter(user_id__in=users, event_type=event_type)
+    }
+    plans = {user_id: policy.plan_for(event_type, chosen.get(user_id)) for user_id in users}
+    quiet = {
+        row.user_id: policy.Quiet(row.start, row.end)
+        for row in QuietHours.objects.filter(user_id__in=users, enabled=True)
+    }
+    profiles = {
+        profile.user_id: profile
+        for profile in AgentProfile.objects.filter(user_id__in=users).prefetch_related("teams")
+    }
+    kinds = set().union(*(plan.channels for plan in plans.values())) & CHAT_CHANNELS
+    team_channels = _team_channels(kinds, profiles, ticket)
+    bypass_quiet = (
+        event_type == EventType.SLA_BREACH and ticket is not None and ticket.priority == "critical"
+    )
+    title, body = in_app_parts(
+        event_type=event_type,
+        ticket=ticket,
+        payload=payload,
+        recipient_name="",
+        overrides=template_overrides([event_type]),
+    )
+    queued, notes, posted = [], [], set()
+    for user_id, user in users.items():
+        plan, profile = plans[user_id], profiles.get(user_id)
+        if Channel.IN_APP in plan.channels:
+            notes.append(
+                Notification(
+                    user=user,
+                    event_type=event_type,
+                    ticket=ticket,
+                    title=title,
+                    body=body,
+                    payload=payload,
+                )
+            )
+        if Channel.EMAIL in plan.channels and user.email:
+            queued.append(
+                NotificationQueue(
+                    channel=Channel.EMAIL,
+                    timing=plan.timing,
+                    event_type=event_type,
+                    user=user,
+                    to_email=user.email,
+                    to_name=display_name(user),
+                    ticket=ticket,
+                    payload=payload,
+                    scheduled_for=policy.email_send_at(
+                        now=now,
+                        timing=plan.timing,
+                        tz_name=profile.timezone if profile else "UTC",
+                        quiet=quiet.get(user_id),
+                        bypass_quiet=bypass_quiet,
+                    ),
+                )
+            )
+        for kind in sorted(plan.channels & CHAT_CHANNELS):
+            candidates = _candidate_teams(user_id, profile, found.via_team, ticket)
+            channel = next(
+                (team_channels[(t, kind)] for t in candidates if (t, kind) in team_channels), None
+            )
+            if channel is not None and channel.pk not in posted:
+                posted.add(channel.pk)
+                queued.append(
+                    NotificationQueue(
+                        channel=kind,
+                        event_type=event_type,
+                        team_channel=channel,
+                        ticket=ticket,
+                        payload=payload,
+                        scheduled_for=now,
+                    )
+                )
+    return queued, notes
+
+
+def _team_channels(kinds, profiles, ticket) -> dict:
+    if not kinds:
+        return {}
+    team_ids = {team.pk for profile in profiles.values() for team in profile.teams.all()}
+    if ticket is not None and ticket.team_id:
+        team_ids.add(ticket.team_id)
+    return {
+        (channel.team_id, channel.kind): channel
+        for channel in TeamChannel.objects.filter(
+            team_id__in=team_ids, kind__in=kinds, is_active=True
+        )
+    }
+
+
+def _candidate_teams(user_id, profile, via_team: dict, ticket) -> list:
+    """The team whose channel speaks for this agent: the team they were reached through, else
+    the ticket's team when they belong to it, else their own teams by name."""
+    if user_id in via_team:
+        return [via_team[user_id]]
+    member_of = sorted(profile.teams.all(), key=lambda team: team.name) if profile else []
+    ids = [team.pk for team in member_of]
+    if ticket is not None and ticket.team_id in ids:
+        return [ticket.team_id]
+    return ids
+
+
+# --- in-app read state -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_read(*, user, notification_id) -> Notification:
+    """Mark one of the user's own notifications read (idempotent). Another user's: not found."""
+    note = Notification.objects.select_for_update().get(pk=notification_id, user=user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note
+
+
+@transaction.atomic
+def mark_unread(*, user, notification_id) -> Notification:
+    note = Notification.objects.select_for_update().get(pk=notification_id, user=user)
+    if note.read_at is not None:
+        note.read_at = None
+        note.save(update_fields=["read_at"])
+    return note
+
+
+@transaction.atomic
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- preferences ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_preference(
+    *,
+    user,
+    event_type: str,
+    email: bool,
+    in_app: bool,
+    teams: bool = False,
+    slack: bool = False,
+    timing: str = Timing.IMMEDIATE,
+) -> NotificationPreference:
+    if event_type not in EventType.values or event_type in REQUESTER_EVENTS:
+        raise DomainValidationError({"event_type": [f"{event_type!r} is not an agent event."]})
+    if timing not in Timing.values:
+        raise DomainValidationError({"timing": [f"Unknown timing {timing!r}."]})
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user,
+        event_type=event_type,
+        defaults={
+            "email": email,
+            "in_app": in_app,
+            "teams": teams,
+            "slack": slack,
+            "timing": timing,
+        },
+    )
+    return preference
+
+
+# --- satisfaction (CSAT) ----------------------------------------------------------------------
+
+RATEABLE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+
+
+def ticket_for_csat_token(token: str) -> Ticket:
+    """The ticket a rating link is for. Raises InvalidCsatToken (or its ExpiredCsatToken)."""
+    claim = read_token(token)
+    try:
+        ticket = (
+            Ticket.objects.select_related("requester", "satisfaction")
+            .filter(pk=claim.ticket_id, requester_id=claim.contact_id)
+            .first()
+        )
+    except (ValidationError, ValueError):
+        ticket = None
+    if ticket is None:
+        raise InvalidCsatToken("This rating link is not valid.")
+    return ticket
+
+
+@transaction.atomic
+def rate_ticket(*, token: str, rating: int, comment: str = "") -> SatisfactionRating:
+    """Store the requester's rating (1 to 5) from a signed link; rating again replaces it."""
+    ticket = ticket_for_csat_token(token)
+    if ticket.status not in RATEABLE:
+        raise DomainValidationError({"non_field_errors": ["Only resolved tickets are rated."]})
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainValidationError({"rating": ["Choose a rating from 1 to 5."]})
+    stored, created = SatisfactionRating.objects.update_or_create(
+        ticket=ticket,
+        defaults={"rating": rating, "comment": comment.strip(), "contact": ticket.requester},
+    )
+    record_audit(
+        actor=None,
+        action="ticket.csat_rated" if created else "ticket.csat_changed",
+        ticket=ticket,
+        data={"rating": rating},
+    )
+    return stored

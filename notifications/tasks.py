@@ -1,0 +1,27 @@
+"""Celery tasks: thin, idempotent wrappers over notifications.delivery. Retries of failed
+deliveries are rows in NotificationQueue with an exponential backoff (policy.backoff), so they
+survive restarts and show in the admin; the beat entries in settings pick them up."""
+
+from celery import shared_task
+
+from notifications import delivery
+
+
+@shared_task(name="notifications.deliver")
+def deliver_notification(queue_id: str) -> str | None:
+    return delivery.deliver_queued(queue_id=queue_id)
+
+
+@shared_task(name="notifications.deliver_due")
+def deliver_due_notifications() -> int:
+    """Every row due now (first sends held by quiet hours, retries, expired leases)."""
+    ids = delivery.due_queue_ids()
+    for queue_id in ids:
+        deliver_notification.delay(str(queue_id))
+    return len(ids)
+
+
+@shared_task(name="notifications.send_digests")
+def send_digests() -> int:
+    """Hourly and daily digests that have fallen due: one e-mail per agent and timing."""
+    return delivery.send_due_digests()
