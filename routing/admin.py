@@ -1,8 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.template.response import TemplateResponse
 
-from routing.models import AgentProfile, Team
+from routing import learned_triage, services
+from routing.models import (
+    WEIGHT_FIELDS,
+    AgentProfile,
+    AllocationDecision,
+    RoutingRule,
+    ScoringWeights,
+    Team,
+    TeamMetrics,
+    TriageKeyword,
+    TriageModel,
+    TriageSettings,
+)
+from tickets.models import Ticket
 
 
 @admin.register(Team)
@@ -52,3 +67,199 @@ admin.site.unregister(User)
 class ServiceDeskUserAdmin(UserAdmin):
     inlines = (AgentProfileInline,)
     list_filter = (*UserAdmin.list_filter, "agent_profile__teams")
+
+
+# --- routing configuration ------------------------------------------------------------------
+
+
+class TryRulesForm(forms.Form):
+    reference = forms.CharField(
+        max_length=32, label="Ticket reference", help_text="e.g. INC-2026-000123"
+    )
+
+    def clean_reference(self) -> Ticket:
+        reference = self.cleaned_data["reference"].strip()
+        ticket = Ticket.objects.filter(reference__iexact=reference).first()
+        if ticket is None:
+            raise forms.ValidationError(f"No ticket {reference}.")
+        return ticket
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "event", "active", "stop", "updated_at")
+    list_editable = ("order", "active")
+    list_filter = ("event", "active", "stop")
+    search_fields = ("name",)
+    ordering = ("order", "name")
+    actions = ("try_on_ticket",)
+
+    @admin.action(description="Try these rules on a ticket (changes nothing)")
+    def try_on_ticket(self, request, queryset):
+        form = TryRulesForm(request.POST if "reference" in request.POST else None)
+        results = []
+        if form.is_bound and form.is_valid():
+            ticket = form.cleaned_data["reference"]
+            by_event: dict[str, list[int]] = {}
+            for rule in queryset.order_by("order", "name"):
+                by_event.setdefault(rule.event, []).append(rule.pk)
+            for event, rule_ids in by_event.items():
+                _, prepared = services.prepare_decision(
+                    ticket_id=ticket.pk, event=event, rule_ids=rule_ids
+                )
+                results.append({"event": event, "prepared": prepared})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Try routing rules on a ticket",
+            "opts": self.model._meta,
+            "rules": queryset.order_by("order", "name"),
+            "form": form,
+            "results": results,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/routing/routingrule/try_rules.html", context)
+
+
+@admin.register(ScoringWeights)
+class ScoringWeightsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", *WEIGHT_FIELDS, "updated_at")
+    fieldsets = (
+        (None, {"fields": ("category",)}),
+        ("Weights (must sum to 1)", {"fields": WEIGHT_FIELDS}),
+        (
+            "Routing knobs (read from the default row)",
+            {
+                "fields": (
+                    "load_critical",
+                    "load_high",
+                    "load_medium",
+                    "load_low",
+                    "affinity_window_hours",
+                    "min_resolved_samples",
+                )
+            },
+        ),
+    )
+
+    def save_model(self, request, obj, form, change) -> None:
+        values = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "category"}
+        existing = ScoringWeights.objects.get(pk=obj.pk) if change else None
+        services.save_weights(
+            actor=request.user, category=obj.category, values=values, weights=existing
+        )
+
+
+@admin.register(TriageKeyword)
+class TriageKeywordAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "category")
+    list_editable = ("category",)
+    list_filter = ("category",)
+    search_fields = ("keyword", "category")
+
+
+@admin.register(AllocationDecision)
+class AllocationDecisionAdmin(admin.ModelAdmin):
+    list_display = ("decided_at", "ticket", "team_name", "method", "rule_name", "confidence")
+    list_filter = ("method", "event", "team")
+    search_fields = ("ticket__reference", "team_name", "rule_name")
+    list_select_related = ("ticket",)
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TeamMetrics)
+class TeamMetricsAdmin(admin.ModelAdmin):
+    list_display = (
+        "team",
+        "category",
+        "resolved_count",
+        "avg_resolution_time_hours",
+        "sla_compliance_rate",
+        "refreshed_at",
+    )
+    list_filter = ("team",)
+    list_select_related = ("team",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- learned triage --------------------------------------------------------------------------
+
+
+@admin.register(TriageModel)
+class TriageModelAdmin(admin.ModelAdmin):
+    """Stored model versions with their held-out evaluation; trained by `manage.py
+    train_triage` or the weekly task, chosen with the action or in Triage settings."""
+
+    list_display = (
+        "__str__", "created_at", "samples", "held_out", "category_accuracy",
+        "category_macro_f1", "priority_accuracy", "priority_macro_f1", "is_active",
+    )  # fmt: skip
+    readonly_fields = (
+        "created_at", "sklearn_version", "samples", "held_out", "category_accuracy",
+        "category_macro_f1", "priority_accuracy", "priority_macro_f1", "categories", "report",
+    )  # fmt: skip
+    exclude = ("pipeline",)
+    actions = ["activate"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pipeline")
+
+    @admin.display(boolean=True, description="active")
+    def is_active(self, model: TriageModel) -> bool:
+        if not hasattr(self, "_active_id"):
+            self._active_id = learned_triage.settings_row().active_model_id
+        return model.pk == self._active_id
+
+    def changelist_view(self, request, extra_context=None):
+        self.__dict__.pop("_active_id", None)
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Make the selected model the active one")
+    def activate(self, request, queryset) -> None:
+        chosen = list(queryset.values_list("pk", flat=True)[:2])
+        if len(chosen) != 1:
+            self.message_user(request, "Select exactly one model.", messages.ERROR)
+            return
+        learned_triage.activate_model(model_id=chosen[0])
+        self.message_user(request, f"Triage model #{chosen[0]} is now active.")
+
+
+@admin.register(TriageSettings)
+class TriageSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "active_model", "confidence_threshold", "auto_activate")
+    fields = ("active_model", "confidence_threshold", "auto_activate")
+
+    def has_add_permission(self, request) -> bool:
+        return not TriageSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "active_model":
+            kwargs["queryset"] = TriageModel.objects.defer("pipeline")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = learned_triage.save_settings(
+            active_model_id=obj.active_model_id,
+            confidence_threshold=obj.confidence_threshold,
+            auto_activate=obj.auto_activate,
+        )
+        obj.pk = saved.pk

@@ -1,0 +1,285 @@
+"""Routing benchmark: decision latency and queries per decision as the ticket table grows.
+
+    DATABASE_URL=postgres://user@host:port/db .venv/bin/python bench/routing.py [--decisions 500]
+
+Runs on a throwaway database created next to the one DATABASE_URL names (``test_<name>``, as
+the test runner does) and dropped at the end: existing data is never touched. Seeds 50 teams,
+500 agents, 2,000 requesters and 1,500 open tickets (a realistic open backlog: 50 teams x ~30),
+then 10,000 and then 100,000 tickets in total (the rest resolved or closed, over 180 days), and
+at each size times N routing decisions of new, unrouted tickets:
+
+- ``decide``: routing.services.prepare_decision (the reads and the engine, nothing stored);
+- ``route``: routing.services.route_ticket (lock, decide, store the decision, set the team,
+  timeline and audit rows, commit).
+
+Prints p50 / p95 / max latency and queries per decision (CaptureQueriesContext).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-real-deployment-000")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from routing.models import AgentProfile, Team  # noqa: E402
+from routing.services import (  # noqa: E402
+    import_rules,
+    prepare_decision,
+    refresh_team_metrics,
+    route_ticket,
+)
+from tickets.models import Contact, Ticket  # noqa: E402
+from tickets.priority import priority_score  # noqa: E402
+
+User = get_user_model()
+RNG = random.Random(2026)  # noqa: S311 - reproducible data, not security
+CATEGORIES = [
+    "network",
+    "access",
+    "email",
+    "hardware",
+    "software",
+    "application",
+    "security",
+    "database",
+    "outage",
+    "printing",
+]
+ZONES = [
+    ("America/New_York", 40.7, -74.0),
+    ("Europe/London", 51.5, -0.1),
+    ("Europe/Berlin", 52.5, 13.4),
+    ("Asia/Singapore", 1.35, 103.8),
+    ("Australia/Sydney", -33.9, 151.2),
+    ("America/Sao_Paulo", -23.5, -46.6),
+]
+PRIORITIES = ["critical", "high", "medium", "medium", "low", "low"]
+OPEN_STATUSES = ["new", "in_progress", "in_progress", "escalated", "waiting"]
+RULES = """
+- name: route_critical_to_senior
+  trigger:
+    event: ticket.created
+    conditions:
+      - priority: critical
+      - type: change
+  action: {type: assign, to: team:team-00}
+- name: flag_legal
+  trigger:
+    event: ticket.created
+    conditions:
+      - text: {matches: "(?i)gdpr|subpoena|lawsuit"}
+  action: {type: add_flag, value: legal}
+- name: vip_printing
+  trigger:
+    event: ticket.created
+    conditions:
+      - tier: vip
+      - category: {in: [printing, hardware]}
+  action: {type: set_priority, value: high}
+"""
+
+
+def seed_people() -> tuple[list[Team], dict, list[Contact]]:
+    teams = []
+    for i in range(50):
+        zone, lat, lng = ZONES[i % len(ZONES)]
+        caps = RNG.sample(CATEGORIES, k=RNG.randint(1, 3))
+        teams.append(
+            Team(
+                slug=f"team-{i:02d}",
+                name=f"Team {i:02d}",
+                capabilities=caps,
+                latitude=lat,
+                longitude=lng,
+                timezone=zone,
+                max_bandwidth=RNG.randint(20, 60),
+                avg_resolution_time_hours=RNG.uniform(2, 48),
+                sla_compliance_rate=RNG.uniform(0.7, 0.99),
+                quality_score=RNG.uniform(0.6, 0.95),
+                cultural_competencies=RNG.sample(
+                    ["en", "de", "fr", "es", "emea", "apac", "americas", "24x7", "vip"], k=3
+                ),
+            )
+        )
+    Team.objects.bulk_create(teams)
+    agent_group, _ = Group.objects.get_or_create(name="agent")
+    users = User.objects.bulk_create(
+        User(username=f"bench-agent-{i}", email=f"agent{i}@bench.example", password="!")
+        for i in range(500)
+    )
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=u.pk, group_id=agent_group.pk) for u in users
+    )
+    profiles = AgentProfile.objects.bulk_create(
+        AgentProfile(user=u, skills=RNG.sample(CATEGORIES, k=2), max_capacity=10) for u in users
+    )
+    members: dict = {team.pk: [] for team in teams}
+    links = []
+    for i, profile in enumerate(profiles):
+        team = teams[i % 50]
+        members[team.pk].append(profile.user_id)
+        links.append(AgentProfile.teams.through(agentprofile_id=profile.pk, team_id=team.pk))
+    AgentProfile.teams.through.objects.bulk_create(links)
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            email=f"user{i}@customer.example",
+            name=f"User {i}",
+            tier=RNG.choice(["standard"] * 8 + ["premium", "vip"]),
+            timezone=ZONES[i % len(ZONES)][0],
+            latitude=ZONES[i % len(ZONES)][1],
+            longitude=ZONES[i % len(ZONES)][2],
+        )
+        for i in range(2000)
+    )
+    return teams, members, contacts
+
+
+class Seeder:
+    def __init__(self, teams, members, contacts) -> None:
+        self.teams, self.members, self.contacts = teams, members, contacts
+        self.count = 0
+        self.now = timezone.now()
+
+    def tickets(self, how_many: int, *, open_work: bool, team: bool = True) -> list[Ticket]:
+        rows = []
+        for _ in range(how_many):
+            self.count += 1
+            chosen = RNG.choice(self.teams) if team else None
+            category = RNG.choice(chosen.capabilities if chosen else CATEGORIES)
+            priority = RNG.choice(PRIORITIES)
+            contact = RNG.choice(self.contacts)
+            status = RNG.choice(OPEN_STATUSES) if open_work else RNG.choice(["resolved", "closed"])
+            if not team:
+                status = "new"
+            created = self.now - timedelta(hours=RNG.uniform(0, 24 * 180)) if team else self.now
+            owner = None if status == "new" else RNG.choice(self.members[chosen.pk])
+            resolved = created + timedelta(hours=RNG.uniform(0.5, 96))
+            rows.append(
+                Ticket(
+                    reference=f"BEN-2026-{self.count:07d}",
+                    title=f"{category} issue {self.count}",
+                    description=f"Something about {category} is not right.",
+                    category=category,
+                    priority=priority,
+                    priority_score=priority_score(priority, contact.tier),
+                    source="bench",
+                    requester=contact,
+                    team=chosen,
+                    status=status,
+                    owner_id=owner,
+                    created_at=created,
+                    accepted_at=created if owner else None,
+                    resolved_at=resolved if status in ("resolved", "closed") else None,
+                    closed_at=resolved if status == "closed" else None,
+                )
+            )
+        created_at = Ticket._meta.get_field("created_at")
+        created_at.auto_now_add = False  # seeding history: keep the dates given above
+        try:
+            return Ticket.objects.bulk_create(rows, batch_size=5000)
+        finally:
+            created_at.auto_now_add = True
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(seeder: Seeder, decisions: int) -> dict:
+    fresh = seeder.tickets(decisions + 20, open_work=True, team=False)
+    for ticket in fresh[:20]:  # warm-up: connections, caches, plans
+        prepare_decision(ticket_id=ticket.pk)
+    decide_ms, decide_q, route_ms, route_q = [], [], [], []
+    for ticket in fresh[20:]:
+        reset_queries()  # the query log is capped; an overflow would hide the count
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            prepare_decision(ticket_id=ticket.pk)
+            decide_ms.append((time.perf_counter() - started) * 1000)
+        decide_q.append(len(queries))
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            decision = route_ticket(ticket_id=ticket.pk)
+            route_ms.append((time.perf_counter() - started) * 1000)
+        route_q.append(len(queries))
+        assert decision is not None and decision.team_id is not None
+    return {
+        "decide": (decide_ms, decide_q),
+        "route": (route_ms, route_q),
+    }
+
+
+def report(label: str, total: int, results: dict) -> list[str]:
+    lines = []
+    for kind, (ms, queries) in results.items():
+        lines.append(
+            f"| {total:,} | {kind} | {statistics.median(ms):.2f} | {percentile(ms, 95):.2f} | "
+            f"{max(ms):.2f} | {min(queries)}-{max(queries)} |"
+        )
+    print(f"\n{label}")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decisions", type=int, default=500)
+    parser.add_argument("--sizes", default="10000,100000")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    old_name = connection.settings_dict["NAME"]
+    started = time.perf_counter()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        import_rules(text=RULES)
+        teams, members, contacts = seed_people()
+        seeder = Seeder(teams, members, contacts)
+        seeder.tickets(1500, open_work=True)
+        rows = [
+            "| tickets | path | p50 ms | p95 ms | max ms | queries/decision |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for size in sizes:
+            t = time.perf_counter()
+            while seeder.count < size:
+                seeder.tickets(min(10_000, size - seeder.count), open_work=False)
+            refresh_started = time.perf_counter()
+            refreshed = refresh_team_metrics()
+            refresh_ms = (time.perf_counter() - refresh_started) * 1000
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            total = Ticket.objects.count()
+            print(
+                f"\nseeded {total:,} tickets in {time.perf_counter() - t:.1f}s; "
+                f"metrics refresh {refresh_ms:.0f} ms ({refreshed} team/category rows)"
+            )
+            rows += report(f"{total:,} tickets", size, measure(seeder, args.decisions))
+        print("\nMarkdown:\n" + "\n".join(rows))
+        print(f"\ntotal {time.perf_counter() - started:.0f}s")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,450 @@
+"""Reads for routing: the snapshots the engine decides on, each in one query whatever the number
+of tickets (loads and metrics are correlated subqueries that use the (team, status) index),
+plus the reads the API needs (groups with their live load, latest decisions)."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from routing import learned_triage
+from routing.models import (
+    DEFAULT_WEIGHTS,
+    AgentProfile,
+    AllocationDecision,
+    RoutingRule,
+    ScoringWeights,
+    Team,
+    TriageKeyword,
+)
+from routing.snapshots import (
+    AgentSnapshot,
+    RoutingConfig,
+    RuleSnapshot,
+    TeamSnapshot,
+    TicketSnapshot,
+)
+from tickets.lifecycle import OPEN_STATUSES, TicketStatus
+from tickets.models import Contact, Ticket
+
+# Open work whose SLA clock runs: waiting on the requester does not count as load.
+RUNNING_STATUSES = tuple(sorted(OPEN_STATUSES - {TicketStatus.WAITING}))
+OPEN = tuple(sorted(OPEN_STATUSES))
+
+
+def as_uuid(value) -> str | None:
+    """A team id from a subquery (SQLite hands back the bare hex) as the canonical string."""
+    return str(uuid.UUID(str(value))) if value else None
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def weight_rows() -> list[ScoringWeights]:
+    return list(ScoringWeights.objects.all())
+
+
+def routing_config(
+    rows: Iterable[ScoringWeights], category: str, keywords: tuple[str, ...] = ()
+) -> RoutingConfig:
+    """The default row's knobs, with the category's own weights when it has a row."""
+    by_category = {row.category: row for row in rows}
+    default = by_category.get("")
+    chosen = by_category.get((category or "").strip().lower()) or default
+    weights = chosen.weights() if chosen else dict(DEFAULT_WEIGHTS)
+    if default is None:
+        return RoutingConfig(weights=weights, category_keywords=keywords)
+    return RoutingConfig(
+        weights=weights,
+        load_per_priority={
+            "critical": default.load_critical,
+            "high": default.load_high,
+            "medium": default.load_medium,
+            "low": default.load_low,
+        },
+        min_resolved_samples=default.min_resolved_samples,
+        category_keywords=keywords,
+    )
+
+
+def affinity_window_hours(rows: Iterable[ScoringWeights]) -> int:
+    default = next((row for row in rows if row.category == ""), None)
+    return default.affinity_window_hours if default else 72
+
+
+def keyword_map() -> dict[str, str]:
+    return dict(TriageKeyword.objects.values_list("keyword", "category"))
+
+
+def rule_snapshots(event: str, rule_ids: Iterable[int] | None = None) -> list[RuleSnapshot]:
+    chosen = {"active": True} if rule_ids is None else {"pk__in": list(rule_ids)}
+    rules = RoutingRule.objects.filter(event=event, **chosen)
+    rows = rules.order_by("order", "name").values_list(
+        "pk", "name", "conditions", "actions", "stop"
+    )
+    return [
+        RuleSnapshot(pk, name, tuple(conditions), tuple(actions), stop)
+        for pk, name, conditions, actions, stop in rows
+    ]
+
+
+def agent_directory(rules: Iterable[RuleSnapshot]) -> dict[str, list[str]]:
+    """Team ids of the agents named by ``agent:<email>`` rule targets (no query without)."""
+    emails = {
+        action["to"].partition(":")[2].strip().lower()
+        for rule in rules
+        for action in rule.actions
+        if action["type"] == "assign" and str(action.get("to", "")).startswith("agent:")
+    }
+    if not emails:
+        return {}
+    directory: dict[str, list[str]] = {}
+    rows = AgentProfile.teams.through.objects.filter(
+        agentprofile__user__email__in=emails, agentprofile__user__is_active=True
+    ).values_list("agentprofile__user__email", "team_id")
+    for email, team_id in rows.order_by("team__name"):
+        directory.setdefault(email.lower(), []).append(as_uuid(team_id))
+    return directory
+
+
+# --- the ticket ----------------------------------------------------------------------------
+
+
+def _previous_team(category, since: datetime, requester_ref: str, exclude_ref=None):
+    previous = Ticket.objects.filter(
+        requester=OuterRef(requester_ref),
+        category=category,
+        team__isnull=False,
+        created_at__gte=since,
+    )
+    if exclude_ref is not None:
+        previous = previous.exclude(pk=OuterRef(exclude_ref))
+    return Subquery(previous.order_by("-created_at").values("team_id")[:1])
+
+
+# What routing reads (and route_ticket may write back) of a ticket and its requester.
+SNAPSHOT_FIELDS = (
+    "reference",
+    "type",
+    "status",
+    "title",
+    "description",
+    "category",
+    "priority",
+    "urgency",
+    "impact",
+    "priority_score",
+    "source",
+    "external_metadata",
+    "requester",
+    "team",
+    "owner",
+    "created_at",
+    "updated_at",
+    "requester__email",
+    "requester__tier",
+    "requester__latitude",
+    "requester__longitude",
+    "requester__timezone",
+    "requester__company__tier",
+)
+
+
+def ticket_snapshot(
+    *, ticket_id, keyword_map: dict[str, str], window_hours: int, now: datetime
+) -> tuple[Ticket, TicketSnapshot, bool]:
+    """The ticket with its requester, flags and affinity candidates: one query (one row per
+    flag, at most a handful). A ticket without a category gets the triage's guess (third
+    value True), and then one more query looks for the requester's previous team."""
+    since = now - timedelta(hours=window_hours)
+    annotations = {
+        "flag_kind": F("flags__kind"),
+        "decided_before": Exists(AllocationDecision.objects.filter(ticket=OuterRef("pk"))),
+        "own_previous_team": Subquery(
+            AllocationDecision.objects.filter(ticket=OuterRef("pk"), team__isnull=False)
+            .order_by("-decided_at")
+            .values("team_id")[:1]
+        ),
+    }
+    if window_hours:
+        annotations["requester_previous_team"] = _previous_team(
+            OuterRef("category"), since, "requester", "pk"
+        )
+    rows = list(
+        Ticket.objects.select_related("requester__company")
+        .only(*SNAPSHOT_FIELDS)
+        .annotate(team_slug=F("team__slug"), **annotations)
+        .filter(pk=ticket_id)
+        .order_by()
+    )
+    if not rows:
+        raise Ticket.DoesNotExist(f"No ticket {ticket_id}.")
+    ticket = rows[0]
+    category = ticket.category.strip().lower()
+    requester_previous = getattr(ticket, "requester_previous_team", None) if category else None
+    triaged = False
+    if not category:
+        category = learned_triage.guess_category(ticket.title, ticket.description, keyword_map)
+        triaged = bool(category)
+        if triaged and window_hours:
+            requester_previous = (
+                Ticket.objects.filter(
+                    requester=ticket.requester_id,
+                    category=category,
+                    team__isnull=False,
+                    created_at__gte=since,
+                )
+                .exclude(pk=ticket.pk)
+                .order_by("-created_at")
+                .values_list("team_id", flat=True)
+                .first()
+            )
+    flags = frozenset(row.flag_kind for row in rows if row.flag_kind)
+    previous = as_uuid(ticket.own_previous_team) or as_uuid(requester_previous)
+    requester = ticket.requester
+    metadata = ticket.external_metadata if isinstance(ticket.external_metadata, dict) else {}
+    return (
+        ticket,
+        TicketSnapshot(
+            ticket_id=str(ticket.pk),
+            title=ticket.title,
+            description=ticket.description,
+            category=category,
+            priority=ticket.priority,
+            type=ticket.type,
+            source=ticket.source,
+            status=ticket.status,
+            urgency=ticket.urgency,
+            impact=ticket.impact,
+            tier=requester.effective_tier,
+            flags=flags,
+            team_slug=ticket.team_slug or "",
+            created_at=ticket.created_at,
+            requester_email=requester.email,
+            latitude=requester.latitude,
+            longitude=requester.longitude,
+            timezone=requester.timezone or "UTC",
+            language=str(metadata.get("language") or metadata.get("locale") or ""),
+            previous_team_id=previous,
+        ),
+        triaged,
+    )
+
+
+def requester_facts(*, email: str, category: str, window_hours: int, now: datetime):
+    """For a dry run: the known contact with that e-mail (tier, location, previous team of
+    the same category), or None. One query."""
+    if not email:
+        return None
+    contacts = Contact.objects.select_related("company").filter(email__iexact=email.strip())
+    if window_hours and category:
+        since = now - timedelta(hours=window_hours)
+        contacts = contacts.annotate(previous_team=_previous_team(category, since, "pk"))
+    return contacts.first()
+
+
+# --- teams and agents ----------------------------------------------------------------------
+
+
+def _weighted(load_per_priority: dict[str, float], field: str) -> Case:
+    """The capacity one open ticket takes, by its priority (NULL when there is no ticket)."""
+    return Case(
+        *[When(**{field: p}, then=Value(float(w))) for p, w in load_per_priority.items()],
+        When(**{f"{field}__isnull": True}, then=Value(0.0)),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
+def _load_expression(load_per_priority: dict[str, float]):
+    weighted = _weighted(load_per_priority, "priority")
+    running = (
+        Ticket.objects.filter(team=OuterRef("pk"), status__in=RUNNING_STATUSES)
+        .order_by()
+        .values("team")
+        .annotate(load=Sum(weighted))
+        .values("load")
+    )
+    return Coalesce(Subquery(running, output_field=FloatField()), Value(0.0))
+
+
+def _count_subquery(queryset: QuerySet):
+    counted = queryset.order_by().values("team").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def available_agents_by_team() -> dict[str, int]:
+    """How many available, active agents each team has: one grouped query."""
+    rows = (
+        AgentProfile.teams.through.objects.filter(
+            agentprofile__is_available=True, agentprofile__user__is_active=True
+        )
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("*"))
+        .values_list("team_id", "n")
+    )
+    return {as_uuid(team_id): n for team_id, n in rows}
+
+
+def team_snapshots(*, category: str, config: RoutingConfig) -> list[TeamSnapshot]:
+    """Every active team with its live load and its measured metrics for the category, in
+    one query whose cost follows the number of teams and of open tickets, not of all tickets
+    (the load is a correlated aggregate over the (team, status) index), plus one grouped
+    query for the available agents."""
+    teams = (
+        Team.objects.filter(status=Team.Status.ACTIVE)
+        .annotate(
+            # Joined on (team, status): only the open work whose clock runs is read.
+            running=FilteredRelation("tickets", condition=Q(tickets__status__in=RUNNING_STATUSES)),
+            measured=FilteredRelation(
+                "measured_metrics", condition=Q(measured_metrics__category=category)
+            ),
+        )
+        .values(*TEAM_COLUMNS)
+        .annotate(
+            load=Coalesce(Sum(_weighted(config.load_per_priority, "running__priority")), 0.0),
+            # One metrics row per (team, category) at most: Max just carries it through.
+            m_count=Max("measured__resolved_count"),
+            m_hours=Max("measured__avg_resolution_time_hours"),
+            m_compliance=Max("measured__sla_compliance_rate"),
+        )
+        .order_by("name", "id")
+    )
+    agents = available_agents_by_team()
+    return [_team_snapshot(team, agents.get(str(team["id"]), 0)) for team in teams]
+
+
+TEAM_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "capabilities",
+    "status",
+    "max_bandwidth",
+    "latitude",
+    "longitude",
+    "timezone",
+    "avg_resolution_time_hours",
+    "sla_compliance_rate",
+    "quality_score",
+    "cultural_competencies",
+)
+
+
+def _team_snapshot(team: dict, available_agents: int) -> TeamSnapshot:
+    return TeamSnapshot(
+        team_id=str(team["id"]),
+        slug=team["slug"],
+        name=team["name"],
+        capabilities=tuple(team["capabilities"] or ()),
+        active=team["status"] == Team.Status.ACTIVE,
+        max_bandwidth=team["max_bandwidth"],
+        load=float(team["load"] or 0.0),
+        available_agents=available_agents,
+        latitude=team["latitude"],
+        longitude=team["longitude"],
+        timezone=team["timezone"],
+        avg_resolution_time_hours=team["avg_resolution_time_hours"],
+        sla_compliance_rate=team["sla_compliance_rate"],
+        quality_score=team["quality_score"],
+        cultural_competencies=tuple(team["cultural_competencies"] or ()),
+        measured_count=team["m_count"] or 0,
+        measured_resolution_hours=team["m_hours"],
+        measured_compliance=team["m_compliance"],
+    )
+
+
+def agent_snapshots(team_id) -> list[AgentSnapshot]:
+    """Available, active agents of a team with the open tickets they own: one query."""
+    owned = (
+        Ticket.objects.filter(owner=OuterRef("user_id"), status__in=RUNNING_STATUSES)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    agents = (
+        AgentProfile.objects.filter(teams=team_id, is_available=True, user__is_active=True)
+        .annotate(open_count=Coalesce(Subquery(owned, output_field=IntegerField()), Value(0)))
+        .order_by("user__email")
+        .values_list("user_id", "user__email", "skills", "max_capacity", "open_count")
+    )
+    return [
+        AgentSnapshot(user_id, email, tuple(skills or ()), capacity, count)
+        for user_id, email, skills, capacity, count in agents
+    ]
+
+
+def groups() -> QuerySet[Team]:
+    """Teams with ``current_load``: the live count of their open tickets."""
+    return Team.objects.annotate(
+        current_load=_count_subquery(Ticket.objects.filter(team=OuterRef("pk"), status__in=OPEN))
+    ).order_by("name", "id")
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+def decisions() -> QuerySet[AllocationDecision]:
+    return AllocationDecision.objects.select_related("ticket").order_by("-decided_at", "id")
+
+
+def latest_decisions(ticket_ids: Iterable) -> dict:
+    """The latest AllocationDecision of each ticket, keyed by ticket id: one query for any
+    number of tickets (for the ticket API's ``allocation`` field)."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    latest = (
+        AllocationDecision.objects.filter(ticket=OuterRef("ticket"))
+        .order_by("-decided_at", "-id")
+        .values("id")[:1]
+    )
+    rows = AllocationDecision.objects.filter(ticket_id__in=ids, id=Subquery(latest))
+    return {row.ticket_id: row for row in rows}
+
+
+def unrouted_tickets(*, older_than: datetime, retry_after: datetime) -> QuerySet[Ticket]:
+    """Open tickets with no team, created before ``older_than``, with no decision since
+    ``retry_after`` (so a ticket no team can take is retried now and then, not each time)."""
+    recent = AllocationDecision.objects.filter(ticket=OuterRef("pk"), decided_at__gte=retry_after)
+    return (
+        Ticket.objects.filter(team__isnull=True, status__in=OPEN, created_at__lt=older_than)
+        .filter(~Exists(recent))
+        .order_by("created_at")
+    )
+
+
+def latest_decision_prefetch(to_attr: str = "latest_allocation_decisions") -> Prefetch:
+    """For a ticket list: ``prefetch_related(latest_decision_prefetch())`` puts a list holding
+    the latest decision (or nothing) on each ticket, in one query for the page."""
+    latest = (
+        AllocationDecision.objects.filter(ticket=OuterRef("ticket"))
+        .order_by("-decided_at", "-id")
+        .values("id")[:1]
+    )
+    return Prefetch(
+        "allocation_decisions",
+        queryset=AllocationDecision.objects.filter(id=Subquery(latest)),
+        to_attr=to_attr,
+    )
