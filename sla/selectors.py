@@ -1,0 +1,131 @@
+"""Reads: policies with their calendars, clocks as pure facts, the API's ``sla`` shape, the
+``sla_state`` filter, and what the scans pick up."""
+
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from sla.clocks import ClockFacts, Milestones, State, evaluate
+from sla.models import BusinessCalendar, Reminder, SLAClock, SLAPolicy
+
+
+def calendars_with_hours() -> QuerySet[BusinessCalendar]:
+    return BusinessCalendar.objects.prefetch_related("hours", "closed_dates")
+
+
+def policies_with_calendars() -> QuerySet[SLAPolicy]:
+    return SLAPolicy.objects.select_related("calendar").prefetch_related(
+        "calendar__hours", "calendar__closed_dates"
+    )
+
+
+def facts_of(clock: SLAClock) -> ClockFacts:
+    return ClockFacts(
+        first_response=Milestones(
+            half_at=clock.first_response_half_at,
+            warn_at=clock.first_response_warn_at,
+            due_at=clock.first_response_due,
+        ),
+        resolution=Milestones(
+            half_at=clock.resolution_half_at,
+            warn_at=clock.resolution_warn_at,
+            due_at=clock.resolution_due,
+        ),
+        first_response_met_at=clock.first_response_met_at,
+        resolution_met_at=clock.resolution_met_at,
+        paused=clock.is_paused,
+        breached_at=clock.breached_at,
+        crossed=frozenset(clock.crossed or ()),
+        last_activity_at=clock.last_activity_at,
+    )
+
+
+def sla_payload(ticket, *, now: datetime | None = None) -> dict | None:
+    """API.md's ``sla`` field: ``{policy, first_response_due, resolution_due, state, paused}``.
+    The state is worked out for this instant from the stored due times, so it is right
+    between two scans too. None for a ticket without a clock. Needs no query when the
+    ticket was fetched with ``select_related("sla_clock__policy")``."""
+    try:
+        clock = ticket.sla_clock
+    except SLAClock.DoesNotExist:
+        return None
+    if clock is None:
+        return None
+    return {
+        "policy": clock.policy.name,
+        "first_response_due": clock.first_response_due,
+        "resolution_due": clock.resolution_due,
+        "state": evaluate(facts_of(clock), now or timezone.now()).state,
+        "paused": clock.is_paused,
+    }
+
+
+def _breached_q(now: datetime) -> Q:
+    return (
+        Q(breached_at__isnull=False)
+        | Q(first_response_met_at__isnull=True, first_response_due__lte=now)
+        | Q(resolution_met_at__isnull=True, resolution_due__lte=now)
+        | Q(first_response_met_at__gt=F("first_response_due"))
+        | Q(resolution_met_at__gt=F("resolution_due"))
+    )
+
+
+def state_q(state: str, now: datetime) -> Q:
+    """The clocks in ``state`` at ``now``: the same rules as sla.clocks.state_of, in SQL."""
+    breached = _breached_q(now)
+    running = Q(resolution_met_at__isnull=True)
+    if state == State.BREACHED:
+        return breached
+    if state == State.MET:
+        return Q(resolution_met_at__isnull=False) & ~breached
+    if state == State.PAUSED:
+        return running & Q(paused_since__isnull=False) & ~breached
+    warning = running & (
+        Q(first_response_met_at__isnull=True, first_response_warn_at__lte=now)
+        | Q(resolution_warn_at__lte=now)
+    )
+    not_paused = Q(paused_since__isnull=True)
+    if state == State.WARNING:
+        return warning & not_paused & ~breached
+    if state == State.OK:
+        return running & not_paused & ~breached & ~warning
+    raise ValueError(f"Unknown SLA state {state!r}.")
+
+
+def clocks_in_state(state: str, *, now: datetime | None = None) -> QuerySet[SLAClock]:
+    return SLAClock.objects.filter(state_q(state, now or timezone.now()))
+
+
+def clocks_to_check(now: datetime) -> QuerySet[SLAClock]:
+    """Clocks with a threshold, state or score change due, oldest first, locked for this
+    scan; rows another scan (or a ticket service) holds are skipped, not waited for."""
+    return (
+        SLAClock.objects.select_for_update(skip_locked=True, of=("self", "ticket"))
+        .select_related("ticket")
+        .defer("ticket__description", "ticket__external_metadata", "ticket__resolution")
+        .filter(next_check_at__lte=now)
+        .order_by("next_check_at")
+    )
+
+
+def lock_clock(ticket_id) -> SLAClock | None:
+    return (
+        SLAClock.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .filter(ticket_id=ticket_id)
+        .first()
+    )
+
+
+def reminders_of(user) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(user=user).select_related("ticket")
+
+
+def due_reminders(now: datetime) -> QuerySet[Reminder]:
+    return (
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("ticket", "user")
+        .filter(status=Reminder.Status.SCHEDULED, trigger_at__lte=now)
+        .order_by("trigger_at")
+    )

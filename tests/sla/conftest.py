@@ -1,0 +1,68 @@
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from tests.sla.factories import PolicyFactory
+from tickets import services
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC (GMT in London)
+
+
+@pytest.fixture
+def clock():
+    """Time frozen at T0; ``clock.shift(minutes)`` moves it on."""
+    with time_machine.travel(T0, tick=False) as traveller:
+
+        class Clock:
+            def shift(self, minutes: float) -> None:
+                traveller.shift(minutes * 60)
+
+            def move_to(self, instant: datetime) -> None:
+                traveller.move_to(instant)
+
+        yield Clock()
+
+
+@pytest.fixture
+def policy(db):
+    """24x7, 60 min first response, 240 min resolution, warning at 75%; matches the medium
+    network incidents that ``open_ticket`` opens (more specific than any seeded policy)."""
+    return PolicyFactory(
+        name="Network incidents",
+        priority="medium",
+        type="incident",
+        category="network",
+        first_response_minutes=60,
+        resolution_minutes=240,
+        warning_percent=75,
+    )
+
+
+@pytest.fixture
+def open_ticket(manager, team):
+    def open_(**overrides):
+        data = {
+            "title": "VPN is down",
+            "requester_email": "customer@example.com",
+            "category": "network",
+            "priority": "medium",
+            "team": team,
+            **overrides,
+        }
+        return services.create_ticket(actor=manager, data=services.NewTicket(**data))
+
+    return open_
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_(user)`` signs it in."""
+    from rest_framework.test import APIClient
+
+    class Client(APIClient):
+        def as_(self, user):
+            self.force_authenticate(user=user)
+            return self
+
+    return Client()
