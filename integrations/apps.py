@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from integrations.signals import on_ticket_routed
+        from routing.signals import ticket_routed
+
+        ticket_routed.connect(on_ticket_routed, dispatch_uid="integrations.on_ticket_routed")

@@ -1,0 +1,1 @@
+"""Built-in handler plugins: each tells one system about an AllocationDecision."""

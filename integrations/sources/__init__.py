@@ -1,0 +1,1 @@
+"""Built-in source plugins: each maps one system's payload to an InboundEvent."""
