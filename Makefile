@@ -29,6 +29,12 @@ run: venv
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks on a throwaway PostgreSQL cluster (results go in docs/benchmarks.md by hand).
+bench: venv
+	bash bench/with-postgres $(BIN)/python bench/routing.py
+	bash bench/with-postgres $(BIN)/python bench/sla.py
+	bash bench/with-postgres $(BIN)/python bench/webhooks.py
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,5 +1,11 @@
-"""Websocket routes, mounted by itsm.asgi under Channels' auth and origin checks.
+"""Websocket routes, mounted by itsm.asgi under Channels' origin check and session auth;
+``?token=<JWT access>`` is read by dashboard.auth inside that stack."""
 
-The live dashboard consumer (/ws/dashboard/) joins this list with the dashboard issue."""
+from django.urls import path
 
-websocket_urlpatterns: list = []
+from dashboard.auth import QueryTokenAuthMiddleware
+from dashboard.consumers import DashboardConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/dashboard/", QueryTokenAuthMiddleware(DashboardConsumer.as_asgi())),
+]

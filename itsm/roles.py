@@ -11,6 +11,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     AGENT = "agent"
     REQUESTER = "requester"
+    INTEGRATION = "integration"
 
 
 STAFF_ROLE_GROUPS = (Role.ADMIN, Role.MANAGER, Role.AGENT)
@@ -23,6 +24,8 @@ def role_of(user: AbstractBaseUser | AnonymousUser | None) -> Role | None:
     """The strongest role the user holds, or None for anonymous and role-less users."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    if getattr(user, "is_integration", False):
+        return Role.INTEGRATION
     cached = getattr(user, _CACHE_ATTR, False)
     if cached is not False:
         return cached
@@ -34,7 +37,8 @@ def role_of(user: AbstractBaseUser | AnonymousUser | None) -> Role | None:
 def _compute_role(user) -> Role | None:
     if user.is_superuser:
         return Role.ADMIN
-    groups = set(user.groups.values_list("name", flat=True))
+    # .all() so that a prefetch_related("user__groups") in a list view is used.
+    groups = {group.name for group in user.groups.all()}
     for role in STAFF_ROLE_GROUPS:
         if role.value in groups:
             return role

@@ -5,6 +5,7 @@ channel layer, the local-memory cache and eager Celery. Setting ``DATABASE_URL``
 ``REDIS_URL`` moves the same code to PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "django_htmx",
     "django_celery_beat",
     "itsm",
@@ -61,6 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the size limit: logs webhook deliveries refused with 413 before any view runs.
+    "integrations.middleware.WebhookRefusalLogMiddleware",
+    "itsm.api.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it counts failed logins made through any authenticate() call.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "itsm.urls"
@@ -141,7 +149,43 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Integrations: outbound handler retries whose backoff has passed, IMAP mailboxes, and
+    # Idempotency-Keys past their retention.
+    "integrations-retry-deliveries": {
+        "task": "integrations.tasks.retry_due_deliveries",
+        "schedule": 30.0,
+    },
+    "integrations-poll-mailboxes": {"task": "integrations.tasks.poll_mailboxes", "schedule": 60.0},
+    "integrations-purge-idempotency": {
+        "task": "integrations.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
+    # Queued notifications that are due (after quiet hours, retries with backoff).
+    "notifications-deliver-due": {"task": "notifications.deliver_due", "schedule": 60.0},
+    # Hourly and daily digests: each agent's fall due at their own local time.
+    "notifications-send-digests": {"task": "notifications.send_digests", "schedule": 300.0},
+    # SLA clocks crossing warning or breach; due reminders.
+    "sla-scan-clocks": {"task": "sla.scan_clocks", "schedule": 60.0},
+    "sla-fire-due-reminders": {"task": "sla.fire_due_reminders", "schedule": 60.0},
+    # Envelopes waiting too long: escalation.age_exceeded rules, once per rule and envelope.
+    "escalations-fire-age-rules": {"task": "escalations.fire_age_rules", "schedule": 60.0},
+    # Safety net: open tickets left without a team (a crashed worker, a lost message).
+    "routing-route-unrouted": {
+        "task": "routing.tasks.route_unrouted_tickets",
+        "schedule": 120.0,
+    },
+    # Measured velocity and SLA compliance per team and category, for the scorers.
+    "routing-refresh-team-metrics": {
+        "task": "routing.tasks.refresh_team_metrics",
+        "schedule": 900.0,
+    },
+    # Learned triage: a new model from the week's resolved tickets.
+    "routing-train-triage": {
+        "task": "routing.tasks.train_triage_model",
+        "schedule": timedelta(days=7),
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,9 +194,99 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Axes first: a locked-out username/address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Login lockout (django-axes) ------------------------------------------------------------
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "itsm.api.views.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_VERBOSE = False
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # JWT first: its WWW-Authenticate header makes "no credentials" a 401, not a 403.
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "itsm.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "itsm.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "itsm.api.exceptions.handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "itsm.api.throttling.CallerRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "caller": env.str("API_RATE_USER", default="1200/min"),
+        "anon": env.str("API_RATE_ANON", default="60/min"),
+        "token": env.str("API_RATE_TOKEN", default="20/min"),
+    },
+    # How many proxies in front of us append to X-Forwarded-For; with 0, the header is ignored
+    # and the socket address is used, so a forged header cannot dodge the throttle.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=10)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ITSM service desk API",
+    "DESCRIPTION": (
+        "Tickets in from any source, routed to the right team, worked to resolution. "
+        'Errors are always {"errors": {"<field or non_field_errors>": ["message"]}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itsm.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.lifecycle.TicketStatus",
+        "TaskStatusEnum": "tickets.lifecycle.TaskStatus",
+        "TicketTypeEnum": "tickets.models.TicketType",
+        "LevelEnum": ["1", "2", "3", "4", "5"],
+        "PriorityEnum": "tickets.models.Priority",
+        "TierEnum": "tickets.models.Tier",
+        "TeamStatusEnum": "routing.models.Team.Status",
+        "ReminderStatusEnum": "sla.models.Reminder.Status",
+        "ReminderFrequencyEnum": "sla.recurrence.FREQUENCIES",
+        "EntryTypeEnum": [("note", "Note"), ("email", "E-mail")],
+        "EntryVisibilityEnum": [("public", "Public"), ("internal", "Internal")],
+    },
+}
 
 # --- I18N / time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -179,6 +313,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Uploaded attachments: private, served only through the visibility-checking download view.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Paths whose bodies may be up to ATTACHMENT_MAX_BYTES instead of DATA_UPLOAD_MAX_MEMORY_SIZE.
+LARGE_BODY_PATHS = [r"^/api/v1/tickets/[0-9a-f-]{36}/attachments/$"]
+
 # --- Security (production defaults; every one can be relaxed from the environment) -----------
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
@@ -200,6 +340,31 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
+# Replies to notifications go to support+<ticket reference>@<this domain> (inbound e-mail).
+NOTIFICATIONS_REPLY_DOMAIN = env.str("NOTIFICATIONS_REPLY_DOMAIN", default="localhost")
+# Absolute links in e-mails and chat messages (ticket pages, satisfaction links).
+NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://localhost:8000")
+
+# --- Integrations (sources in, handlers out) -------------------------------------------------
+# Plugins by dotted path: a new system is a class and a line here (docs/plugins.md).
+INTEGRATION_SOURCES = {
+    "servicenow": "integrations.sources.servicenow.ServiceNowSource",
+    "jira": "integrations.sources.jira.JiraSource",
+    "glpi": "integrations.sources.glpi.GlpiSource",
+    "solman": "integrations.sources.solman.SolmanSource",
+    "generic": "integrations.sources.generic.GenericSource",
+}
+INTEGRATION_HANDLERS = {
+    "servicenow": "integrations.handlers.servicenow.ServiceNowHandler",
+    "jira": "integrations.handlers.jira.JiraHandler",
+    "generic": "integrations.handlers.generic.GenericHandler",
+}
+# Outbound calls to loopback and private ranges are refused unless this is on (tests, dev).
+INTEGRATIONS_ALLOW_PRIVATE_TARGETS = env.bool("INTEGRATIONS_ALLOW_PRIVATE_TARGETS", default=False)
+INTEGRATIONS_SIGNATURE_TOLERANCE = 300  # seconds between X-Timestamp and now
+INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", default=48)  # >= 24
+INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
+INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

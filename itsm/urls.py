@@ -9,5 +9,14 @@ urlpatterns = [
     # Until the agent pages land, the front door is the admin.
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    path("api/", include("itsm.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("notifications.urls")),
+    path("kb/", include("kb.urls")),
+    path("", include("dashboard.urls")),
 ]
+
+handler400 = "itsm.api.views.bad_request"
+handler403 = "itsm.api.views.permission_denied"
+handler404 = "itsm.api.views.not_found"
+handler500 = "itsm.api.views.server_error"

@@ -21,6 +21,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"itsm-test-media-{os.getpid()}")
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: threads in the concurrency tests then queue on SQLite's
@@ -29,3 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"itsm-test-{os.getpid()}.sqlite3")
     }
+
+# Tasks run in-process in tests on both CI columns: with REDIS_URL set there is no worker in
+# the test process. The Redis broker itself is exercised by tests/itsm/test_celery_broker.py.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -12,6 +12,7 @@ from tickets import services
 from tickets.exceptions import DomainError, DomainValidationError
 from tickets.lifecycle import TaskStatus
 from tickets.models import (
+    Attachment,
     AuditLog,
     CaseFlag,
     Company,
@@ -402,6 +403,33 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Read-only: files come in through the ticket API; downloads go through the API's
+    visibility-checking view, never a public URL."""
+
+    list_display = ("filename", "ticket", "visibility", "size", "uploaded_by", "created_at")
+    list_filter = ("visibility", "created_at")
+    search_fields = ("filename", "ticket__reference")
+    list_select_related = ("ticket", "uploaded_by")
+    exclude = ("file",)
+    readonly_fields = (
+        "ticket",
+        "filename",
+        "content_type",
+        "size",
+        "visibility",
+        "uploaded_by",
+        "created_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 

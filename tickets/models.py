@@ -262,6 +262,14 @@ class TimelineEntry(models.Model):
         related_name="timeline_entries",
         help_text="The requester who wrote it, for entries that arrive without a login (e-mail).",
     )
+    envelope = models.ForeignKey(
+        "escalations.Envelope",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        help_text="Set on the entries of an envelope's thread (visibility envelope_only).",
+    )
     content = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -287,6 +295,13 @@ class Task(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_tasks",
+    )
+    envelope = models.ForeignKey(
+        "escalations.Envelope",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
     )
     status = models.CharField(
         max_length=16, choices=TaskStatus.choices, default=TaskStatus.TODO, editable=False
@@ -338,6 +353,41 @@ class CaseFlag(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name is ours (a UUID), never the uploader's: no path tricks, no clashes.
+    return f"attachments/{instance.ticket_id}/{instance.id}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket. Served only through the download view, which checks visibility."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    visibility = models.CharField(
+        max_length=16,
+        choices=[
+            (TimelineEntry.Visibility.PUBLIC, "Public"),
+            (TimelineEntry.Visibility.INTERNAL, "Internal"),
+        ],
+        default=TimelineEntry.Visibility.PUBLIC,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["ticket", "visibility"], name="attachment_vis_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class AuditLogQuerySet(models.QuerySet):

@@ -2,9 +2,9 @@
 
 PRIORITY_CHOICES = ("critical", "high", "medium", "low")
 
-# Base weight of each priority in the queue's priority score (0-100).
-PRIORITY_BASE = {"critical": 80.0, "high": 60.0, "medium": 40.0, "low": 20.0}
-TIER_BONUS = {"vip": 15.0, "premium": 7.0, "standard": 0.0}
+# Base weight of each priority in the queue's priority score, and the customer tier's factor.
+PRIORITY_BASE = {"critical": 100.0, "high": 70.0, "medium": 40.0, "low": 10.0}
+TIER_FACTOR = {"vip": 1.5, "premium": 1.2, "standard": 1.0}
 
 
 def parse_level(value) -> int | None:
@@ -33,5 +33,6 @@ def derive_priority(urgency, impact) -> str:
 
 
 def priority_score(priority: str, tier: str) -> float:
-    """Where the ticket stands in a work queue: higher first. SLA urgency is added by sla."""
-    return PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"]) + TIER_BONUS.get(tier, 0.0)
+    """Where the ticket stands in a work queue before any SLA pressure: base x tier factor.
+    sla.scoring multiplies in the SLA, escalation and staleness factors."""
+    return PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"]) * TIER_FACTOR.get(tier, 1.0)

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from itsm.roles import Role, role_of
 from routing.models import AgentProfile, Team
-from tickets.models import Task, Ticket, TimelineEntry
+from tickets.models import Attachment, Task, Ticket, TimelineEntry
 
 
 def team_ids_of(user) -> QuerySet:
@@ -19,11 +19,14 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     if role in (Role.ADMIN, Role.MANAGER):
         return tickets
     if role == Role.AGENT:
+        from escalations.selectors import envelope_ticket_ids
+
         # Subqueries rather than joins: no duplicates, so no DISTINCT over the whole list.
         return tickets.filter(
             Q(team_id__in=team_ids_of(user))
             | Q(owner=user)
             | Q(id__in=Task.objects.filter(assigned_to=user).values("ticket_id"))
+            | Q(id__in=envelope_ticket_ids(user))  # holds, or may accept, an envelope on it
         )
     if role == Role.REQUESTER:
         return tickets.filter(requester__user=user)
@@ -42,6 +45,14 @@ def visible_timeline(user, ticket: Ticket) -> QuerySet[TimelineEntry]:
     if role_of(user) is None:
         return entries.none()
     return entries.exclude(visibility=TimelineEntry.Visibility.ENVELOPE_ONLY)
+
+
+def visible_attachments(user) -> QuerySet[Attachment]:
+    """Attachments on visible tickets; requesters see the public ones only."""
+    attachments = Attachment.objects.filter(ticket__in=visible_tickets(user).values("pk"))
+    if role_of(user) == Role.REQUESTER:
+        return attachments.filter(visibility=TimelineEntry.Visibility.PUBLIC)
+    return attachments
 
 
 def lock_ticket(ticket_id) -> Ticket:

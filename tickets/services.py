@@ -13,7 +13,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from itsm.roles import Role, is_manager_or_admin, is_staff_role, role_of
+from dashboard import realtime
 from routing.models import Team
+from sla import services as sla_services
 from tickets.exceptions import DomainValidationError, NotPermitted, OwnershipLocked
 from tickets.guards import owner_write_allowed
 from tickets.lifecycle import (
@@ -25,6 +27,7 @@ from tickets.lifecycle import (
 )
 from tickets.models import (
     REFERENCE_PREFIX,
+    Attachment,
     AuditLog,
     CaseFlag,
     Contact,
@@ -32,6 +35,7 @@ from tickets.models import (
     Task,
     Ticket,
     TicketType,
+    Tier,
     TimelineEntry,
 )
 from tickets.priority import derive_priority, priority_score
@@ -54,9 +58,16 @@ UPDATABLE_FIELDS = frozenset(
 # --- small writers shared by the services ---------------------------------------------------
 
 
+def as_user(actor) -> User | None:
+    """The actor as a user row, or None for the system, anonymous callers and integrations."""
+    return actor if isinstance(actor, User) else None
+
+
 def record_audit(*, actor, action: str, ticket: Ticket | None = None, data: dict) -> AuditLog:
+    if actor is not None and not isinstance(actor, User) and getattr(actor, "api_key", None):
+        data = {**data, "integration": str(actor)}
     return AuditLog.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=as_user(actor),
         action=action,
         ticket=ticket,
         object_type="ticket" if ticket is not None else "",
@@ -70,7 +81,7 @@ def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> Timeline
         ticket=ticket,
         type=TimelineEntry.Type.SYSTEM,
         visibility=TimelineEntry.Visibility.INTERNAL,
-        author=actor if actor is not None and actor.is_authenticated else None,
+        author=as_user(actor),
         content=content,
     )
 
@@ -106,6 +117,58 @@ def get_or_create_contact(*, email: str, name: str = "") -> Contact:
     return contact
 
 
+def set_contact_location(*, contact: Contact, latitude, longitude, timezone: str) -> None:
+    """Where a requester is, as their source system reports it (routing's proximity and time
+    zone scores read it). Values already validated; None / '' leave a field as it is."""
+    changed = []
+    if latitude is not None and longitude is not None:
+        contact.latitude, contact.longitude = latitude, longitude
+        changed += ["latitude", "longitude"]
+    if timezone:
+        contact.timezone = timezone
+        changed.append("timezone")
+    if changed:
+        contact.save(update_fields=changed)
+
+
+@transaction.atomic
+def create_contact(*, actor, email: str, name: str = "", tier: str = "standard", password=None):
+    """A requester record; with a password it also gets a login (the requester role)."""
+    if not is_staff_role(actor):
+        raise NotPermitted("Only agents, managers and admins add contacts.")
+    email = User.objects.normalize_email(email).strip().lower()
+    if Contact.objects.filter(email__iexact=email).exists():
+        raise DomainValidationError({"email": ["A contact with this e-mail address exists."]})
+    if tier not in Tier.values:
+        raise DomainValidationError({"tier": [f"Unknown tier '{tier}'."]})
+    user = None
+    if password is not None:
+        if User.objects.filter(username__iexact=email).exists():
+            raise DomainValidationError({"email": ["A login with this e-mail address exists."]})
+        validate_new_password(password, username=email, email=email)
+        user = User.objects.create_user(
+            username=email, email=email, password=password, first_name=name[:150]
+        )
+    contact = Contact.objects.create(email=email, name=name, tier=tier, user=user)
+    record_audit(
+        actor=actor,
+        action="contact.created",
+        data={"contact": contact.pk, "login": user is not None},
+    )
+    return contact
+
+
+def validate_new_password(password: str, **attributes) -> None:
+    """Django's password validators, as a DomainValidationError on `password`."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user=User(**attributes))
+    except ValidationError as error:
+        raise DomainValidationError({"password": list(error.messages)}) from error
+
+
 # --- creation and edits ----------------------------------------------------------------------
 
 
@@ -137,7 +200,9 @@ def create_ticket(*, actor, data: NewTicket) -> Ticket:
     if data.type not in TicketType.values:
         raise DomainValidationError({"type": [f"Unknown ticket type '{data.type}'."]})
     requester = get_or_create_contact(email=data.requester_email, name=data.requester_name)
-    priority = data.priority or derive_priority(data.urgency, data.impact)
+    priority = (
+        data.priority or _learned_priority(data) or derive_priority(data.urgency, data.impact)
+    )
     now = timezone.now()
     ticket = Ticket.objects.create(
         reference=next_reference(ticket_type=data.type, year=now.year),
@@ -162,7 +227,18 @@ def create_ticket(*, actor, data: NewTicket) -> Ticket:
         ticket=ticket,
         data={"reference": ticket.reference, "source": data.source},
     )
+    sla_services.on_ticket_created(ticket=ticket)
+    realtime.publish(event_type=realtime.TICKET_CREATED, ticket_ids=[ticket.pk])
     return ticket
+
+
+def _learned_priority(data: NewTicket) -> str | None:
+    """No priority, urgency or impact given: the learned triage's guess, when confident."""
+    if data.urgency or data.impact:
+        return None
+    from routing.learned_triage import guess_priority
+
+    return guess_priority(data.title, data.description)
 
 
 def _ensure_may_create_for(*, actor, requester_email: str) -> None:
@@ -175,8 +251,9 @@ def _ensure_may_create_for(*, actor, requester_email: str) -> None:
 
 @transaction.atomic
 def update_ticket(*, ticket_id, actor, changes: dict) -> Ticket:
-    """Change descriptive fields. Owner and status are not here: they have their own services."""
-    if not is_staff_role(actor):
+    """Change descriptive fields. Owner and status are not here: they have their own services.
+    Integration keys may too: a source's update event changes the ticket it created."""
+    if not (is_staff_role(actor) or role_of(actor) == Role.INTEGRATION):
         raise NotPermitted("Only agents, managers and admins edit tickets.")
     refused = sorted(set(changes) - UPDATABLE_FIELDS)
     if refused:
@@ -192,10 +269,12 @@ def update_ticket(*, ticket_id, actor, changes: dict) -> Ticket:
     if "priority" in changes:
         ticket.priority_score = priority_score(ticket.priority, ticket.requester.effective_tier)
     ticket.save()
+    sla_services.on_ticket_changed(ticket=ticket, fields=list(changes))
     after = {name: _audit_value(getattr(ticket, name)) for name in changes}
     changed = {name: [before[name], after[name]] for name in changes if before[name] != after[name]}
     if changed:
         record_audit(actor=actor, action="ticket.updated", ticket=ticket, data=changed)
+        realtime.publish(event_type=realtime.TICKET_UPDATED, ticket_ids=[ticket.pk])
     return ticket
 
 
@@ -225,6 +304,8 @@ def accept_ticket(*, ticket_id, actor) -> Ticket:
         ticket.save()
     record_system_entry(ticket=ticket, content=f"Accepted by {display_name(actor)}.", actor=actor)
     record_audit(actor=actor, action="ticket.accepted", ticket=ticket, data={"owner": actor.pk})
+    sla_services.on_status_changed(ticket=ticket, previous=TicketStatus.NEW, at=ticket.accepted_at)
+    realtime.publish(event_type=realtime.TICKET_ASSIGNED, ticket_ids=[ticket.pk])
     return ticket
 
 
@@ -268,6 +349,7 @@ def transfer_ownership(*, ticket_id, actor, to_user, reason: str) -> Ticket:
         ticket=ticket,
         data={"from": previous.pk, "to": to_user.pk, "reason": reason},
     )
+    realtime.publish(event_type=realtime.TICKET_ASSIGNED, ticket_ids=[ticket.pk])
     return ticket
 
 
@@ -295,6 +377,7 @@ def _move(
     previous = ticket.status
     ticket.status = target
     ticket.save()
+    sla_services.on_status_changed(ticket=ticket, previous=previous)
     record_system_entry(ticket=ticket, content=note, actor=actor)
     record_audit(
         actor=actor,
@@ -302,6 +385,26 @@ def _move(
         ticket=ticket,
         data={"from": previous, "to": target},
     )
+    resolved = target == TicketStatus.RESOLVED
+    event = realtime.TICKET_RESOLVED if resolved else realtime.TICKET_UPDATED
+    realtime.publish(event_type=event, ticket_ids=[ticket.pk])
+    return ticket
+
+
+def sync_escalated_status(*, ticket: Ticket, actor) -> Ticket:
+    """``escalated`` is derived: an in_progress ticket with a pending or active envelope
+    becomes escalated, an escalated one without any goes back to in_progress. Called by
+    escalations.services inside their transaction, with the ticket locked (lock_ticket).
+    Other statuses (waiting, resolved, closed) are left alone."""
+    from escalations.selectors import has_open_envelopes
+
+    envelope_open = has_open_envelopes(ticket)
+    if envelope_open and ticket.status == TicketStatus.IN_PROGRESS:
+        note = "Escalated: an envelope is open."
+        return _move(ticket=ticket, actor=actor, target=TicketStatus.ESCALATED, note=note)
+    if not envelope_open and ticket.status == TicketStatus.ESCALATED:
+        note = "No envelope is open any more: back in progress."
+        return _move(ticket=ticket, actor=actor, target=TicketStatus.IN_PROGRESS, note=note)
     return ticket
 
 
@@ -349,7 +452,9 @@ def reopen_ticket(*, ticket_id, actor, reason: str = "") -> Ticket:
         raise InvalidTransition(ticket.status, TicketStatus.IN_PROGRESS)
     ticket.resolved_at = None
     note = "Reopened." + (f" {reason}" if reason else "")
-    return _move(ticket=ticket, actor=actor, target=TicketStatus.IN_PROGRESS, note=note)
+    _move(ticket=ticket, actor=actor, target=TicketStatus.IN_PROGRESS, note=note)
+    # An envelope still open from before the resolution makes it escalated again.
+    return sync_escalated_status(ticket=ticket, actor=actor)
 
 
 @transaction.atomic
@@ -395,7 +500,133 @@ def add_timeline_entry(
         )
     else:
         ticket.save(update_fields=["updated_at"])
+    sla_services.on_entry_added(ticket=ticket, entry=entry)
     return entry
+
+
+@transaction.atomic
+def import_timeline_entry(
+    *, ticket_id, type: str, visibility: str, content: str, author_contact=None, actor=None
+) -> TimelineEntry:
+    """An entry that arrived from outside (a source's comment or work note, an e-mail reply).
+    No role check: the caller (integrations) has authenticated the source. A public entry by
+    the ticket's requester resumes a waiting ticket, as a reply in the app does."""
+    if visibility not in (TimelineEntry.Visibility.PUBLIC, TimelineEntry.Visibility.INTERNAL):
+        raise DomainValidationError({"visibility": ["Must be 'public' or 'internal'."]})
+    ticket = lock_ticket(ticket_id)
+    entry = TimelineEntry.objects.create(
+        ticket=ticket,
+        type=type,
+        visibility=visibility,
+        author_contact=author_contact,
+        content=content,
+    )
+    requester_reply = (
+        author_contact is not None
+        and author_contact.pk == ticket.requester_id
+        and visibility == TimelineEntry.Visibility.PUBLIC
+    )
+    if requester_reply and ticket.status == TicketStatus.WAITING:
+        _move(
+            ticket=ticket,
+            actor=actor,
+            target=TicketStatus.IN_PROGRESS,
+            note="The requester replied; resumed.",
+        )
+    else:
+        ticket.save(update_fields=["updated_at"])
+    sla_services.on_entry_added(ticket=ticket, entry=entry)
+    return entry
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def clean_filename(name: str) -> str:
+    """The last path part, without control characters, quotes or separators; never empty."""
+    import os
+    import unicodedata
+
+    base = os.path.basename(name.replace("\\", "/"))
+    kept = "".join(
+        ch for ch in base if unicodedata.category(ch)[0] != "C" and ch not in '"<>:/\\|?*'
+    ).strip(" .")
+    return (kept or "attachment")[:200]
+
+
+@transaction.atomic
+def add_attachment(*, ticket_id, actor, upload, visibility: str) -> Attachment:
+    """Store an uploaded file on a ticket. Requesters attach public files to their own tickets."""
+    from django.conf import settings
+
+    if visibility not in (TimelineEntry.Visibility.PUBLIC, TimelineEntry.Visibility.INTERNAL):
+        raise DomainValidationError({"visibility": ["Must be 'public' or 'internal'."]})
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise DomainValidationError(
+            {"file": [f"Files are limited to {settings.ATTACHMENT_MAX_BYTES} bytes."]}
+        )
+    ticket = lock_ticket(ticket_id)
+    requester_upload = _is_requester_of(actor, ticket)
+    if requester_upload and visibility != TimelineEntry.Visibility.PUBLIC:
+        raise NotPermitted("Requesters may only attach public files.")
+    if not requester_upload and not is_staff_role(actor):
+        raise NotPermitted("Only the requester or staff may attach files to this ticket.")
+    filename = clean_filename(upload.name or "")
+    attachment = Attachment(
+        ticket=ticket,
+        filename=filename,
+        content_type=(upload.content_type or "application/octet-stream")[:120],
+        size=upload.size,
+        visibility=visibility,
+        uploaded_by=as_user(actor),
+    )
+    attachment.file.save(filename, upload, save=False)
+    attachment.save()
+    TimelineEntry.objects.create(
+        ticket=ticket,
+        type=TimelineEntry.Type.NOTE,
+        visibility=visibility,
+        author=as_user(actor),
+        content=f"Attached {filename} ({upload.size} bytes).",
+    )
+    record_audit(
+        actor=actor,
+        action="ticket.attachment",
+        ticket=ticket,
+        data={"attachment": str(attachment.pk), "filename": filename},
+    )
+    return attachment
+
+
+@transaction.atomic
+def import_attachment(*, ticket_id, upload, visibility: str, via: str) -> Attachment | None:
+    """A file that arrived from outside (an e-mail attachment). No role check (the caller
+    authenticated the source); an oversized file is not stored, a system note says so."""
+    from django.conf import settings
+
+    ticket = lock_ticket(ticket_id)
+    filename = clean_filename(upload.name or "")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        record_system_entry(
+            ticket=ticket, content=f"{filename} ({upload.size} bytes) from {via} was too large."
+        )
+        return None
+    attachment = Attachment(
+        ticket=ticket,
+        filename=filename,
+        content_type=(upload.content_type or "application/octet-stream")[:120],
+        size=upload.size,
+        visibility=visibility,
+    )
+    attachment.file.save(filename, upload, save=False)
+    attachment.save()
+    record_audit(
+        actor=None,
+        action="ticket.attachment",
+        ticket=ticket,
+        data={"attachment": str(attachment.pk), "filename": filename, "via": via},
+    )
+    return attachment
 
 
 # --- flags -----------------------------------------------------------------------------------
@@ -431,12 +662,27 @@ def remove_flag(*, ticket_id, actor, kind: str) -> None:
 
 @transaction.atomic
 def create_task(
-    *, ticket_id, actor, title: str, description: str = "", assigned_to=None, due_date=None
+    *,
+    ticket_id,
+    actor,
+    title: str,
+    description: str = "",
+    assigned_to=None,
+    due_date=None,
+    envelope=None,
 ) -> Task:
+    """A task on the ticket, standalone or under one of its open envelopes (the expert who
+    holds that envelope may add tasks to it too)."""
     if not title.strip():
         raise DomainValidationError({"title": ["A title is required."]})
     ticket = lock_ticket(ticket_id)
-    _ensure_works_ticket(actor, ticket)
+    if envelope is not None:
+        if envelope.ticket_id != ticket.pk:
+            raise DomainValidationError({"envelope": ["The envelope is on another ticket."]})
+        if not envelope.is_open:
+            raise DomainValidationError({"envelope": ["The envelope is closed."]})
+    if envelope is None or envelope.assigned_to_id != actor.pk:
+        _ensure_works_ticket(actor, ticket)
     if not ticket.is_open:
         raise DomainValidationError({"non_field_errors": ["The ticket is no longer open."]})
     if assigned_to is not None and not (assigned_to.is_active and is_staff_role(assigned_to)):
@@ -447,6 +693,7 @@ def create_task(
         description=description,
         assigned_to=assigned_to,
         due_date=due_date,
+        envelope=envelope,
         created_by=actor,
     )
     assignee = f" for {display_name(assigned_to)}" if assigned_to else ""

@@ -36,6 +36,18 @@ def test_every_registered_model_has_working_changelist_and_search(admin_client, 
             assert admin_client.get(url, {"q": "x"}).status_code == 200, url
 
 
+def test_every_model_of_our_apps_is_in_the_admin():
+    from django.apps import apps
+
+    ours = ("tickets", "routing", "integrations", "escalations", "sla", "kb", "notifications")
+    missing = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in ours and model not in admin.site._registry
+    ]
+    assert missing == []
+
+
 def test_ticket_change_page_renders_with_inlines(admin_client, populated):
     url = reverse("admin:tickets_ticket_change", args=[populated[0].pk])
     body = admin_client.get(url).content.decode()
@@ -154,7 +166,7 @@ def test_task_actions_call_the_service(admin_client, populated):
 
 def _empty_inlines() -> dict:
     data = {}
-    for prefix in ("timeline", "tasks", "flags"):
+    for prefix in ("timeline", "tasks", "flags", "envelopes"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

@@ -113,7 +113,7 @@ def test_admin_change_form_shows_owner_read_only_and_ignores_a_posted_owner(
 
 def inline_management_data() -> dict:
     data = {}
-    for prefix in ("timeline", "tasks", "flags"):
+    for prefix in ("timeline", "tasks", "flags", "envelopes"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

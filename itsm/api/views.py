@@ -1,0 +1,101 @@
+"""Auth endpoints and the JSON answers for errors raised before DRF sees a request."""
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import APIException
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from itsm.api.throttling import TokenRateThrottle
+
+
+class LoginLocked(APIException):
+    status_code = 429
+    default_detail = "Too many failed sign-ins; try again later."
+    default_code = "locked"
+
+
+class LockoutAwareTokenSerializer(TokenObtainPairSerializer):
+    """Refuses a locked-out username/address before checking the password (django-axes).
+
+    Django's authenticate() turns the backend's lockout into a plain failure (401), so the
+    lock is checked here, on the underlying HttpRequest that axes keys its records on."""
+
+    def validate(self, attrs: dict) -> dict:
+        request = self.context["request"]
+        http_request = getattr(request, "_request", request)
+        credentials = {"username": attrs.get(self.username_field)}
+        if AxesProxyHandler.is_locked(http_request, credentials):
+            raise LoginLocked()
+        self.context["request"] = http_request
+        return super().validate(attrs)
+
+
+ERRORS = OpenApiResponse(description='{"errors": {"<field>": ["message"]}}')
+
+
+@extend_schema(
+    summary="Sign in: a short-lived access token and a refresh token",
+    description="Bad credentials: 401. Repeated failures lock the username from this address "
+    "for a cool-off period: 429.",
+    responses={401: ERRORS, 429: ERRORS},
+)
+class TokenView(TokenObtainPairView):
+    serializer_class = LockoutAwareTokenSerializer
+    throttle_classes = [TokenRateThrottle]
+
+
+@extend_schema(
+    summary="A new access token (the refresh token rotates; the old one is blacklisted)",
+    responses={401: ERRORS},
+)
+class RefreshView(TokenRefreshView):
+    throttle_classes = [TokenRateThrottle]
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_error(message: str, code: int) -> JsonResponse:
+    return JsonResponse({"errors": {"non_field_errors": [message]}}, status=code)
+
+
+def not_found(request: HttpRequest, exception=None):
+    if _is_api(request):
+        return _json_error("Not found.", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception=None):
+    if _is_api(request):
+        return _json_error("Bad request.", 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception=None):
+    if _is_api(request):
+        return _json_error("Permission denied.", 403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request: HttpRequest):
+    if _is_api(request):
+        return _json_error("Internal error; it has been logged.", 500)
+    return defaults.server_error(request)
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in: JSON for the API, a page for browsers."""
+    retry_after = str(int(settings.AXES_COOLOFF_TIME * 3600))
+    if _is_api(request):
+        response = _json_error(LoginLocked.default_detail, 429)
+    else:
+        from django.shortcuts import render
+
+        response = render(request, "registration/locked_out.html", status=429)
+    response["Retry-After"] = retry_after
+    return response

@@ -1,0 +1,99 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from kb import services
+from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion
+from kb.rendering import render_markdown
+from tickets.exceptions import DomainError
+
+
+class ArticleVersionInline(admin.TabularInline):
+    model = ArticleVersion
+    fields = ("number", "title", "status", "edited_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ArticleAdminForm(forms.ModelForm):
+    tags = forms.CharField(required=False, help_text="Comma-separated.")
+
+    class Meta:
+        model = Article
+        fields = ("title", "body", "category", "tags", "status")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(self.instance.tags)
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+HISTORY_FIELDS = (
+    "version", "author", "source_ticket", "helpful_count", "not_helpful_count", "used_count",
+    "published_at", "created_at", "updated_at",
+)  # fmt: skip
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = (
+        "title", "category", "status", "version", "helpful_count", "not_helpful_count",
+        "used_count", "updated_at",
+    )  # fmt: skip
+    list_filter = ("status", "category")
+    search_fields = ("title", "body")
+    readonly_fields = ("preview", *HISTORY_FIELDS)
+    fieldsets = (
+        (None, {"fields": ("title", "category", "tags", "status", "body")}),
+        ("Preview (rendered and sanitised, as readers see it)", {"fields": ("preview",)}),
+        ("History and counters", {"fields": HISTORY_FIELDS}),
+    )
+    inlines = [ArticleVersionInline]
+    list_select_related = ("author",)
+
+    @admin.display(description="Preview")
+    def preview(self, article: Article):
+        # body_html is stored sanitised; rendering again shows the current sanitiser's output.
+        html = render_markdown(article.body) if article.pk else ""
+        return format_html('<div class="kb-preview">{}</div>', mark_safe(html))  # noqa: S308
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        try:
+            saved = services.save_article(
+                actor=request.user,
+                article_id=obj.pk if change else None,
+                title=data["title"],
+                body=data["body"],
+                category=data.get("category", ""),
+                tags=data.get("tags", []),
+                status=data.get("status", ArticleStatus.DRAFT),
+            )
+        except DomainError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Versions are written by the service; the inline is read-only."""
+
+
+@admin.register(ArticleUse)
+class ArticleUseAdmin(admin.ModelAdmin):
+    list_display = ("article", "ticket", "used_by", "score", "created_at")
+    list_select_related = ("article", "ticket", "used_by")
+    readonly_fields = ("article", "ticket", "used_by", "score", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

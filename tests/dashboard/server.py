@@ -1,0 +1,121 @@
+"""Real servers for the browser and scale-out tests: daphne serving itsm.asgi:application on
+a free 127.0.0.1 port, against a temporary SQLite file (the pattern of tests/itsm/test_server.py)."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ADMIN = ("dash-admin", "dash-admin-pass-2026")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database: Path, **extra: str) -> dict:
+    """The embedded configuration (DEBUG, SQLite file, no Redis) unless ``extra`` says more."""
+    dropped = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SUPERUSER_USERNAME": ADMIN[0],
+        "DJANGO_SUPERUSER_EMAIL": "dash-admin@example.com",
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN[1],
+    } | extra
+
+
+def prepare_database(env: dict) -> None:
+    for command in (["migrate", "--noinput"], ["createsuperuser", "--noinput"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert done.returncode == 0, done.stderr
+
+
+class Server:
+    """daphne in a subprocess; its output is read by a thread, which tells when it listens."""
+
+    def __init__(self, env: dict, port: int | None = None) -> None:
+        self.env = env
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.lines: list[str] = []
+
+    def start(self) -> "Server":
+        listening = threading.Event()
+        self.lines = []
+        self.process = subprocess.Popen(
+            [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(self.port)]
+            + ["itsm.asgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+        def read(stream) -> None:
+            for line in stream:
+                self.lines.append(line)
+                if "Listening on TCP address" in line:
+                    listening.set()
+            listening.set()  # exited: stop waiting
+
+        threading.Thread(target=read, args=(self.process.stdout,), daemon=True).start()
+        if not listening.wait(timeout=60) or self.process.poll() is not None:
+            self.stop()
+            pytest.fail("daphne did not start: " + "".join(self.lines)[-2000:])
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def access_token(base: str) -> str:
+    response = httpx.post(
+        f"{base}/api/auth/token/",
+        json={"username": ADMIN[0], "password": ADMIN[1]},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access"]
+
+
+def create_ticket(base: str, token: str, title: str) -> dict:
+    response = httpx.post(
+        f"{base}/api/v1/tickets/",
+        json={
+            "title": title,
+            "description": "Created by the dashboard test.",
+            "requester": {"email": "live@customer.example", "name": "Live Test"},
+            "priority": "high",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()

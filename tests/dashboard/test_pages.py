@@ -1,0 +1,55 @@
+"""/dashboard/: managers and admins only; tiles rendered from the snapshot; Chart.js served
+from our own static files."""
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/dashboard/")
+
+
+@pytest.mark.parametrize("who", ["agent", "requester"])
+def test_agents_and_requesters_are_refused(client, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/dashboard/").status_code == 403
+
+
+@pytest.mark.parametrize("who", ["manager", "admin_user"])
+def test_managers_and_admins_see_the_tiles(client, who, request, team):
+    factories.TicketFactory.create_batch(3, team=team, priority="critical")
+    client.force_login(request.getfixturevalue(who))
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<span class="tile-value" data-kpi="open.total">3</span>' in html
+    assert 'data-kpi="today.created">3</span>' in html
+    assert 'id="ws-state"' in html
+    assert 'data-ws-path="/ws/dashboard/"' in html
+    assert '<script id="kpi-snapshot" type="application/json">' in html
+    assert "/static/vendor/chartjs/chart.umd.min.js" in html
+    assert "/static/dashboard/dashboard.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_chartjs_is_vendored_with_its_licence():
+    script = finders.find("vendor/chartjs/chart.umd.min.js")
+    licence = finders.find("vendor/chartjs/LICENSE.md")
+    assert script and licence
+    with open(script, encoding="utf-8") as handle:
+        assert "Chart.js v4." in handle.read(300)
+    with open(licence, encoding="utf-8") as handle:
+        assert "MIT License" in handle.read()
+    assert finders.find("dashboard/dashboard.js")
+
+
+def test_post_is_not_allowed(client, manager):
+    client.force_login(manager)
+    assert client.get("/dashboard/").status_code == 200
+    assert client.post("/dashboard/").status_code == 405

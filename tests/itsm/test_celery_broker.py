@@ -1,0 +1,75 @@
+"""With REDIS_URL set (CI's second column), a real Celery worker takes a task off the Redis
+broker and runs it against the same database: the scale-out path, not the eager one."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from itsm.celery import app as celery_app
+from routing.tasks import route_ticket_task
+from tests import factories
+from tickets.models import Ticket
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.slow,
+    # Only the Redis column has a broker to talk to; the embedded column is eager by design
+    # (its eager path is what every other routing test exercises).
+    pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI's second run)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def database_url_of_the_test_database() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or ""
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker():
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "DATABASE_URL": database_url_of_the_test_database(),
+        "REDIS_URL": settings.REDIS_URL,
+        "SECRET_KEY": "worker-secret-for-the-broker-test-0123456789abcdef",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "itsm", "worker", "--pool=solo",
+         "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_a_worker_routes_a_ticket_sent_through_redis(worker, monkeypatch):
+    team = factories.TeamFactory(slug="network", capabilities=["network"])
+    ticket = factories.TicketFactory(team=None, category="network")
+    Ticket.objects.filter(pk=ticket.pk).update(team=None)  # undo any eager routing on save
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
+
+    route_ticket_task.delay(str(ticket.pk))
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ticket.refresh_from_db()
+        if ticket.team_id is not None:
+            break
+        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
+        time.sleep(0.25)
+    assert ticket.team == team

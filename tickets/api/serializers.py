@@ -1,0 +1,327 @@
+"""Ticket API shapes. Input serializers validate only; the views call tickets.services."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from itsm.api.fields import PersonSerializer, StrictInputSerializer
+from routing.api.serializers import DecisionSerializer
+from routing.models import Team
+from routing.selectors import latest_decisions
+from routing.serializers_shape import decision_payload
+from tickets.lifecycle import TaskStatus
+from tickets.models import (
+    Attachment,
+    Contact,
+    Priority,
+    Task,
+    Ticket,
+    TicketType,
+    Tier,
+    TimelineEntry,
+)
+from tickets.services import TransferReason
+
+User = get_user_model()
+LEVELS = [str(n) for n in range(1, 6)]
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class RequesterSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    tier = serializers.ChoiceField(choices=Tier.choices, source="effective_tier")
+
+
+class TeamRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class SlaSerializer(serializers.Serializer):
+    policy = serializers.CharField(allow_null=True)
+    first_response_due = serializers.DateTimeField(allow_null=True)
+    resolution_due = serializers.DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=["ok", "warning", "breached", "paused", "met"])
+    paused = serializers.BooleanField()
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    requester = RequesterSerializer(read_only=True)
+    team = TeamRefSerializer(read_only=True, allow_null=True)
+    owner = PersonSerializer(read_only=True, allow_null=True)
+    flags = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField()
+    allocation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "reference",
+            "type",
+            "status",
+            "title",
+            "description",
+            "category",
+            "priority",
+            "urgency",
+            "impact",
+            "source",
+            "external_id",
+            "requester",
+            "team",
+            "owner",
+            "sla",
+            "priority_score",
+            "flags",
+            "allocation",
+            "resolution",
+            "created_at",
+            "updated_at",
+            "accepted_at",
+            "resolved_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_flags(self, ticket: Ticket) -> list[str]:
+        return [flag.kind for flag in ticket.flags.all()]
+
+    @extend_schema_field(SlaSerializer(allow_null=True))
+    def get_sla(self, ticket: Ticket) -> dict | None:
+        from sla.selectors import sla_payload
+
+        return sla_payload(ticket)
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_allocation(self, ticket: Ticket) -> dict | None:
+        """The latest routing decision, as POST /api/v1/handlers/allocate returns it."""
+        decisions = getattr(ticket, "latest_allocation_decisions", None)
+        if decisions is None:  # not prefetched (a single ticket): one query
+            decisions = latest_decisions([ticket.pk]).get(ticket.pk)
+            decisions = [decisions] if decisions is not None else []
+        return decision_payload(decisions[0]) if decisions else None
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["id", "type", "visibility", "author", "content", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author(self, entry: TimelineEntry) -> str | None:
+        if entry.author is not None:
+            return entry.author.get_full_name() or entry.author.get_username()
+        if entry.author_contact is not None:
+            return entry.author_contact.name or entry.author_contact.email
+        return None
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+    assigned_to = PersonSerializer(read_only=True, allow_null=True)
+    envelope = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "ticket",
+            "title",
+            "description",
+            "assigned_to",
+            "envelope",
+            "status",
+            "due_date",
+            "overdue",
+            "created_at",
+            "updated_at",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_envelope(self, task: Task):
+        return task.envelope_id
+
+    def get_overdue(self, task: Task) -> bool:
+        from django.utils import timezone
+
+        return (
+            task.due_date is not None
+            and task.status in (TaskStatus.TODO, TaskStatus.IN_PROGRESS)
+            and task.due_date < timezone.now()
+        )
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class RequesterInputSerializer(StrictInputSerializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RequesterTicketCreateSerializer(StrictInputSerializer):
+    """What a requester may send: the rest is decided by the desk."""
+
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    type = serializers.ChoiceField(choices=TicketType.choices, default=TicketType.INCIDENT)
+    category = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class StaffTicketCreateSerializer(RequesterTicketCreateSerializer):
+    requester = RequesterInputSerializer()
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, allow_null=True)
+    urgency = serializers.ChoiceField(choices=LEVELS, required=False, allow_blank=True, default="")
+    impact = serializers.ChoiceField(choices=LEVELS, required=False, allow_blank=True, default="")
+
+
+class TicketUpdateSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=300, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=TicketType.choices, required=False)
+    category = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    urgency = serializers.ChoiceField(choices=LEVELS, required=False, allow_blank=True)
+    impact = serializers.ChoiceField(choices=LEVELS, required=False, allow_blank=True)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            explained = {
+                "owner": "The owner is set by accept and changed only by transfer.",
+                "status": "Status changes through the actions (accept, wait, resolve...).",
+            }
+            refused = {k: [v] for k, v in explained.items() if k in data}
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
+
+
+class TransferSerializer(StrictInputSerializer):
+    to = serializers.EmailField()
+    reason = serializers.ChoiceField(choices=TransferReason.choices)
+
+    def validate_to(self, email: str):
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError("No active agent has this e-mail address.")
+        return user
+
+
+class ReasonSerializer(StrictInputSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ResolveSerializer(StrictInputSerializer):
+    resolution = serializers.CharField(max_length=20000)
+
+
+class EmptySerializer(StrictInputSerializer):
+    """Actions that take no body (an empty object, or nothing)."""
+
+
+class TimelineEntryCreateSerializer(StrictInputSerializer):
+    type = serializers.ChoiceField(choices=[("note", "Note"), ("email", "E-mail")])
+    visibility = serializers.ChoiceField(choices=[("public", "Public"), ("internal", "Internal")])
+    content = serializers.CharField(max_length=100_000)
+
+
+class TaskCreateSerializer(StrictInputSerializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    assigned_to = serializers.EmailField(required=False, allow_null=True, default=None)
+    envelope = serializers.UUIDField(required=False, allow_null=True, default=None)
+    due_date = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_assigned_to(self, email: str | None):
+        if email is None:
+            return None
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError("No active agent has this e-mail address.")
+        return user
+
+    def validate_envelope(self, envelope_id):
+        """An envelope of this ticket (the view's ``pk``) that the caller may see."""
+        if envelope_id is None:
+            return None
+        from escalations.selectors import visible_envelopes
+
+        request, view = self.context.get("request"), self.context.get("view")
+        ticket_id = view.kwargs.get("pk") if view is not None else None
+        envelope = None
+        if request is not None and ticket_id is not None:
+            envelope = (
+                visible_envelopes(request.user).filter(pk=envelope_id, ticket_id=ticket_id).first()
+            )
+        if envelope is None:
+            raise serializers.ValidationError("Unknown envelope.")
+        return envelope
+
+
+class TaskUpdateSerializer(StrictInputSerializer):
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    ticket = serializers.UUIDField(source="ticket_id", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "ticket",
+            "filename",
+            "content_type",
+            "size",
+            "visibility",
+            "created_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return f"/api/v1/attachments/{attachment.pk}/download/"
+
+
+class AttachmentUploadSerializer(StrictInputSerializer):
+    file = serializers.FileField(allow_empty_file=False)
+    visibility = serializers.ChoiceField(
+        choices=[("public", "Public"), ("internal", "Internal")], default="public"
+    )
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    can_sign_in = serializers.SerializerMethodField()
+    company = serializers.CharField(source="company.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "email", "name", "tier", "company", "can_sign_in", "created_at"]
+        read_only_fields = fields
+
+    def get_can_sign_in(self, contact: Contact) -> bool:
+        return contact.user_id is not None
+
+
+class ContactCreateSerializer(StrictInputSerializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+    password = serializers.CharField(
+        required=False, allow_null=True, default=None, write_only=True, max_length=128
+    )

@@ -1,0 +1,112 @@
+"""One FilterSet per model, shared by the API and the agent pages (NetBox style)."""
+
+import datetime
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from itsm.roles import Role, role_of
+from tickets.lifecycle import TaskStatus, TicketStatus
+from tickets.models import Priority, Task, Ticket, TicketType, TimelineEntry
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """ISO 8601 with any offset, compared in UTC (PostgreSQL refuses offsets past 15:59)."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:  # past year 9999 or before year 1 once in UTC
+                edge = datetime.datetime.max if value.year > 5000 else datetime.datetime.min
+                value = edge.replace(tzinfo=datetime.UTC)
+        return super().filter(qs, value)
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    type = django_filters.MultipleChoiceFilter(choices=TicketType.choices)
+    team = django_filters.CharFilter(
+        method="filter_team", help_text="Team id (UUID) or slug; `none` for unrouted tickets."
+    )
+    owner = django_filters.CharFilter(
+        method="filter_owner", help_text="Owner e-mail, user id, `me`, or `none` for unowned."
+    )
+    category = django_filters.CharFilter(field_name="category", lookup_expr="iexact")
+    source = django_filters.CharFilter(field_name="source", lookup_expr="iexact")
+    sla_state = django_filters.ChoiceFilter(
+        choices=[(state, state) for state in ("ok", "warning", "breached", "paused", "met")],
+        method="filter_sla_state",
+        help_text="The SLA state now (see the ticket's `sla.state`).",
+    )
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Words in the title, the description or the timeline entries you may see.",
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "type", "category", "source"]
+
+    def filter_team(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(team__isnull=True)
+        if _looks_like_uuid(value):
+            return queryset.filter(team_id=value)
+        return queryset.filter(team__slug=value)
+
+    def filter_owner(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(owner__isnull=True)
+        if value == "me":
+            return queryset.filter(owner=self.request.user.pk if self.request else None)
+        if value.isdigit():
+            user_id = int(value)
+            return queryset.filter(owner_id=user_id) if user_id < 2**63 else queryset.none()
+        return queryset.filter(owner__email__iexact=value)
+
+    def filter_sla_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        from sla.selectors import clocks_in_state
+
+        return queryset.filter(id__in=clocks_in_state(value).values("ticket_id"))
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        words = value.split()[:10]
+        if not words:
+            return queryset
+        entries = TimelineEntry.objects.all()
+        user = self.request.user if self.request else None
+        if role_of(user) == Role.REQUESTER:
+            entries = entries.filter(visibility=TimelineEntry.Visibility.PUBLIC)
+        else:
+            entries = entries.exclude(visibility=TimelineEntry.Visibility.ENVELOPE_ONLY)
+        for word in words:
+            matching_entries = entries.filter(content__icontains=word).values("ticket_id")
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(reference__iexact=word)
+                | Q(id__in=matching_entries)
+            )
+        return queryset
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices)
+
+    class Meta:
+        model = Task
+        fields = ["status"]
+
+
+def _looks_like_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
