@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "tickets.models.Priority",
         "TierEnum": "tickets.models.Tier",
         "TeamStatusEnum": "routing.models.Team.Status",
+        "ArticleStatusEnum": "kb.models.ArticleStatus",
         "ReminderStatusEnum": "sla.models.Reminder.Status",
         "ReminderFrequencyEnum": "sla.recurrence.FREQUENCIES",
         "EntryTypeEnum": [("note", "Note"), ("email", "E-mail")],
@@ -337,8 +338,14 @@ SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif DEBUG:
+    # The embedded demo writes each outgoing message to a file instead of a mail server.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(BASE_DIR / "var" / "mail")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
 # Replies to notifications go to support+<ticket reference>@<this domain> (inbound e-mail).
 NOTIFICATIONS_REPLY_DOMAIN = env.str("NOTIFICATIONS_REPLY_DOMAIN", default="localhost")

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
-from itsm.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from dashboard import realtime
+from itsm.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from routing.models import Team
 from sla import services as sla_services
 from tickets.exceptions import DomainValidationError, NotPermitted, OwnershipLocked
@@ -86,8 +86,21 @@ def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> Timeline
     )
 
 
+def tell(*, recipients, event_type: str, ticket: Ticket, payload: dict | None = None) -> None:
+    """Queue a notification in the caller's transaction (delivered after commit)."""
+    from notifications import services as notifications  # notifications imports this module
+
+    notifications.notify(
+        recipients=recipients, event_type=event_type, ticket=ticket, payload=payload or {}
+    )
+
+
 def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """A person's name for messages and the timeline; integrations and the system too."""
+    if user is None:
+        return "the service desk"
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name or user.get_username()
 
 
 def next_reference(*, ticket_type: str, year: int) -> str:
@@ -229,6 +242,7 @@ def create_ticket(*, actor, data: NewTicket) -> Ticket:
     )
     sla_services.on_ticket_created(ticket=ticket)
     realtime.publish(event_type=realtime.TICKET_CREATED, ticket_ids=[ticket.pk])
+    tell(recipients=[requester], event_type="ticket_received", ticket=ticket)
     return ticket
 
 
@@ -350,6 +364,12 @@ def transfer_ownership(*, ticket_id, actor, to_user, reason: str) -> Ticket:
         data={"from": previous.pk, "to": to_user.pk, "reason": reason},
     )
     realtime.publish(event_type=realtime.TICKET_ASSIGNED, ticket_ids=[ticket.pk])
+    tell(
+        recipients=[to_user],
+        event_type="assigned",
+        ticket=ticket,
+        payload={"message": f"You now own {ticket.reference} ({reason.replace('_', ' ')})."},
+    )
     return ticket
 
 
@@ -414,7 +434,10 @@ def wait_ticket(*, ticket_id, actor, reason: str = "") -> Ticket:
     ticket = lock_ticket(ticket_id)
     _ensure_works_ticket(actor, ticket)
     note = "Waiting on the requester." + (f" {reason}" if reason else "")
-    return _move(ticket=ticket, actor=actor, target=TicketStatus.WAITING, note=note)
+    moved = _move(ticket=ticket, actor=actor, target=TicketStatus.WAITING, note=note)
+    # The reason is the desk's own note; what the requester must do goes in a public reply.
+    tell(recipients=[ticket.requester], event_type="waiting_on_you", ticket=moved)
+    return moved
 
 
 @transaction.atomic
@@ -440,7 +463,14 @@ def resolve_ticket(*, ticket_id, actor, resolution: str) -> Ticket:
     ensure_transition(ticket.status, TicketStatus.RESOLVED)
     ticket.resolution = resolution.strip()
     ticket.resolved_at = timezone.now()
-    return _move(ticket=ticket, actor=actor, target=TicketStatus.RESOLVED, note="Resolved.")
+    moved = _move(ticket=ticket, actor=actor, target=TicketStatus.RESOLVED, note="Resolved.")
+    tell(
+        recipients=[ticket.requester],
+        event_type="resolved",
+        ticket=moved,
+        payload={"resolution": ticket.resolution, "actor_name": display_name(actor)},
+    )
+    return moved
 
 
 @transaction.atomic
@@ -501,7 +531,33 @@ def add_timeline_entry(
     else:
         ticket.save(update_fields=["updated_at"])
     sla_services.on_entry_added(ticket=ticket, entry=entry)
+    _announce_entry(ticket=ticket, entry=entry, actor=actor, requester_reply=requester_reply)
     return entry
+
+
+def _announce_entry(*, ticket: Ticket, entry: TimelineEntry, actor, requester_reply: bool) -> None:
+    """A public staff reply goes to the requester; a requester's reply to the owner. Internal
+    notes are never sent to a requester."""
+    if requester_reply:
+        if ticket.owner_id is not None:
+            tell(
+                recipients=[ticket.owner],
+                event_type="reply",
+                ticket=ticket,
+                payload={"entry_id": str(entry.pk), "content": entry.content},
+            )
+        return
+    if entry.visibility == TimelineEntry.Visibility.PUBLIC:
+        tell(
+            recipients=[ticket.requester],
+            event_type="public_reply",
+            ticket=ticket,
+            payload={
+                "entry_id": str(entry.pk),
+                "content": entry.content,
+                "actor_name": display_name(actor),
+            },
+        )
 
 
 @transaction.atomic
@@ -536,6 +592,10 @@ def import_timeline_entry(
     else:
         ticket.save(update_fields=["updated_at"])
     sla_services.on_entry_added(ticket=ticket, entry=entry)
+    if requester_reply:
+        # The owner hears of the requester's reply; the source system already told its own
+        # users about its comments, so those are not mailed again.
+        _announce_entry(ticket=ticket, entry=entry, actor=actor, requester_reply=True)
     return entry
 
 
