@@ -461,6 +461,8 @@ def resolve_ticket(*, ticket_id, actor, resolution: str) -> Ticket:
     ticket = lock_ticket(ticket_id)
     _ensure_works_ticket(actor, ticket)
     ensure_transition(ticket.status, TicketStatus.RESOLVED)
+    if ticket.status == TicketStatus.ESCALATED:
+        ticket = _cancel_open_envelopes(ticket=ticket, actor=actor)
     ticket.resolution = resolution.strip()
     ticket.resolved_at = timezone.now()
     moved = _move(ticket=ticket, actor=actor, target=TicketStatus.RESOLVED, note="Resolved.")
@@ -471,6 +473,23 @@ def resolve_ticket(*, ticket_id, actor, resolution: str) -> Ticket:
         payload={"resolution": ticket.resolution, "actor_name": display_name(actor)},
     )
     return moved
+
+
+def _cancel_open_envelopes(*, ticket: Ticket, actor) -> Ticket:
+    """Resolving an escalated ticket closes its open envelopes (their threads stay readable);
+    returns the ticket as it is afterwards (back in progress)."""
+    from escalations import services as escalations
+    from escalations.lifecycle import EnvelopeStatus
+    from escalations.models import Envelope
+
+    open_ids = Envelope.objects.filter(
+        ticket=ticket, status__in=[EnvelopeStatus.PENDING, EnvelopeStatus.ACTIVE]
+    ).values_list("pk", flat=True)
+    for envelope_id in list(open_ids):
+        escalations.cancel_envelope(
+            envelope_id=envelope_id, actor=actor, reason="The ticket was resolved."
+        )
+    return lock_ticket(ticket.pk)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from dashboard import realtime
 from escalations import services
 from escalations.lifecycle import EnvelopeClosed, InvalidEnvelopeTransition
 from escalations.models import Envelope
@@ -141,20 +142,21 @@ def test_complete_posts_the_summary_internally_and_notifies_the_owner(owned, age
     assert list(Notification.objects.values_list("user_id", flat=True)) == [agent.pk]
 
 
-def test_a_resolved_ticket_stays_resolved_when_its_envelope_completes(owned, agent, dba, expert):
+def test_resolving_cancels_the_open_envelope_and_the_expert_can_no_longer_complete(
+    owned, agent, dba, expert
+):
     envelope = open_for(owned, agent, team=dba)
     services.accept_envelope(envelope_id=envelope.pk, actor=expert)
     ticket_services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
-    services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="Late but done")
+    envelope.refresh_from_db()
+    assert envelope.status == "cancelled"
+    with pytest.raises((InvalidEnvelopeTransition, EnvelopeClosed)):
+        services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="Too late")
     assert status_of(owned) == "resolved"
 
 
-def test_reopening_with_an_envelope_still_open_is_escalated_again(owned, agent, dba, expert):
-    envelope = open_for(owned, agent, team=dba)
-    ticket_services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
-    ticket_services.reopen_ticket(ticket_id=owned.pk, actor=agent)
-    assert status_of(owned) == "escalated"
-    services.cancel_envelope(envelope_id=envelope.pk, actor=agent)
+def test_reopening_after_resolve_is_in_progress_not_escalated(owned, agent, dba):
+    open_for(owned, agent, team=dba)
     ticket_services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
     ticket_services.reopen_ticket(ticket_id=owned.pk, actor=agent)
     assert status_of(owned) == "in_progress"
@@ -251,19 +253,29 @@ def test_thread_entries_are_envelope_only_and_closed_threads_refuse_writes(
 # --- dashboard events ------------------------------------------------------------------------
 
 
+def envelope_events(callbacks) -> list:
+    """The envelope.* events scheduled (dashboard.realtime; the ticket's own status change
+    sends a ticket.updated beside them)."""
+    return [
+        cb
+        for cb in callbacks
+        if getattr(cb, "func", None) is realtime.send_events and cb.args[0].startswith("envelope.")
+    ]
+
+
 def receive_from_dashboard(callback_runner):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(services.DASHBOARD_GROUP, channel)
+    async_to_sync(layer.group_add)(realtime.ALL_TEAMS_GROUP, channel)
     try:
         callback_runner()
 
         async def receive():
             return await asyncio.wait_for(layer.receive(channel), timeout=2)
 
-        return async_to_sync(receive)()
+        return async_to_sync(receive)()["event"]
     finally:
-        async_to_sync(layer.group_discard)(services.DASHBOARD_GROUP, channel)
+        async_to_sync(layer.group_discard)(realtime.ALL_TEAMS_GROUP, channel)
 
 
 def test_envelope_events_reach_the_dashboard_group_after_commit(
@@ -271,7 +283,7 @@ def test_envelope_events_reach_the_dashboard_group_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=False) as opened:
         envelope = open_for(owned, agent, team=dba)
-    events = [cb for cb in opened if getattr(cb, "func", None) is services.send_dashboard_event]
+    events = envelope_events(opened)
     assert len(events) == 1  # scheduled for after commit, not sent inside the transaction
 
     message = receive_from_dashboard(events[0])
@@ -286,7 +298,7 @@ def test_envelope_events_reach_the_dashboard_group_after_commit(
     services.accept_envelope(envelope_id=envelope.pk, actor=expert)
     with django_capture_on_commit_callbacks(execute=False) as completed:
         services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="ok")
-    events = [cb for cb in completed if getattr(cb, "func", None) is services.send_dashboard_event]
+    events = envelope_events(completed)
     message = receive_from_dashboard(events[0])
     assert (message["type"], message["ticket"]["status"]) == ("envelope.completed", "in_progress")
 
@@ -298,6 +310,25 @@ def test_a_refused_open_sends_nothing(owned, dba, django_capture_on_commit_callb
         pytest.raises(NotPermitted),
     ):
         open_for(owned, not_the_owner, team=dba)
-    assert not [
-        cb for cb in callbacks if getattr(cb, "func", None) is services.send_dashboard_event
-    ]
+    assert not [cb for cb in callbacks if getattr(cb, "func", None) is realtime.send_events]
+
+
+def test_resolving_an_escalated_ticket_cancels_its_open_envelopes(agent, other_team, team):
+    from escalations.models import Envelope
+    from tests import factories
+    from tickets import services as tickets
+
+    ticket = factories.TicketFactory(team=team)
+    tickets.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    first = services.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="a")
+    second = services.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="b")
+    ticket.refresh_from_db()
+    assert ticket.status == "escalated"
+
+    resolved = tickets.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed.")
+
+    assert resolved.status == "resolved"
+    statuses = set(
+        Envelope.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    )
+    assert statuses == {"cancelled"}

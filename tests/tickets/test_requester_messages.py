@@ -41,11 +41,17 @@ def test_public_reply_reaches_the_requester_internal_note_does_not(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.add_timeline_entry(
-            ticket_id=opened.pk, actor=agent, type="note", visibility="internal",
+            ticket_id=opened.pk,
+            actor=agent,
+            type="note",
+            visibility="internal",
             content="SECRET-internal-diagnosis",
         )
         services.add_timeline_entry(
-            ticket_id=opened.pk, actor=agent, type="email", visibility="public",
+            ticket_id=opened.pk,
+            actor=agent,
+            type="email",
+            visibility="public",
             content="Please restart your router.",
         )
     assert requester_events(opened) == ["ticket_received", "public_reply"]
