@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from itsm.admin import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from itsm.roles import STAFF_ROLE_GROUPS
 from tickets import services
 from tickets.exceptions import DomainError, DomainValidationError
@@ -320,7 +321,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(admin.ModelAdmin):
+class TimelineEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Entries are written through the ticket; here they are read and searched."""
 
     list_display = ("ticket", "type", "visibility", "author", "created_at")
@@ -328,12 +329,6 @@ class TimelineEntryAdmin(admin.ModelAdmin):
     search_fields = ("content", "ticket__reference")
     list_select_related = ("ticket", "author")
     readonly_fields = ("ticket", "type", "visibility", "author", "author_contact", "content")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Task)
@@ -374,21 +369,15 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseFlag)
-class CaseFlagAdmin(admin.ModelAdmin):
+class CaseFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("ticket", "kind", "created_by", "created_at")
     list_filter = ("kind",)
     search_fields = ("ticket__reference", "note")
     list_select_related = ("ticket", "created_by")
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: readable, never editable or deletable, by anyone."""
 
     list_display = ("at", "action", "actor", "ticket", "object_type", "object_id")
@@ -396,18 +385,9 @@ class AuditLogAdmin(admin.ModelAdmin):
     search_fields = ("action", "object_id", "ticket__reference")
     list_select_related = ("actor", "ticket")
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: files come in through the ticket API; downloads go through the API's
     visibility-checking view, never a public URL."""
 
@@ -426,22 +406,7 @@ class AttachmentAdmin(admin.ModelAdmin):
         "created_at",
     )
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ReferenceCounter)
-class ReferenceCounterAdmin(admin.ModelAdmin):
+class ReferenceCounterAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("prefix", "year", "last_value")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
