@@ -34,6 +34,7 @@ bench: venv
 	bash bench/with-postgres $(BIN)/python bench/routing.py
 	bash bench/with-postgres $(BIN)/python bench/sla.py
 	bash bench/with-postgres $(BIN)/python bench/webhooks.py
+	bash bench/with-postgres $(BIN)/python bench/kb.py
 	bash bench/with-postgres $(BIN)/python bench/dashboard.py
 
 lint: venv

@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from itsm.admin import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from kb import services
-from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion
+from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
 from kb.rendering import render_markdown
 from tickets.exceptions import DomainError
 
@@ -85,15 +86,24 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
         obj.refresh_from_db()
 
-    def save_related(self, request, form, formsets, change) -> None:
-        """Versions are written by the service; the inline is read-only."""
-
 
 @admin.register(ArticleUse)
-class ArticleUseAdmin(admin.ModelAdmin):
+class ArticleUseAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    """Uses feed the articles' counters: written by kb.services.mark_used only."""
+
     list_display = ("article", "ticket", "used_by", "score", "created_at")
     list_select_related = ("article", "ticket", "used_by")
-    readonly_fields = ("article", "ticket", "used_by", "score", "created_at")
 
-    def has_add_permission(self, request) -> bool:
-        return False
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("article", "number", "title", "status", "edited_by", "created_at")
+    list_select_related = ("article", "edited_by")
+    search_fields = ("title",)
+
+
+@admin.register(ArticleVote)
+class ArticleVoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("article", "user", "helpful", "updated_at")
+    list_select_related = ("article", "user")
+    list_filter = ("helpful",)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 
+from itsm.admin import ReadOnlyAdminMixin
 from routing import learned_triage, services
 from routing.models import (
     WEIGHT_FIELDS,
@@ -196,7 +197,7 @@ class TeamMetricsAdmin(admin.ModelAdmin):
 
 
 @admin.register(TriageModel)
-class TriageModelAdmin(admin.ModelAdmin):
+class TriageModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Stored model versions with their held-out evaluation; trained by `manage.py
     train_triage` or the weekly task, chosen with the action or in Triage settings."""
 
@@ -210,12 +211,6 @@ class TriageModelAdmin(admin.ModelAdmin):
     )  # fmt: skip
     exclude = ("pipeline",)
     actions = ["activate"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("pipeline")
@@ -250,6 +245,10 @@ class TriageSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("active_model")
+        return queryset.defer("active_model__pipeline")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "active_model":

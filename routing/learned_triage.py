@@ -181,7 +181,7 @@ def training_rows(max_samples: int = MAX_SAMPLES):
     rows = (
         Ticket.objects.filter(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED])
         .exclude(category="")
-        .order_by("-resolved_at", "pk")
+        .order_by("-resolved_at", "reference")  # a stable order: the same split every run
         .values_list("title", "description", "category", "priority")[:max_samples]
     )
     return [(ticket_text(t, d), c.strip().lower(), p) for t, d, c, p in rows]
@@ -216,7 +216,8 @@ def train_model(
         )
         current = settings_row(lock=True)
         if activate is None:
-            active = current.active_model
+            active = TriageModel.objects.defer("pipeline").filter(pk=current.active_model_id)
+            active = active.first()
             activate = current.auto_activate and (
                 active is None or model.category_macro_f1 >= active.category_macro_f1
             )
@@ -229,11 +230,12 @@ def train_model(
 
 
 def settings_row(*, lock: bool = False) -> TriageSettings:
+    """The one settings row (created on first use); ``lock``: FOR UPDATE, until commit."""
     rows = TriageSettings.objects.select_for_update() if lock else TriageSettings.objects
-    found = rows.select_related("active_model").filter(pk=1).first()
+    found = rows.filter(pk=1).first()
     if found is None:
         TriageSettings.objects.get_or_create(pk=1)
-        found = rows.select_related("active_model").get(pk=1)
+        found = rows.get(pk=1)
     return found
 
 
