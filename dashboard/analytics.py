@@ -60,7 +60,11 @@ def trends(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -> dict:
     for offset in range(days):
         day = first + timedelta(days=offset)
         series.append(
-            {"date": day.isoformat(), "created": created.get(day, 0), "resolved": resolved.get(day, 0)}
+            {
+                "date": day.isoformat(),
+                "created": created.get(day, 0),
+                "resolved": resolved.get(day, 0),
+            }
         )
     return {"days": days, "series": series}
 

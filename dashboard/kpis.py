@@ -2,9 +2,10 @@
 number of tickets (no per-ticket Python), cached for a few seconds and invalidated by every
 published event (dashboard.realtime).
 
-Each query is shaped to use an index at scale: open tickets by status (``status IN``), SLA
-clocks by ``state``, tickets created since the window start by ``created_at``, resolutions by
-the audit log's ``at``, envelopes by ``status``.
+Each query is shaped to use an index at scale (docs/benchmarks.md: 1,000,000 tickets): open
+tickets by status (``status IN``, which also yields the oldest new ticket's creation time,
+then looked up by equality), SLA clocks by ``state``, tickets created in the averaging window
+by ``created_at``, resolutions by the audit log's ``at``, envelopes by ``status``.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q
 from django.utils import timezone
 
 from escalations.lifecycle import EnvelopeStatus
@@ -40,9 +41,9 @@ def cache_seconds() -> int:
     return getattr(settings, "DASHBOARD_KPI_CACHE_SECONDS", 10)
 
 
-def average_window_days() -> int:
-    """Averages (first response, resolution) are over this many recent days."""
-    return getattr(settings, "DASHBOARD_AVERAGE_DAYS", 7)
+def average_window_hours() -> int:
+    """Averages (first response, resolution) are over this many recent hours."""
+    return getattr(settings, "DASHBOARD_AVERAGE_HOURS", 24)
 
 
 _VERSION_KEY = "dashboard:kpi:version"
@@ -81,7 +82,8 @@ def compute(*, team_ids: Sequence | None = None, now: datetime | None = None) ->
         tickets = tickets.filter(team_id__in=team_ids)
     open_tickets = tickets.filter(status__in=OPEN_STATUSES)
     opened = _open_tickets(open_tickets)
-    window = now - timedelta(days=average_window_days())
+    by_team, oldest_new = opened.pop("_by_team"), opened.pop("_oldest_new")
+    window = now - timedelta(hours=average_window_hours())
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     created = _created(tickets, window=window, today=today)
     resolved = _resolved(team_ids, window=window, today=today)
@@ -89,30 +91,35 @@ def compute(*, team_ids: Sequence | None = None, now: datetime | None = None) ->
         "generated_at": now.isoformat(),
         "scope": "all" if team_ids is None else "teams",
         "open": opened,
-        "teams": _team_load(opened.pop("_by_team"), team_ids),
+        "teams": _team_load(by_team, team_ids),
         "sla": _sla(team_ids),
         "today": {"created": created["today"], "resolved": resolved["today"]},
         "averages": {
-            "window_days": average_window_days(),
+            "window_hours": average_window_hours(),
             "first_response_minutes": _minutes(created["first_response"]),
             "resolution_hours": _hours(resolved["resolution"]),
         },
-        "oldest_unaccepted": _oldest_unaccepted(tickets, now),
+        "oldest_unaccepted": _oldest_unaccepted(tickets, oldest_new, now),
         "envelopes": _envelopes(team_ids),
     }
 
 
 def _open_tickets(open_tickets) -> dict:
     rows = (
-        open_tickets.values("status", "priority", "team_id").annotate(n=Count("pk")).order_by()
+        open_tickets.values("status", "priority", "team_id")
+        .annotate(n=Count("pk"), oldest=Min("created_at"))
+        .order_by()
     )
     by_status = dict.fromkeys(OPEN_STATUSES, 0)
     by_priority = dict.fromkeys(Priority.values, 0)
     by_team: Counter = Counter()
+    oldest_new = None
     for row in rows:  # one row per (status, priority, team): bounded by the configuration
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
         by_priority[row["priority"]] = by_priority.get(row["priority"], 0) + row["n"]
         by_team[row["team_id"]] += row["n"]
+        if row["status"] == TicketStatus.NEW and (oldest_new is None or row["oldest"] < oldest_new):
+            oldest_new = row["oldest"]
     unassigned = by_team.pop(None, 0)
     return {
         "total": sum(by_status.values()),
@@ -120,6 +127,7 @@ def _open_tickets(open_tickets) -> dict:
         "by_priority": {str(k): v for k, v in by_priority.items()},
         "unassigned": unassigned,
         "_by_team": by_team,
+        "_oldest_new": oldest_new,
     }
 
 
@@ -146,8 +154,10 @@ def _team_load(by_team: Counter, team_ids: Sequence | None) -> list[dict]:
 
 
 def _sla(team_ids: Sequence | None) -> dict:
+    """Open tickets' clocks (a resolved or closed ticket's clock has stopped: resolution met)
+    in warning or breached."""
     clocks = SLAClock.objects.filter(
-        state__in=(State.WARNING, State.BREACHED), ticket__status__in=OPEN_STATUSES
+        state__in=(State.WARNING, State.BREACHED), resolution_met_at__isnull=True
     )
     if team_ids is not None:
         clocks = clocks.filter(ticket__team_id__in=team_ids)
@@ -190,10 +200,14 @@ def _hours(value: timedelta | None) -> float | None:
     return round(value.total_seconds() / 3600, 2) if value is not None else None
 
 
-def _oldest_unaccepted(tickets, now: datetime) -> dict | None:
+def _oldest_unaccepted(tickets, created_at: datetime | None, now: datetime) -> dict | None:
+    """The new ticket created at ``created_at`` (the minimum found by the open-tickets query):
+    an equality lookup on the created_at index, never a walk through every old ticket."""
+    if created_at is None:
+        return None
     row = (
-        tickets.filter(status=TicketStatus.NEW)
-        .order_by("created_at")
+        tickets.filter(status=TicketStatus.NEW, created_at=created_at)
+        .order_by("pk")
         .values("id", "reference", "priority", "created_at", "team__name")
         .first()
     )
@@ -210,9 +224,10 @@ def _oldest_unaccepted(tickets, now: datetime) -> dict | None:
 
 
 def _envelopes(team_ids: Sequence | None) -> dict:
+    """Open envelopes; for some teams, those asked of them (the work waiting on them)."""
     envelopes = Envelope.objects.filter(status__in=OPEN_ENVELOPE_STATUSES)
     if team_ids is not None:
-        envelopes = envelopes.filter(Q(team_id__in=team_ids) | Q(ticket__team_id__in=team_ids))
+        envelopes = envelopes.filter(team_id__in=team_ids)
     counts = dict(envelopes.values_list("status").annotate(n=Count("pk")).order_by())
     pending = counts.get(EnvelopeStatus.PENDING, 0)
     active = counts.get(EnvelopeStatus.ACTIVE, 0)

@@ -58,7 +58,9 @@ def team_group(team_id) -> str:
 
 def user_group(user_id) -> str:
     """A user's own group; notifications.realtime sends ``notification.created`` to it."""
-    return f"user.{user_id}"
+    from notifications.realtime import user_group as notifications_group
+
+    return notifications_group(user_id)
 
 
 def publish(*, event_type: str, ticket_ids: Iterable, extra_team_ids: Iterable = ()) -> None:

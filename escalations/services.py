@@ -13,10 +13,7 @@ Envelope transitions (escalations.lifecycle): pending -> active (accept) -> comp
 
 import logging
 from datetime import timedelta
-from functools import partial
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,7 +35,7 @@ from routing.models import RoutingEvent, RoutingRule
 from routing.rules import RuleError, parse_condition
 from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.lifecycle import InvalidTransition, TicketStatus
-from tickets.models import Ticket, TimelineEntry
+from tickets.models import TimelineEntry
 from tickets.selectors import lock_ticket
 from tickets.services import (
     display_name,
@@ -49,7 +46,6 @@ from tickets.services import (
 
 logger = logging.getLogger(__name__)
 
-DASHBOARD_GROUP = "dashboard"
 AGE_EVENT = RoutingEvent.ESCALATION_AGE_EXCEEDED
 # An envelope may be opened while the owner works the ticket (or is already escalated).
 ESCALATABLE = frozenset({TicketStatus.IN_PROGRESS, TicketStatus.ESCALATED})
@@ -320,37 +316,12 @@ def _notify(envelope: Envelope, recipients: list, *, actor, message: str) -> Non
 
 
 def _publish(event_type: str, envelope: Envelope) -> None:
-    """Schedule the dashboard event for after commit. (The dashboard app's realtime.publish
-    will take this over; callers stay as they are.)"""
-    transaction.on_commit(partial(send_dashboard_event, event_type, envelope.ticket_id))
+    """The dashboard event, after commit, through dashboard.realtime: to the managers, the
+    ticket's team and the team the envelope asks."""
+    from dashboard import realtime
 
-
-def send_dashboard_event(event_type: str, ticket_id) -> None:
-    """Send ``{"type", "ticket": {...}, "at"}`` to the dashboard group. Never raises: a broken
-    channel layer must not turn a committed write into an error."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        ticket = Ticket.objects.select_related("team", "owner").get(pk=ticket_id)
-        async_to_sync(layer.group_send)(
-            DASHBOARD_GROUP,
-            {"type": event_type, "ticket": ticket_event(ticket), "at": timezone.now().isoformat()},
-        )
-    except Exception:  # the event is a courtesy; the write has committed
-        logger.exception("Could not publish %s for ticket %s", event_type, ticket_id)
-
-
-def ticket_event(ticket: Ticket) -> dict:
-    return {
-        "id": str(ticket.pk),
-        "reference": ticket.reference,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "team": {"id": str(ticket.team_id), "name": ticket.team.name} if ticket.team_id else None,
-        "owner": (
-            {"id": ticket.owner_id, "email": ticket.owner.email, "name": display_name(ticket.owner)}
-            if ticket.owner_id
-            else None
-        ),
-    }
+    realtime.publish(
+        event_type=event_type,
+        ticket_ids=[envelope.ticket_id],
+        extra_team_ids=[envelope.team_id],
+    )

@@ -13,14 +13,14 @@ class WindowInputSerializer(serializers.Serializer):
 # --- KPI snapshot ---------------------------------------------------------------------------
 
 
-class OpenSerializer(serializers.Serializer):
+class KpiOpenSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField())
     by_priority = serializers.DictField(child=serializers.IntegerField())
     unassigned = serializers.IntegerField(help_text="Open tickets without a team yet.")
 
 
-class TeamLoadSerializer(serializers.Serializer):
+class KpiTeamLoadSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.CharField()
@@ -29,23 +29,23 @@ class TeamLoadSerializer(serializers.Serializer):
     load = serializers.FloatField(allow_null=True, help_text="open / capacity")
 
 
-class SlaSerializer(serializers.Serializer):
+class KpiSlaSerializer(serializers.Serializer):
     at_risk = serializers.IntegerField(help_text="Open tickets whose SLA is in warning.")
     breached = serializers.IntegerField(help_text="Open tickets whose SLA is breached.")
 
 
-class TodaySerializer(serializers.Serializer):
+class KpiTodaySerializer(serializers.Serializer):
     created = serializers.IntegerField()
     resolved = serializers.IntegerField()
 
 
-class AveragesSerializer(serializers.Serializer):
-    window_days = serializers.IntegerField()
+class KpiAveragesSerializer(serializers.Serializer):
+    window_hours = serializers.IntegerField()
     first_response_minutes = serializers.FloatField(allow_null=True)
     resolution_hours = serializers.FloatField(allow_null=True)
 
 
-class OldestSerializer(serializers.Serializer):
+class KpiOldestSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     priority = serializers.CharField()
@@ -54,39 +54,39 @@ class OldestSerializer(serializers.Serializer):
     age_minutes = serializers.FloatField()
 
 
-class EnvelopesSerializer(serializers.Serializer):
+class KpiEnvelopesSerializer(serializers.Serializer):
     open = serializers.IntegerField()
     pending = serializers.IntegerField()
     active = serializers.IntegerField()
 
 
-class SnapshotSerializer(serializers.Serializer):
+class KpiSnapshotSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     scope = serializers.ChoiceField(choices=["all", "teams"])
-    open = OpenSerializer()
-    teams = TeamLoadSerializer(many=True)
-    sla = SlaSerializer()
-    today = TodaySerializer()
-    averages = AveragesSerializer()
-    oldest_unaccepted = OldestSerializer(allow_null=True)
-    envelopes = EnvelopesSerializer()
+    open = KpiOpenSerializer()
+    teams = KpiTeamLoadSerializer(many=True)
+    sla = KpiSlaSerializer()
+    today = KpiTodaySerializer()
+    averages = KpiAveragesSerializer()
+    oldest_unaccepted = KpiOldestSerializer(allow_null=True)
+    envelopes = KpiEnvelopesSerializer()
 
 
 # --- analytics ------------------------------------------------------------------------------
 
 
-class TrendPointSerializer(serializers.Serializer):
+class AnalyticsTrendPointSerializer(serializers.Serializer):
     date = serializers.DateField()
     created = serializers.IntegerField()
     resolved = serializers.IntegerField()
 
 
-class TrendsSerializer(serializers.Serializer):
+class AnalyticsTrendsSerializer(serializers.Serializer):
     days = serializers.IntegerField()
-    series = TrendPointSerializer(many=True)
+    series = AnalyticsTrendPointSerializer(many=True)
 
 
-class TeamPerformanceRowSerializer(serializers.Serializer):
+class AnalyticsTeamPerformanceRowSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.CharField()
@@ -104,12 +104,12 @@ class TeamPerformanceRowSerializer(serializers.Serializer):
     reopen_rate = serializers.FloatField(allow_null=True)
 
 
-class TeamPerformanceSerializer(serializers.Serializer):
+class AnalyticsTeamPerformanceSerializer(serializers.Serializer):
     days = serializers.IntegerField()
-    teams = TeamPerformanceRowSerializer(many=True)
+    teams = AnalyticsTeamPerformanceRowSerializer(many=True)
 
 
-class MethodRowSerializer(serializers.Serializer):
+class AnalyticsMethodRowSerializer(serializers.Serializer):
     method = serializers.CharField()
     decisions = serializers.IntegerField()
     share = serializers.FloatField(allow_null=True)
@@ -117,7 +117,7 @@ class MethodRowSerializer(serializers.Serializer):
     reroutes = serializers.IntegerField()
 
 
-class RoutingOutcomesSerializer(serializers.Serializer):
+class AnalyticsRoutingOutcomesSerializer(serializers.Serializer):
     days = serializers.IntegerField()
     decisions = serializers.IntegerField()
     rules_share = serializers.FloatField(allow_null=True)
@@ -125,4 +125,4 @@ class RoutingOutcomesSerializer(serializers.Serializer):
     average_confidence = serializers.FloatField(allow_null=True)
     reroutes = serializers.IntegerField()
     rerouted_tickets = serializers.IntegerField()
-    by_method = MethodRowSerializer(many=True)
+    by_method = AnalyticsMethodRowSerializer(many=True)

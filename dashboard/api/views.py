@@ -69,7 +69,7 @@ class DashboardView(AnalyticsView):
     @extend_schema(
         summary="The live KPI snapshot (the same data the dashboard websocket sends)",
         parameters=[FORMAT],
-        responses={200: s.SnapshotSerializer},
+        responses={200: s.KpiSnapshotSerializer},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
@@ -87,9 +87,7 @@ class DashboardView(AnalyticsView):
             rows += _flatten(section, data[section])
         oldest = data["oldest_unaccepted"] or {}
         rows.append({"metric": "oldest_unaccepted.reference", "value": oldest.get("reference")})
-        rows.append(
-            {"metric": "oldest_unaccepted.age_minutes", "value": oldest.get("age_minutes")}
-        )
+        rows.append({"metric": "oldest_unaccepted.age_minutes", "value": oldest.get("age_minutes")})
         return rows
 
 
@@ -109,7 +107,7 @@ class TrendsView(AnalyticsView):
     @extend_schema(
         summary="Tickets created and resolved per day",
         parameters=[DAYS, FORMAT],
-        responses={200: s.TrendsSerializer},
+        responses={200: s.AnalyticsTrendsSerializer},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
@@ -127,7 +125,7 @@ class TeamPerformanceView(AnalyticsView):
     @extend_schema(
         summary="Per team: volume, velocity, SLA compliance and quality",
         parameters=[DAYS, FORMAT],
-        responses={200: s.TeamPerformanceSerializer},
+        responses={200: s.AnalyticsTeamPerformanceSerializer},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
@@ -145,7 +143,7 @@ class RoutingOutcomesView(AnalyticsView):
     @extend_schema(
         summary="Routing decisions by method (rules, affinity, scoring), confidence, re-routes",
         parameters=[DAYS, FORMAT],
-        responses={200: s.RoutingOutcomesSerializer},
+        responses={200: s.AnalyticsRoutingOutcomesSerializer},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)

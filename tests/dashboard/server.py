@@ -1,5 +1,5 @@
 """Real servers for the browser and scale-out tests: daphne serving itsm.asgi:application on
-a free 127.0.0.1 port, against a temporary SQLite file (the pattern of tests/itsm/test_server.py)."""
+a free 127.0.0.1 port, against a temporary SQLite file (as tests/itsm/test_server.py does)."""
 
 import os
 import socket
@@ -26,14 +26,18 @@ def server_env(database: Path, **extra: str) -> dict:
     """The embedded configuration (DEBUG, SQLite file, no Redis) unless ``extra`` says more."""
     dropped = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "itsm.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SUPERUSER_USERNAME": ADMIN[0],
-        "DJANGO_SUPERUSER_EMAIL": "dash-admin@example.com",
-        "DJANGO_SUPERUSER_PASSWORD": ADMIN[1],
-    } | extra
+    return (
+        env
+        | {
+            "DJANGO_SETTINGS_MODULE": "itsm.settings",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_SUPERUSER_USERNAME": ADMIN[0],
+            "DJANGO_SUPERUSER_EMAIL": "dash-admin@example.com",
+            "DJANGO_SUPERUSER_PASSWORD": ADMIN[1],
+        }
+        | extra
+    )
 
 
 def prepare_database(env: dict) -> None:
@@ -63,8 +67,7 @@ class Server:
         listening = threading.Event()
         self.lines = []
         self.process = subprocess.Popen(
-            [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(self.port)]
-            + ["itsm.asgi:application"],
+            [BIN / "daphne", "-b", "127.0.0.1", "-p", str(self.port), "itsm.asgi:application"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,

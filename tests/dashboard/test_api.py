@@ -88,9 +88,10 @@ def test_dashboard_snapshot_and_its_csv(api, manager, team, frozen):
     assert data["open"]["by_priority"]["high"] == 2
     assert data["teams"][0]["open"] == 2
 
-    rows = {row["metric"]: row["value"] for row in as_csv(
-        api.get("/api/v1/analytics/dashboard/", {"format": "csv"})
-    )}
+    rows = {
+        row["metric"]: row["value"]
+        for row in as_csv(api.get("/api/v1/analytics/dashboard/", {"format": "csv"}))
+    }
     assert rows["open.total"] == "2"
     assert rows["open.by_priority.high"] == "2"
     assert rows[f"team.{team.name}.open"] == "2"
@@ -132,7 +133,7 @@ def test_trends(api, manager, agent, team, frozen):
 
 
 def test_team_performance(api, manager, agent, team, frozen):
-    quiet = factories.TeamFactory(slug="quiet", name="=Quiet team")  # a formula-like name
+    factories.TeamFactory(slug="quiet", name="=Quiet team")  # a formula-like name
     frozen.move_to(datetime(2026, 3, 2, 10, tzinfo=UTC))
     data = {"title": "Broken", "requester_email": "r@customer.example", "team": team}
     n1, n2, n3, n4 = (

@@ -5,7 +5,14 @@ and watch the tile change without a reload; drop the server and watch it reconne
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.dashboard.server import ADMIN, Server, access_token, create_ticket, prepare_database, server_env
+from tests.dashboard.server import (
+    ADMIN,
+    Server,
+    access_token,
+    create_ticket,
+    prepare_database,
+    server_env,
+)
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (apt-get install chromium); never downloaded
 CHROMIUM_ARGS = [

@@ -44,7 +44,8 @@ def scenario(coroutine_function):
 def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
-    return f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+    name = django_settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
 
 
 def communicator(app, *, cookie=None, token=None, origin=ORIGIN) -> WebsocketCommunicator:

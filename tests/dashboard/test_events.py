@@ -137,15 +137,13 @@ def test_sla_warning_and_breach_events(listen, manager, team, django_capture_on_
         resolution_minutes=240,
         warning_percent=75,
     )
-    with time_machine.travel(T0, tick=False) as traveller:
+    with time_machine.travel(T0, tick=False):
         ticket = new_ticket(manager, team=team, priority="medium")
-        network = listen(realtime.team_group(team.pk))
-        events = []
-        for minutes in (46, 20):  # the warning, then the breach
-            traveller.shift(timedelta(minutes=minutes))
-            with django_capture_on_commit_callbacks(execute=True):
-                sla_services.scan()
-            events += network.events()  # before the layer's messages expire (60 s)
+    network = listen(realtime.team_group(team.pk))
+    for minutes in (46, 66):  # the warning, then the breach
+        with django_capture_on_commit_callbacks(execute=True):
+            sla_services.scan(now=T0 + timedelta(minutes=minutes))
+    events = network.events()
     assert [(e["type"], e["ticket"]["id"]) for e in events] == [
         ("sla.warning", str(ticket.pk)),
         ("sla.breached", str(ticket.pk)),
@@ -154,8 +152,10 @@ def test_sla_warning_and_breach_events(listen, manager, team, django_capture_on_
 
 def test_a_broken_channel_layer_never_breaks_the_write(manager, team, settings, caplog):
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                    "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
     }
     ticket = factories.TicketFactory(team=team)
     assert realtime.send_events("ticket.updated", [str(ticket.pk)]) == 0
@@ -165,3 +165,19 @@ def test_a_broken_channel_layer_never_breaks_the_write(manager, team, settings, 
 def test_unknown_event_types_are_refused():
     with pytest.raises(ValueError):
         realtime.publish(event_type="ticket.exploded", ticket_ids=["x"])
+
+
+def test_envelope_events_also_reach_the_team_asked(
+    listen, agent, team, other_team, django_capture_on_commit_callbacks
+):
+    from escalations import services as escalations
+
+    ticket = factories.TicketFactory(team=team)
+    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    managers, experts = listen(ALL), listen(realtime.team_group(other_team.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        escalations.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="DB")
+
+    assert sorted(e["type"] for e in managers.events()) == ["envelope.created", "ticket.updated"]
+    [event] = experts.events()  # the ticket's own status change stays with its team
+    assert (event["type"], event["ticket"]["status"]) == ("envelope.created", "escalated")

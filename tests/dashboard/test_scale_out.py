@@ -16,7 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.dashboard.server import ROOT, Server, access_token, create_ticket, prepare_database, server_env
+from tests.dashboard.server import (
+    ROOT,
+    Server,
+    access_token,
+    create_ticket,
+    prepare_database,
+    server_env,
+)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -54,8 +61,13 @@ class Listener:
     def __init__(self, base: str, token: str) -> None:
         netloc = urlsplit(base).netloc
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.dashboard.ws_listen",
-             f"ws://{netloc}/ws/dashboard/?token={token}", base],
+            [
+                sys.executable,
+                "-m",
+                "tests.dashboard.ws_listen",
+                f"ws://{netloc}/ws/dashboard/?token={token}",
+                base,
+            ],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
