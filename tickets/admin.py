@@ -18,6 +18,7 @@ from tickets.models import (
     CaseFlag,
     Company,
     Contact,
+    KanbanView,
     ReferenceCounter,
     Task,
     Ticket,
@@ -410,3 +411,14 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("prefix", "year", "last_value")
+
+
+@admin.register(KanbanView)
+class KanbanViewAdmin(admin.ModelAdmin):
+    """Saved boards (agents save their own from /board/)."""
+
+    list_display = ("name", "owner", "team", "column_field", "wip_mode", "sort")
+    list_filter = ("column_field", "wip_mode")
+    search_fields = ("name",)
+    list_select_related = ("owner", "team")
+    raw_id_fields = ("owner",)

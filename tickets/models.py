@@ -436,3 +436,63 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Audit log rows are never deleted.")
+
+
+class KanbanView(models.Model):
+    """A saved board: whose it is (an agent's own or a team's), what the columns are, which
+    tickets it shows (the ticket FilterSet's query string), WIP limits and the card order."""
+
+    class ColumnField(models.TextChoices):
+        STATUS = "status", "Status"
+        PRIORITY = "priority", "Priority"
+
+    class WipMode(models.TextChoices):
+        SOFT = "soft", "Soft (warn)"
+        HARD = "hard", "Hard (refuse)"
+
+    class Sort(models.TextChoices):
+        PRIORITY = "priority", "Priority score"
+        CREATED = "created", "Creation"
+        SLA_DUE = "sla_due", "SLA due"
+
+    name = models.CharField(max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kanban_views",
+        help_text="Set for an agent's own view.",
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="kanban_views",
+        help_text="Set for a view shared with a team.",
+    )
+    column_field = models.CharField(
+        max_length=16, choices=ColumnField.choices, default=ColumnField.STATUS
+    )
+    filters = models.CharField(
+        max_length=1000, blank=True, help_text="Ticket filters as a query string: priority=high."
+    )
+    wip_limits = models.JSONField(
+        default=dict, blank=True, help_text='Per column value, e.g. {"in_progress": 5}.'
+    )
+    wip_mode = models.CharField(max_length=8, choices=WipMode.choices, default=WipMode.SOFT)
+    sort = models.CharField(max_length=16, choices=Sort.choices, default=Sort.PRIORITY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | Q(team__isnull=False),
+                name="kanbanview_owner_or_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

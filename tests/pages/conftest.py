@@ -1,0 +1,31 @@
+import pytest
+
+from sla import services as sla_services
+from tests import factories
+from tests.sla.factories import PolicyFactory
+
+
+@pytest.fixture
+def policy(db):
+    return PolicyFactory(name="Pages policy", first_response_minutes=60, resolution_minutes=240)
+
+
+@pytest.fixture
+def make_tickets(policy):
+    """``make_tickets(n, **fields)``: n tickets, each with a running SLA clock."""
+
+    def make(count: int, **fields) -> list:
+        tickets = factories.TicketFactory.create_batch(count, **fields)
+        for ticket in tickets:
+            sla_services.on_ticket_created(ticket=ticket)
+        return tickets
+
+    return make
+
+
+@pytest.fixture
+def owned(agent, ticket):
+    """`ticket`, accepted by `agent` (in progress)."""
+    from tickets import services
+
+    return services.accept_ticket(ticket_id=ticket.pk, actor=agent)

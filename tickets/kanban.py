@@ -1,0 +1,131 @@
+"""The kanban board's rules: its columns, WIP limits, and what dropping a card on a column
+means. A move is one of the lifecycle services (accept, wait, resume, resolve, reopen) or a
+priority change through update_ticket; nothing here writes a ticket itself."""
+
+from django.db import transaction
+from django.http import QueryDict
+
+from routing.models import Team
+from tickets import services
+from tickets.exceptions import DomainError, DomainValidationError, InvalidTransition, NotPermitted
+from tickets.filters import TicketFilterSet
+from tickets.lifecycle import TicketStatus
+from tickets.models import KanbanView, Priority, Ticket
+from tickets.selectors import is_team_member, visible_tickets
+
+S = TicketStatus
+STATUS_COLUMNS = (S.NEW, S.IN_PROGRESS, S.ESCALATED, S.WAITING, S.RESOLVED)
+PRIORITY_COLUMNS = (Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW)
+
+
+class WipLimitReached(DomainError):
+    """A hard WIP limit refuses one more card in the column (409)."""
+
+
+def columns(column_field: str) -> list[tuple[str, str]]:
+    choices = dict(S.choices) if column_field == "status" else dict(Priority.choices)
+    values = STATUS_COLUMNS if column_field == "status" else PRIORITY_COLUMNS
+    return [(value, choices[value]) for value in values]
+
+
+def wip_verdict(*, limit: int | None, count: int, mode: str) -> str:
+    """ "ok", "warn" (soft limit reached) or "refuse" (hard limit reached), for one more card
+    in a column holding ``count``."""
+    if limit is None or count + 1 <= limit:
+        return "ok"
+    return "refuse" if mode == KanbanView.WipMode.HARD else "warn"
+
+
+def board_tickets(*, user, view: KanbanView, request=None):
+    """The tickets a view shows to this user: visible ones through the shared FilterSet."""
+    filterset = TicketFilterSet(
+        QueryDict(view.filters), queryset=visible_tickets(user), request=request
+    )
+    tickets = filterset.qs if filterset.is_valid() else visible_tickets(user).none()
+    if view.column_field == KanbanView.ColumnField.STATUS:
+        tickets = tickets.filter(status__in=STATUS_COLUMNS)
+    return tickets
+
+
+def _status_move(*, ticket: Ticket, actor, to: str, resolution: str) -> None:
+    current = ticket.status
+    if to == S.ESCALATED:
+        raise DomainValidationError(
+            {"status": ["Escalate from the ticket page by opening an envelope."]}
+        )
+    if current == S.NEW and to == S.IN_PROGRESS:
+        services.accept_ticket(ticket_id=ticket.pk, actor=actor)
+    elif current == S.IN_PROGRESS and to == S.WAITING:
+        services.wait_ticket(ticket_id=ticket.pk, actor=actor)
+    elif current == S.WAITING and to == S.IN_PROGRESS:
+        services.resume_ticket(ticket_id=ticket.pk, actor=actor)
+    elif current in (S.IN_PROGRESS, S.ESCALATED) and to == S.RESOLVED:
+        services.resolve_ticket(ticket_id=ticket.pk, actor=actor, resolution=resolution)
+    elif current == S.RESOLVED and to == S.IN_PROGRESS:
+        services.reopen_ticket(ticket_id=ticket.pk, actor=actor)
+    else:
+        raise InvalidTransition(current, to)
+
+
+@transaction.atomic
+def move_card(*, ticket_id, actor, view: KanbanView, to: str, resolution: str = "") -> str:
+    """Drop a card on a column. Returns "" or a soft-limit warning; raises WipLimitReached
+    past a hard limit and the services' errors for moves the lifecycle refuses."""
+    if to not in dict(columns(view.column_field)):
+        raise DomainValidationError({"to": ["No such column on this board."]})
+    ticket = visible_tickets(actor).get(pk=ticket_id)
+    if getattr(ticket, view.column_field) == to:
+        return ""
+    limit = view.wip_limits.get(to)
+    count = board_tickets(user=actor, view=view).filter(**{view.column_field: to}).count()
+    verdict = wip_verdict(limit=limit, count=count, mode=view.wip_mode)
+    label = dict(columns(view.column_field))[to]
+    if verdict == "refuse":
+        raise WipLimitReached(f"WIP limit reached: '{label}' holds {count} of {limit} cards.")
+    if view.column_field == KanbanView.ColumnField.STATUS:
+        _status_move(ticket=ticket, actor=actor, to=to, resolution=resolution)
+    else:
+        services.update_ticket(ticket_id=ticket.pk, actor=actor, changes={"priority": to})
+    if verdict == "warn":
+        return f"Over the WIP limit: '{label}' now holds {count + 1} cards (limit {limit})."
+    return ""
+
+
+@transaction.atomic
+def save_view(
+    *,
+    actor,
+    name: str,
+    column_field: str,
+    wip_limits: dict[str, int],
+    wip_mode: str,
+    sort: str,
+    filters: str,
+    team: Team | None = None,
+) -> KanbanView:
+    """A board of one's own, or (team given) one shared with a team the actor belongs to."""
+    errors = {}
+    if not name.strip():
+        errors["name"] = ["Name the view."]
+    if column_field not in KanbanView.ColumnField.values:
+        errors["column_field"] = ["Status or priority."]
+    if wip_mode not in KanbanView.WipMode.values:
+        errors["wip_mode"] = ["Soft or hard."]
+    if sort not in KanbanView.Sort.values:
+        errors["sort"] = ["Priority, created or SLA due."]
+    if any(limit < 1 for limit in wip_limits.values()):
+        errors["wip_limits"] = ["A WIP limit is at least 1."]
+    if errors:
+        raise DomainValidationError(errors)
+    if team is not None and not is_team_member(actor, team):
+        raise NotPermitted("Views are shared with your own teams only.")
+    return KanbanView.objects.create(
+        name=name.strip()[:120],
+        owner=None if team else actor,
+        team=team,
+        column_field=column_field,
+        wip_limits=wip_limits,
+        wip_mode=wip_mode,
+        sort=sort,
+        filters=filters[:1000],
+    )

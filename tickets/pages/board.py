@@ -1,0 +1,144 @@
+"""``/board/``: the kanban board of a saved view (or the default status board), card moves and
+saving a view. Moves go through tickets.kanban.move_card, which calls the lifecycle services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from itsm.roles import is_manager_or_admin
+from routing.models import Team
+from tickets import kanban
+from tickets.exceptions import DomainError
+from tickets.models import KanbanView, Ticket
+from tickets.pages.common import error_message, error_status, require_staff, with_sla
+from tickets.selectors import team_ids_of
+
+BOARD_SIZE = 300
+ORDER = {
+    KanbanView.Sort.PRIORITY: ("-priority_score", "created_at"),
+    KanbanView.Sort.CREATED: ("created_at",),
+    KanbanView.Sort.SLA_DUE: (F("sla_clock__resolution_due").asc(nulls_last=True), "created_at"),
+}
+
+
+def _views(user):
+    views = KanbanView.objects.select_related("team", "owner")
+    if is_manager_or_admin(user):
+        return views
+    return views.filter(Q(owner=user) | Q(team_id__in=team_ids_of(user)))
+
+
+def _selected(request: HttpRequest) -> KanbanView:
+    view_id = request.GET.get("view") or request.POST.get("view")
+    if not view_id:
+        return KanbanView(name="All my tickets by status", owner=request.user)
+    try:
+        return _views(request.user).get(pk=int(view_id))
+    except (KanbanView.DoesNotExist, ValueError) as error:
+        raise Http404("No such board.") from error
+
+
+def _board(request: HttpRequest, view: KanbanView, error: str = "", status: int = 200):
+    tickets = kanban.board_tickets(user=request.user, view=view, request=request)
+    tickets = tickets.select_related("owner", "team", "sla_clock__policy").order_by(
+        *ORDER[view.sort], "id"
+    )
+    cards = with_sla(tickets[:BOARD_SIZE])
+    columns = []
+    for value, label in kanban.columns(view.column_field):
+        held = [card for card in cards if getattr(card, view.column_field) == value]
+        limit = view.wip_limits.get(value)
+        columns.append(
+            {
+                "value": value,
+                "label": label,
+                "cards": held,
+                "limit": limit,
+                "over": limit is not None and len(held) > limit,
+                "full": limit is not None and len(held) >= limit,
+            }
+        )
+    context = {
+        "view": view,
+        "views": list(_views(request.user)),
+        "columns": columns,
+        "choices": kanban.columns(view.column_field),
+        "error": error,
+        "teams": list(Team.objects.filter(id__in=team_ids_of(request.user))),
+        "column_fields": KanbanView.ColumnField.choices,
+        "sorts": KanbanView.Sort.choices,
+        "modes": KanbanView.WipMode.choices,
+    }
+    return render(request, "tickets/board.html", context, status=status)
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    require_staff(request.user)
+    return _board(request, _selected(request))
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest) -> HttpResponse:
+    require_staff(request.user)
+    view = _selected(request)
+    try:
+        warning = kanban.move_card(
+            ticket_id=request.POST.get("ticket"),
+            actor=request.user,
+            view=view,
+            to=request.POST.get("to", ""),
+            resolution=request.POST.get("resolution", ""),
+        )
+    except (Ticket.DoesNotExist, ValueError) as error:
+        raise Http404("No such ticket.") from error
+    except DomainError as error:
+        return _board(request, view, error=error_message(error), status=error_status(error))
+    if warning:
+        messages.warning(request, warning)
+    return redirect(_url(view))
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    require_staff(request.user)
+    post = request.POST
+    column_field = post.get("column_field", "status")
+    limits = {}
+    try:
+        for value, _label in kanban.columns(column_field):
+            raw = post.get(f"wip_{value}", "").strip()
+            if raw:
+                limits[value] = int(raw)
+        team = Team.objects.get(pk=post["team"]) if post.get("team") else None
+        view = kanban.save_view(
+            actor=request.user,
+            name=post.get("name", ""),
+            column_field=column_field,
+            wip_limits=limits,
+            wip_mode=post.get("wip_mode", "soft"),
+            sort=post.get("sort", "priority"),
+            filters=post.get("filters", ""),
+            team=team,
+        )
+    except (ValueError, Team.DoesNotExist):
+        return _board(
+            request, _selected(request), error="Check the WIP limits and team.", status=400
+        )
+    except DomainError as error:
+        return _board(
+            request, _selected(request), error=error_message(error), status=error_status(error)
+        )
+    return redirect(_url(view))
+
+
+def _url(view: KanbanView) -> str:
+    base = reverse("tickets:board")
+    return f"{base}?view={view.pk}" if view.pk else base

@@ -1,0 +1,58 @@
+"""What the page views share: role checks, the ticket queryset with what a row shows, the SLA
+clocks of a row, and turning a domain error into an inline message with its HTTP status."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from itsm.roles import Role, is_staff_role, role_of
+from sla.selectors import sla_payload
+from tickets.exceptions import (
+    DomainError,
+    DomainValidationError,
+    InvalidTransition,
+    NotPermitted,
+    OwnershipLocked,
+)
+from tickets.models import Ticket
+from tickets.selectors import visible_tickets
+
+
+def require_role(user) -> Role:
+    role = role_of(user)
+    if role is None or role == Role.INTEGRATION:
+        raise PermissionDenied("This account has no access to the service desk pages.")
+    return role
+
+
+def require_staff(user) -> None:
+    if not is_staff_role(user):
+        raise PermissionDenied("Only agents, managers and admins do this.")
+
+
+def ticket_rows(user) -> QuerySet[Ticket]:
+    """Visible tickets with everything a list row shows, in one query."""
+    return visible_tickets(user).select_related("team", "owner", "requester", "sla_clock__policy")
+
+
+def with_sla(tickets) -> list[Ticket]:
+    """Attach the SLA payload to each ticket as ``sla`` (no query: the clock is joined)."""
+    rows = list(tickets)
+    for ticket in rows:
+        ticket.sla = sla_payload(ticket)
+    return rows
+
+
+def error_status(error: DomainError) -> int:
+    if isinstance(error, InvalidTransition | OwnershipLocked):
+        return 409
+    if isinstance(error, NotPermitted):
+        return 403
+    if isinstance(error, DomainValidationError):
+        return 400
+    return 409
+
+
+def error_message(error: DomainError) -> str:
+    if isinstance(error, DomainValidationError):
+        return " ".join(" ".join(messages) for messages in error.errors.values())
+    return str(error)

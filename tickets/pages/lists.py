@@ -1,0 +1,133 @@
+"""The work queue (``/``), the ticket list (``/tickets/``) and the new-ticket form."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from itsm.roles import Role, is_manager_or_admin
+from tickets import services
+from tickets.exceptions import DomainError
+from tickets.filters import TicketFilterSet
+from tickets.models import TicketType
+from tickets.pages.bulk import ACTIONS
+from tickets.pages.common import (
+    error_message,
+    error_status,
+    require_role,
+    ticket_rows,
+    with_sla,
+)
+from tickets.selectors import team_ids_of, visible_tickets
+
+PAGE_SIZE = 25
+QUEUE_SIZE = 100
+# ?sort= values and what they order by (a leading "-" reverses).
+SORTS = {
+    "priority": ("-priority_score", "created_at"),
+    "created": ("created_at",),
+    "reference": ("reference",),
+    "status": ("status", "-priority_score"),
+    "title": ("title",),
+}
+
+
+@login_required
+@require_GET
+def work_queue(request: HttpRequest) -> HttpResponse:
+    """Open tickets of the agent's teams and their own, most urgent first."""
+    role = require_role(request.user)
+    if role == Role.REQUESTER:
+        return redirect("tickets:list")
+    tickets = ticket_rows(request.user).open()
+    if role == Role.AGENT:
+        tickets = tickets.filter(Q(team_id__in=team_ids_of(request.user)) | Q(owner=request.user))
+    rows = with_sla(tickets.order_by("-priority_score", "created_at")[:QUEUE_SIZE])
+    return render(request, "tickets/queue.html", {"tickets": rows})
+
+
+@login_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """Every visible ticket through the API's FilterSet, sortable, a page at a time."""
+    role = require_role(request.user)
+    filterset = TicketFilterSet(request.GET, queryset=ticket_rows(request.user), request=request)
+    sort = request.GET.get("sort", "priority")
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = "priority", "priority"
+    ordering = SORTS[key]
+    if sort.startswith("-"):
+        ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
+    tickets = filterset.qs.order_by(*ordering, "id") if filterset.is_valid() else []
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_sla(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sortless = query.copy()
+    sortless.pop("sort", None)
+    return render(
+        request,
+        "tickets/list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
+            "sortless": sortless.urlencode(),
+            "is_requester": role == Role.REQUESTER,
+            "bulk_actions": _bulk_actions(request.user, role),
+        },
+    )
+
+
+def _bulk_actions(user, role) -> list[tuple[str, str]]:
+    if role == Role.REQUESTER:
+        return []
+    return [(k, v) for k, v in ACTIONS.items() if k != "route" or is_manager_or_admin(user)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    """Requesters open a ticket for themselves; staff open one for a requester's e-mail."""
+    role = require_role(request.user)
+    is_requester = role == Role.REQUESTER
+    values = {"title": "", "description": "", "type": TicketType.INCIDENT, "email": ""}
+    error = None
+    status = 200
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip() for name in values}
+        email = request.user.contact.email if is_requester else values["email"]
+        try:
+            ticket = services.create_ticket(
+                actor=request.user,
+                data=services.NewTicket(
+                    title=values["title"][:300],
+                    description=values["description"],
+                    type=values["type"] or TicketType.INCIDENT,
+                    requester_email=email,
+                    source="portal" if is_requester else "web",
+                ),
+            )
+        except DomainError as failure:
+            error, status = error_message(failure), error_status(failure)
+        else:
+            if not visible_tickets(request.user).filter(pk=ticket.pk).exists():
+                # Staff outside the team it went to: it is created, just not theirs to see.
+                return redirect(f"{reverse('tickets:list')}?q={ticket.reference}")
+            return redirect("tickets:detail", ticket_id=ticket.pk)
+    return render(
+        request,
+        "tickets/create.html",
+        {
+            "values": values,
+            "error": error,
+            "types": TicketType.choices,
+            "is_requester": is_requester,
+        },
+        status=status,
+    )

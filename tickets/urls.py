@@ -1,0 +1,30 @@
+"""The agent pages and the requester portal; mounted at the site root."""
+
+from django.urls import path
+
+from tickets.pages import board, bulk, detail, lists
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", lists.work_queue, name="queue"),
+    path("board/", board.board, name="board"),
+    path("board/move/", board.move, name="board-move"),
+    path("board/views/", board.save_view, name="board-save-view"),
+    path("tickets/", lists.ticket_list, name="list"),
+    path("tickets/new/", lists.ticket_create, name="create"),
+    path("tickets/bulk/", bulk.bulk, name="bulk"),
+    path("tickets/<uuid:ticket_id>/", detail.ticket_detail, name="detail"),
+    path("tickets/<uuid:ticket_id>/entries/", detail.post_entry, name="post-entry"),
+    path("tickets/<uuid:ticket_id>/envelopes/", detail.open_envelope, name="open-envelope"),
+    path(
+        "tickets/<uuid:ticket_id>/<slug:action>/",
+        detail.ticket_action,
+        name="action",
+    ),
+    path(
+        "envelopes/<uuid:envelope_id>/<slug:action>/",
+        detail.envelope_action,
+        name="envelope-action",
+    ),
+]
