@@ -21,7 +21,9 @@ class BodySizeLimitMiddleware:
             return JsonResponse(
                 {"errors": {"non_field_errors": ["Invalid Content-Length header."]}}, status=400
             )
-        if limit is not None and (declared > limit or self._undeclared_body_too_big(request, limit)):
+        if limit is not None and (
+            declared > limit or self._undeclared_body_too_big(request, limit)
+        ):
             return JsonResponse(
                 {"errors": {"non_field_errors": [f"Request body over {limit} bytes."]}},
                 status=413,

@@ -12,9 +12,7 @@ from tickets.models import Priority, TicketType, Tier
 # --- calendars ------------------------------------------------------------------------------
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"}
-)
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
 class WallTimeField(serializers.TimeField):
     """A wall-clock time in the calendar's own time zone (so no offset): "HH:MM"."""
 

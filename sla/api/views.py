@@ -96,7 +96,6 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
     ordering = ["trigger_at"]
     lookup_value_converter = "uuid"
 
-    lookup_value_converter = "uuid" if Reminder._meta.pk.get_internal_type() == "UUIDField" else "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user

@@ -36,10 +36,16 @@ def test_upload_list_and_download(api, ticket, requester, agent):
 
 @pytest.mark.parametrize(
     ("name", "content_type"),
-    [("page.html", "text/html"), ("logo.svg", "image/svg+xml"), ("x.xhtml", "application/xhtml+xml")],
+    [
+        ("page.html", "text/html"),
+        ("logo.svg", "image/svg+xml"),
+        ("x.xhtml", "application/xhtml+xml"),
+    ],
 )
 def test_html_and_svg_are_never_served_as_themselves(api, ticket, agent, name, content_type):
-    created = upload(api, agent, ticket, name=name, body=b"<script>alert(1)</script>", content_type=content_type)
+    created = upload(
+        api, agent, ticket, name=name, body=b"<script>alert(1)</script>", content_type=content_type
+    )
     download = api.as_(agent).get(created.json()["download_url"])
     assert download["Content-Type"] == "application/octet-stream"
     assert download["Content-Disposition"].startswith("attachment;")
@@ -69,7 +75,9 @@ def test_path_tricks_in_filenames_are_cleaned(api, ticket, agent):
 def test_empty_and_missing_files_are_400(api, ticket, agent):
     assert upload(api, agent, ticket, body=b"").status_code == 400
     api.as_(agent)
-    missing = api.post(f"/api/v1/tickets/{ticket.pk}/attachments/", {"visibility": "public"}, format="multipart")
+    missing = api.post(
+        f"/api/v1/tickets/{ticket.pk}/attachments/", {"visibility": "public"}, format="multipart"
+    )
     assert missing.status_code == 400 and "file" in missing.json()["errors"]
 
 
@@ -80,5 +88,7 @@ def test_too_large_files_are_refused(api, ticket, agent, settings):
 
 
 def test_json_body_to_the_upload_is_415(api, ticket, agent):
-    response = api.as_(agent).post(f"/api/v1/tickets/{ticket.pk}/attachments/", {"file": "x"}, format="json")
+    response = api.as_(agent).post(
+        f"/api/v1/tickets/{ticket.pk}/attachments/", {"file": "x"}, format="json"
+    )
     assert response.status_code == 415

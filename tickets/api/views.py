@@ -1,13 +1,13 @@
 """Ticket endpoints: declarative viewsets whose writes call tickets.services."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -242,7 +242,6 @@ class TicketViewSet(
         tasks = ticket.tasks.select_related("assigned_to").order_by("due_date", "created_at")
         page = self.paginate_queryset(tasks)
         return self.get_paginated_response(s.TaskSerializer(page, many=True).data)
-
 
     @extend_schema(
         methods=["GET"],
