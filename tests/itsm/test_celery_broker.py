@@ -71,11 +71,19 @@ def worker():
         process.kill()
 
 
-def test_a_worker_routes_a_ticket_sent_through_redis(worker, monkeypatch):
+@pytest.fixture
+def through_the_broker():
+    """Send tasks to Redis for this test only (the rest of the suite runs them eagerly)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def test_a_worker_routes_a_ticket_sent_through_redis(worker, through_the_broker):
     team = factories.TeamFactory(slug="network", capabilities=["network"])
     ticket = factories.TicketFactory(team=None, category="network")
     Ticket.objects.filter(pk=ticket.pk).update(team=None)  # undo any eager routing on save
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
 
     route_ticket_task.delay(str(ticket.pk))
 
@@ -85,5 +93,5 @@ def test_a_worker_routes_a_ticket_sent_through_redis(worker, monkeypatch):
         if ticket.team_id is not None:
             break
         assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
-        time.sleep(0.25)
+        time.sleep(0.25)  # polling another process's write; bounded by the deadline
     assert ticket.team == team
