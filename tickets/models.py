@@ -445,6 +445,14 @@ class KanbanView(models.Model):
     class ColumnField(models.TextChoices):
         STATUS = "status", "Status"
         PRIORITY = "priority", "Priority"
+        TEAM = "team", "Team"
+        OWNER = "owner", "Agent"
+
+    class Swimlane(models.TextChoices):
+        NONE = "", "None"
+        PRIORITY = "priority", "Priority"
+        TEAM = "team", "Team"
+        OWNER = "owner", "Agent"
 
     class WipMode(models.TextChoices):
         SOFT = "soft", "Soft (warn)"
@@ -475,6 +483,9 @@ class KanbanView(models.Model):
     column_field = models.CharField(
         max_length=16, choices=ColumnField.choices, default=ColumnField.STATUS
     )
+    swimlane_field = models.CharField(
+        max_length=16, choices=Swimlane.choices, default=Swimlane.NONE, blank=True
+    )
     filters = models.CharField(
         max_length=1000, blank=True, help_text="Ticket filters as a query string: priority=high."
     )
@@ -492,6 +503,40 @@ class KanbanView(models.Model):
                 condition=Q(owner__isnull=False) | Q(team__isnull=False),
                 name="kanbanview_owner_or_team",
             )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedTicketView(models.Model):
+    """A saved filter of the ticket list (``/tickets/``): the TicketFilterSet query string under
+    a name, the owner's own or (team set) shared with a team."""
+
+    name = models.CharField(max_length=120)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_ticket_views",
+        help_text="Who saved it; only they delete it.",
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_ticket_views",
+        help_text="Set for a view shared with a team.",
+    )
+    query = models.CharField(
+        max_length=1000, blank=True, help_text="Ticket filters as a query string: priority=high."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="savedticketview_owner_name")
         ]
 
     def __str__(self) -> str:

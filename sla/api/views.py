@@ -96,7 +96,6 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
     ordering = ["trigger_at"]
     lookup_value_converter = "uuid"
 
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Reminder.objects.none()

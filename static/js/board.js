@@ -1,4 +1,4 @@
-// Kanban drag and drop: dropping a card on a column submits the card's own move form (the same
+// Kanban drag and drop (columns in swimlanes too): dropping a card on a column submits the card's own move form (the same
 // POST as its "Move" button), so the server's rules and WIP limits decide.
 (function () {
   "use strict";
@@ -10,6 +10,8 @@
       });
     });
     document.querySelectorAll(".board .column").forEach(function (column) {
+      // Agent columns take no drops: ownership changes by accept and transfer only.
+      if (column.dataset.drop === "false") return;
       column.addEventListener("dragover", function (event) {
         event.preventDefault();
         column.classList.add("drop-target");
@@ -24,6 +26,7 @@
         const card = document.querySelector('.kcard[data-ticket="' + CSS.escape(id) + '"]');
         if (!card || card.closest(".column") === column) return;
         const form = card.querySelector("form.move");
+        if (!form) return;
         form.elements.to.value = column.dataset.column;
         if (column.dataset.column === "resolved") {
           const resolution = window.prompt("How was it resolved?");

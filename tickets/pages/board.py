@@ -48,9 +48,34 @@ def _board(request: HttpRequest, view: KanbanView, error: str = "", status: int 
         *ORDER[view.sort], "id"
     )
     cards = with_sla(tickets[:BOARD_SIZE])
+    teams = list(Team.objects.filter(id__in=team_ids_of(request.user)).order_by("name"))
+    choices = kanban.grouping(view.column_field, cards, teams)
+    lanes = []
+    if view.swimlane_field:
+        for value, label in kanban.grouping(view.swimlane_field, cards, teams):
+            held = [card for card in cards if kanban.card_value(card, view.swimlane_field) == value]
+            lanes.append({"value": value, "label": label, "columns": _columns(view, choices, held)})
+    context = {
+        "view": view,
+        "views": list(_views(request.user)),
+        "columns": _columns(view, choices, cards),
+        "lanes": lanes,
+        "choices": choices,
+        "droppable": view.column_field != KanbanView.ColumnField.OWNER,
+        "error": error,
+        "teams": teams,
+        "column_fields": KanbanView.ColumnField.choices,
+        "swimlanes": KanbanView.Swimlane.choices,
+        "sorts": KanbanView.Sort.choices,
+        "modes": KanbanView.WipMode.choices,
+    }
+    return render(request, "tickets/board.html", context, status=status)
+
+
+def _columns(view: KanbanView, choices, cards) -> list[dict]:
     columns = []
-    for value, label in kanban.columns(view.column_field):
-        held = [card for card in cards if getattr(card, view.column_field) == value]
+    for value, label in choices:
+        held = [card for card in cards if kanban.card_value(card, view.column_field) == value]
         limit = view.wip_limits.get(value)
         columns.append(
             {
@@ -62,18 +87,7 @@ def _board(request: HttpRequest, view: KanbanView, error: str = "", status: int 
                 "full": limit is not None and len(held) >= limit,
             }
         )
-    context = {
-        "view": view,
-        "views": list(_views(request.user)),
-        "columns": columns,
-        "choices": kanban.columns(view.column_field),
-        "error": error,
-        "teams": list(Team.objects.filter(id__in=team_ids_of(request.user))),
-        "column_fields": KanbanView.ColumnField.choices,
-        "sorts": KanbanView.Sort.choices,
-        "modes": KanbanView.WipMode.choices,
-    }
-    return render(request, "tickets/board.html", context, status=status)
+    return columns
 
 
 @login_required
@@ -127,6 +141,7 @@ def save_view(request: HttpRequest) -> HttpResponse:
             sort=post.get("sort", "priority"),
             filters=post.get("filters", ""),
             team=team,
+            swimlane_field=post.get("swimlane_field", ""),
         )
     except (ValueError, Team.DoesNotExist):
         return _board(

@@ -1,23 +1,27 @@
 """The work queue (``/``), the ticket list (``/tickets/``) and the new-ticket form."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from itsm.roles import Role, is_manager_or_admin
-from tickets import services
+from routing.models import Team
+from tickets import services, views_saved
 from tickets.exceptions import DomainError
 from tickets.filters import TicketFilterSet
-from tickets.models import TicketType
+from tickets.models import SavedTicketView, TicketType
 from tickets.pages.bulk import ACTIONS
 from tickets.pages.common import (
     error_message,
     error_status,
     require_role,
+    require_staff,
     ticket_rows,
     with_sla,
 )
@@ -80,8 +84,57 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "sortless": sortless.urlencode(),
             "is_requester": role == Role.REQUESTER,
             "bulk_actions": _bulk_actions(request.user, role),
+            "saved_views": _saved_views(request.user, role),
+            "teams": [] if role == Role.REQUESTER else _teams(request.user),
         },
     )
+
+
+def _saved_views(user, role) -> list[SavedTicketView]:
+    if role == Role.REQUESTER:
+        return []
+    return list(views_saved.visible_saved_views(user))
+
+
+def _teams(user) -> list[Team]:
+    teams = Team.objects.order_by("name")
+    return list(teams if is_manager_or_admin(user) else teams.filter(id__in=team_ids_of(user)))
+
+
+@login_required
+@require_POST
+def save_list_view(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters as a view of one's own or of a team."""
+    require_staff(request.user)
+    query = request.POST.get("query", "")
+    try:
+        team = Team.objects.get(pk=request.POST["team"]) if request.POST.get("team") else None
+        view = views_saved.save_ticket_view(
+            actor=request.user, name=request.POST.get("name", ""), query=query, team=team
+        )
+    except (Team.DoesNotExist, ValueError, ValidationError):
+        messages.error(request, "No such team.")
+    except DomainError as error:
+        messages.error(request, error_message(error))
+    else:
+        messages.success(request, f"Saved the view '{view.name}'.")
+        query = view.query
+    return redirect(f"{reverse('tickets:list')}?{query}")
+
+
+@login_required
+@require_POST
+def delete_list_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    require_staff(request.user)
+    try:
+        views_saved.delete_ticket_view(actor=request.user, view_id=view_id)
+    except SavedTicketView.DoesNotExist as error:
+        raise Http404("No such view.") from error
+    except DomainError as error:
+        messages.error(request, error_message(error))
+    else:
+        messages.success(request, "Deleted the view.")
+    return redirect("tickets:list")
 
 
 def _bulk_actions(user, role) -> list[tuple[str, str]]:
