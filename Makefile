@@ -24,6 +24,10 @@ run: venv
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py demo_admin
 	@echo "Serving http://$(HOST):$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
+	@# Celery beat runs the periodic jobs (SLA scan, digests, retries); with no broker they
+	@# execute in its process (eager), as everything else does in the embedded default.
+	$(BIN)/celery -A itsm beat --loglevel=WARNING & beat=$$!; \
+	trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne --bind $(HOST) --port $(PORT) itsm.asgi:application
 
 test: venv
