@@ -352,6 +352,11 @@ NOTIFICATIONS_REPLY_DOMAIN = env.str("NOTIFICATIONS_REPLY_DOMAIN", default="loca
 # Absolute links in e-mails and chat messages (ticket pages, satisfaction links).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://localhost:8000")
 
+# --- Routing -------------------------------------------------------------------------------
+# Seconds a process keeps routing's configuration (rules, weights, keywords) without asking
+# the database; changes are seen at once where Redis shares the cache (routing.config_cache).
+ROUTING_CONFIG_MAX_AGE = env.float("ROUTING_CONFIG_MAX_AGE", default=30.0)
+
 # --- Integrations (sources in, handlers out) -------------------------------------------------
 # Plugins by dotted path: a new system is a class and a line here (docs/plugins.md).
 INTEGRATION_SOURCES = {

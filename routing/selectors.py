@@ -7,26 +7,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    FilteredRelation,
-    FloatField,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
-from routing import learned_triage
+from routing import config_cache, learned_triage, team_reads
 from routing.models import (
     DEFAULT_WEIGHTS,
     AgentProfile,
@@ -34,7 +27,6 @@ from routing.models import (
     RoutingRule,
     ScoringWeights,
     Team,
-    TriageKeyword,
 )
 from routing.snapshots import (
     AgentSnapshot,
@@ -60,7 +52,7 @@ def as_uuid(value) -> str | None:
 
 
 def weight_rows() -> list[ScoringWeights]:
-    return list(ScoringWeights.objects.all())
+    return list(config_cache.current().weight_rows)
 
 
 def routing_config(
@@ -92,12 +84,15 @@ def affinity_window_hours(rows: Iterable[ScoringWeights]) -> int:
 
 
 def keyword_map() -> dict[str, str]:
-    return dict(TriageKeyword.objects.values_list("keyword", "category"))
+    return dict(config_cache.current().keyword_map)
 
 
 def rule_snapshots(event: str, rule_ids: Iterable[int] | None = None) -> list[RuleSnapshot]:
-    chosen = {"active": True} if rule_ids is None else {"pk__in": list(rule_ids)}
-    rules = RoutingRule.objects.filter(event=event, **chosen)
+    """The active rules of an event in order (memoised), or the chosen ones, active or not
+    (the admin's "try these rules")."""
+    if rule_ids is None:
+        return list(config_cache.current().rules_by_event.get(event, ()))
+    rules = RoutingRule.objects.filter(event=event, pk__in=list(rule_ids))
     rows = rules.order_by("order", "name").values_list(
         "pk", "name", "conditions", "actions", "stop"
     )
@@ -265,134 +260,24 @@ def requester_facts(*, email: str, category: str, window_hours: int, now: dateti
 # --- teams and agents ----------------------------------------------------------------------
 
 
-def _weighted(load_per_priority: dict[str, float], field: str) -> Case:
-    """The capacity one open ticket takes, by its priority (NULL when there is no ticket)."""
-    return Case(
-        *[When(**{field: p}, then=Value(float(w))) for p, w in load_per_priority.items()],
-        When(**{f"{field}__isnull": True}, then=Value(0.0)),
-        default=Value(1.0),
-        output_field=FloatField(),
-    )
-
-
-def _load_expression(load_per_priority: dict[str, float]):
-    weighted = _weighted(load_per_priority, "priority")
-    running = (
-        Ticket.objects.filter(team=OuterRef("pk"), status__in=RUNNING_STATUSES)
-        .order_by()
-        .values("team")
-        .annotate(load=Sum(weighted))
-        .values("load")
-    )
-    return Coalesce(Subquery(running, output_field=FloatField()), Value(0.0))
-
-
 def _count_subquery(queryset: QuerySet):
     counted = queryset.order_by().values("team").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def available_agents_by_team() -> dict[str, int]:
-    """How many available, active agents each team has: one grouped query."""
-    rows = (
-        AgentProfile.teams.through.objects.filter(
-            agentprofile__is_available=True, agentprofile__user__is_active=True
-        )
-        .order_by()
-        .values("team_id")
-        .annotate(n=Count("*"))
-        .values_list("team_id", "n")
-    )
-    return {as_uuid(team_id): n for team_id, n in rows}
-
-
 def team_snapshots(*, category: str, config: RoutingConfig) -> list[TeamSnapshot]:
-    """Every active team with its live load and its measured metrics for the category, in
-    one query whose cost follows the number of teams and of open tickets, not of all tickets
-    (the load is a correlated aggregate over the (team, status) index), plus one grouped
-    query for the available agents."""
-    teams = (
-        Team.objects.filter(status=Team.Status.ACTIVE)
-        .annotate(
-            # Joined on (team, status): only the open work whose clock runs is read.
-            running=FilteredRelation("tickets", condition=Q(tickets__status__in=RUNNING_STATUSES)),
-            measured=FilteredRelation(
-                "measured_metrics", condition=Q(measured_metrics__category=category)
-            ),
-        )
-        .values(*TEAM_COLUMNS)
-        .annotate(
-            load=Coalesce(Sum(_weighted(config.load_per_priority, "running__priority")), 0.0),
-            # One metrics row per (team, category) at most: Max just carries it through.
-            m_count=Max("measured__resolved_count"),
-            m_hours=Max("measured__avg_resolution_time_hours"),
-            m_compliance=Max("measured__sla_compliance_rate"),
-        )
-        .order_by("name", "id")
-    )
-    agents = available_agents_by_team()
-    return [_team_snapshot(team, agents.get(str(team["id"]), 0)) for team in teams]
-
-
-TEAM_COLUMNS = (
-    "id",
-    "slug",
-    "name",
-    "capabilities",
-    "status",
-    "max_bandwidth",
-    "latitude",
-    "longitude",
-    "timezone",
-    "avg_resolution_time_hours",
-    "sla_compliance_rate",
-    "quality_score",
-    "cultural_competencies",
-)
-
-
-def _team_snapshot(team: dict, available_agents: int) -> TeamSnapshot:
-    return TeamSnapshot(
-        team_id=str(team["id"]),
-        slug=team["slug"],
-        name=team["name"],
-        capabilities=tuple(team["capabilities"] or ()),
-        active=team["status"] == Team.Status.ACTIVE,
-        max_bandwidth=team["max_bandwidth"],
-        load=float(team["load"] or 0.0),
-        available_agents=available_agents,
-        latitude=team["latitude"],
-        longitude=team["longitude"],
-        timezone=team["timezone"],
-        avg_resolution_time_hours=team["avg_resolution_time_hours"],
-        sla_compliance_rate=team["sla_compliance_rate"],
-        quality_score=team["quality_score"],
-        cultural_competencies=tuple(team["cultural_competencies"] or ()),
-        measured_count=team["m_count"] or 0,
-        measured_resolution_hours=team["m_hours"],
-        measured_compliance=team["m_compliance"],
+    """Every active team with its live load, available agents and measured metrics for the
+    category: one query whose cost follows the teams and the open work (routing.team_reads)."""
+    return team_reads.team_snapshots(
+        category=category,
+        load_per_priority=config.load_per_priority,
+        running_statuses=RUNNING_STATUSES,
     )
 
 
 def agent_snapshots(team_id) -> list[AgentSnapshot]:
-    """Available, active agents of a team with the open tickets they own: one query."""
-    owned = (
-        Ticket.objects.filter(owner=OuterRef("user_id"), status__in=RUNNING_STATUSES)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    agents = (
-        AgentProfile.objects.filter(teams=team_id, is_available=True, user__is_active=True)
-        .annotate(open_count=Coalesce(Subquery(owned, output_field=IntegerField()), Value(0)))
-        .order_by("user__email")
-        .values_list("user_id", "user__email", "skills", "max_capacity", "open_count")
-    )
-    return [
-        AgentSnapshot(user_id, email, tuple(skills or ()), capacity, count)
-        for user_id, email, skills, capacity, count in agents
-    ]
+    """Available, active agents of a team with the running tickets they own: one query."""
+    return team_reads.agent_snapshots(team_id, running_statuses=RUNNING_STATUSES)
 
 
 def groups() -> QuerySet[Team]:
