@@ -90,6 +90,9 @@ def start_servers(workers: int, database_url: str) -> tuple[list[subprocess.Pope
             pass_fds=[listener.fileno()],
             env=env,
             cwd=ROOT,
+            # The embedded default's console e-mail backend prints every receipt: rendered
+            # and written as in production, but not into this report.
+            stdout=subprocess.DEVNULL,
         )
         for _ in range(workers)
     ]
@@ -159,6 +162,24 @@ async def load(port: int, key: str, run: str, count: int, concurrency: int) -> t
     return latencies, statuses
 
 
+def cpu_seconds(pids: list[int] | None = None, comm: str = "") -> float:
+    """User + system CPU of the given processes, or of every process named `comm` (PostgreSQL's
+    backends), from /proc (Linux)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (pids is not None and int(entry.name) not in pids):
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        if comm and name != comm:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -182,8 +203,8 @@ def main() -> None:
     )
     rows = [
         "| daphne processes | requests | concurrency | accepted | tickets/s "
-        "| p50 ms | p95 ms | p99 ms | max ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| p50 ms | p95 ms | p99 ms | max ms | CPU ms/delivery: server, PostgreSQL, client |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     try:
         key = seed()
@@ -194,11 +215,22 @@ def main() -> None:
                 run = f"w{workers}"
                 asyncio.run(load(port, key, f"{run}-warm", args.warmup, args.concurrency))
                 before = Ticket.objects.count()
+                server_pids = [server.pid for server in servers]
+                cpu_before = (
+                    cpu_seconds(server_pids),
+                    cpu_seconds(comm="postgres"),
+                    time.process_time(),
+                )
                 started = time.perf_counter()
                 latencies, statuses = asyncio.run(
                     load(port, key, run, args.requests, args.concurrency)
                 )
                 elapsed = time.perf_counter() - started
+                cpu_after = (
+                    cpu_seconds(server_pids),
+                    cpu_seconds(comm="postgres"),
+                    time.process_time(),
+                )
             finally:
                 stop(servers)
             created = Ticket.objects.filter(external_id__startswith=f"{run}-").exclude(
@@ -216,11 +248,19 @@ def main() -> None:
                 f"routed {routed}, SLA clocks {with_sla}, audit rows {audited}"
             )
             print(f"  {accepted / elapsed:.0f} tickets/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+            server_ms, postgres_ms, client_ms = (
+                (after - before_) * 1000 / args.requests
+                for before_, after in zip(cpu_before, cpu_after, strict=True)
+            )
+            print(
+                f"  CPU per delivery: server {server_ms:.1f} ms, PostgreSQL {postgres_ms:.1f} ms, "
+                f"load client {client_ms:.1f} ms"
+            )
             rows.append(
                 f"| {workers} | {args.requests:,} | {args.concurrency} | {accepted:,} | "
                 f"{accepted / elapsed:.0f} | {statistics.median(latencies):.1f} | "
                 f"{percentile(latencies, 0.95):.1f} | {percentile(latencies, 0.99):.1f} | "
-                f"{max(latencies):.1f} |"
+                f"{max(latencies):.1f} | {server_ms:.1f}, {postgres_ms:.1f}, {client_ms:.1f} |"
             )
         print("\nMarkdown:\n" + "\n".join(rows))
     finally:

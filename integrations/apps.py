@@ -6,7 +6,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
+        from integrations.outbound import endpoint_memo
         from integrations.signals import on_ticket_routed
         from routing.signals import ticket_routed
 
+        endpoint_memo.watch(["integrations.HandlerEndpoint"])
         ticket_routed.connect(on_ticket_routed, dispatch_uid="integrations.on_ticket_routed")

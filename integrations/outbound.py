@@ -18,6 +18,7 @@ from django.utils import timezone
 from integrations import netguard
 from integrations.models import HandlerEndpoint, OutboundDelivery
 from integrations.plugins import Endpoint, TicketFacts, get_handler
+from itsm.memo import VersionedMemo
 from routing.models import AllocationDecision
 from routing.serializers_shape import decision_payload
 from tickets.services import record_audit
@@ -67,6 +68,17 @@ def ticket_facts(ticket) -> TicketFacts:
         if isinstance(ticket.external_metadata, dict)
         else {},
     )
+
+
+# Whether any handler endpoint is enabled, memoised per process (itsm.memo): most decisions
+# have no one to tell, and then dispatching costs neither a task nor a query.
+endpoint_memo = VersionedMemo(
+    "handler-endpoints", lambda: HandlerEndpoint.objects.filter(enabled=True).exists()
+)
+
+
+def any_endpoint_enabled() -> bool:
+    return endpoint_memo.get()
 
 
 @transaction.atomic

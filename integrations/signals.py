@@ -7,6 +7,9 @@ from django.db import transaction
 
 
 def on_ticket_routed(sender, decision, **kwargs) -> None:
+    from integrations.outbound import any_endpoint_enabled
     from integrations.tasks import dispatch_decision_task
 
+    if not any_endpoint_enabled():
+        return  # nothing to tell: no task, no queries (the common case without handlers)
     transaction.on_commit(partial(dispatch_decision_task.delay, str(decision.pk)), robust=True)

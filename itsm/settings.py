@@ -110,8 +110,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # A connection pool per process (psycopg_pool). Under ASGI each request runs its sync code
+    # in a thread of its own, so persistent per-thread connections (CONN_MAX_AGE) pile up until
+    # PostgreSQL refuses new clients; pooled connections go back to the pool at request end and
+    # the requests beyond max_size wait their turn (up to the timeout) instead of failing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "pool",
+        {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        },
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker ---------------------------------------------
@@ -352,10 +364,11 @@ NOTIFICATIONS_REPLY_DOMAIN = env.str("NOTIFICATIONS_REPLY_DOMAIN", default="loca
 # Absolute links in e-mails and chat messages (ticket pages, satisfaction links).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://localhost:8000")
 
-# --- Routing -------------------------------------------------------------------------------
-# Seconds a process keeps routing's configuration (rules, weights, keywords) without asking
-# the database; changes are seen at once where Redis shares the cache (routing.config_cache).
-ROUTING_CONFIG_MAX_AGE = env.float("ROUTING_CONFIG_MAX_AGE", default=30.0)
+# --- Configuration memos --------------------------------------------------------------------
+# Seconds a process keeps configuration (routing rules and weights, SLA policies, handler
+# endpoints) without asking the database; changes are seen at once where Redis shares the
+# cache, and by other processes after at most this long without it (itsm.memo).
+CONFIG_MEMO_MAX_AGE = env.float("CONFIG_MEMO_MAX_AGE", default=30.0)
 
 # --- Integrations (sources in, handlers out) -------------------------------------------------
 # Plugins by dotted path: a new system is a class and a line here (docs/plugins.md).

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SlaConfig(AppConfig):
     name = "sla"
     verbose_name = "SLA"
+
+    def ready(self) -> None:
+        from sla import selectors
+
+        selectors.policy_memo.watch(selectors.POLICY_MODELS)

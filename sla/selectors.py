@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from itsm.memo import VersionedMemo
 from sla.clocks import ClockFacts, Milestones, State, evaluate
 from sla.models import BusinessCalendar, Reminder, SLAClock, SLAPolicy
 
@@ -18,6 +19,16 @@ def policies_with_calendars() -> QuerySet[SLAPolicy]:
     return SLAPolicy.objects.select_related("calendar").prefetch_related(
         "calendar__hours", "calendar__closed_dates"
     )
+
+
+# Every new ticket's clock needs the policies and their calendars (three queries): memoised
+# per process until a policy or calendar changes (itsm.memo). Read-only: never save these.
+policy_memo = VersionedMemo("sla-policies", lambda: tuple(policies_with_calendars()))
+POLICY_MODELS = ("sla.SLAPolicy", "sla.BusinessCalendar", "sla.WorkingHours", "sla.CalendarDate")
+
+
+def memoised_policies() -> list[SLAPolicy]:
+    return list(policy_memo.get())
 
 
 def facts_of(clock: SLAClock) -> ClockFacts:

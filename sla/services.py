@@ -85,7 +85,7 @@ def default_policy() -> SLAPolicy:
 
 def match_policy(*, ticket: Ticket, tier: str, policies: list[SLAPolicy] | None = None):
     if policies is None:
-        policies = list(selectors.policies_with_calendars())
+        policies = selectors.memoised_policies()
     chosen = best_policy([_criteria(p) for p in policies], _facts(ticket, tier))
     if chosen is None:
         return selectors.policies_with_calendars().get(pk=default_policy().pk)

@@ -89,7 +89,9 @@ class Priority(models.TextChoices):
 
 
 class ReferenceCounter(models.Model):
-    """Last reference number handed out per prefix and year (row-locked while incremented)."""
+    """Last reference number handed out per prefix and year, on SQLite (row-locked while
+    incremented). PostgreSQL uses a sequence per prefix and year instead (tickets.references);
+    a row left here by an earlier version is where that sequence starts."""
 
     prefix = models.CharField(max_length=8)
     year = models.PositiveSmallIntegerField()

@@ -26,12 +26,10 @@ from tickets.lifecycle import (
     ensure_transition,
 )
 from tickets.models import (
-    REFERENCE_PREFIX,
     Attachment,
     AuditLog,
     CaseFlag,
     Contact,
-    ReferenceCounter,
     Task,
     Ticket,
     TicketType,
@@ -39,6 +37,7 @@ from tickets.models import (
     TimelineEntry,
 )
 from tickets.priority import derive_priority, priority_score
+from tickets.references import next_reference
 from tickets.selectors import is_team_member, lock_ticket
 
 User = get_user_model()
@@ -101,17 +100,6 @@ def display_name(user) -> str:
         return "the service desk"
     full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return full_name or user.get_username()
-
-
-def next_reference(*, ticket_type: str, year: int) -> str:
-    """The next ``INC-2026-000123``. Must run inside the creating transaction: the counter row
-    stays locked until it commits, so two creations never get the same number."""
-    prefix = REFERENCE_PREFIX[ticket_type]
-    counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{prefix}-{year}-{counter.last_value:06d}"
 
 
 # --- contacts --------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from werkzeug import Response
 
@@ -154,6 +156,19 @@ def test_handlers_only_for_their_own_source_and_enabled_endpoints(httpserver, ro
 
     assert not OutboundDelivery.objects.exists()
     assert httpserver.log == []
+
+
+def test_without_enabled_endpoints_a_decision_costs_no_dispatch(httpserver, routed):
+    """The enabled-endpoint check is memoised: no task and no endpoint query per decision."""
+    # bulk_create: no pending change in this test's transaction, so the memo is used.
+    HandlerEndpoint.objects.bulk_create(
+        [HandlerEndpoint(name="off", handler="generic", url=httpserver.url_for("/"), enabled=False)]
+    )
+    routed(unrouted_ticket(source="web", external_id="warm-up"))  # fills the memo
+    with CaptureQueriesContext(connection) as queries:
+        routed(unrouted_ticket(source="web", external_id="measured"))
+    assert not any("integrations_handlerendpoint" in q["sql"] for q in queries.captured_queries)
+    assert not OutboundDelivery.objects.exists()
 
 
 def test_dispatching_twice_creates_nothing_new(httpserver, routed, eager_celery):

@@ -1,7 +1,7 @@
-"""The per-process memo of routing's configuration: no queries while nothing changed, changes
-seen once they commit (also from another process, through the shared version token), a
-transaction reads its own uncommitted changes without memoising them, and a rolled-back change
-is never seen."""
+"""The per-process memo of routing's configuration (itsm.memo): no queries while nothing
+changed, changes seen once they commit (also from another process, through the shared version
+token), a transaction reads its own uncommitted changes without memoising them, and a
+rolled-back change is never seen."""
 
 import pytest
 from django.core.cache import cache
@@ -65,13 +65,13 @@ def test_a_transaction_reads_its_own_changes(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_change_replaces_the_version():
-    before = config_cache.current()
+    before = config_cache.memo.loaded()
     default_weights(affinity_window_hours=5)  # autocommit: committed at once
-    after = config_cache.current()
+    after = config_cache.memo.loaded()
     assert before.version and after.version and after.version != before.version
-    assert selectors.affinity_window_hours(after.weight_rows) == 5
+    assert selectors.affinity_window_hours(after.value.weight_rows) == 5
     with CaptureQueriesContext(connection) as queries:
-        assert config_cache.current() is after
+        assert config_cache.memo.loaded() is after
     assert len(queries) == 0
 
 
@@ -97,7 +97,7 @@ def test_the_memo_ages_out(db, settings):
     config_cache.current()
     TriageKeyword.objects.bulk_create([TriageKeyword(keyword="raw-word", category="network")])
     assert "raw-word" not in selectors.keyword_map()
-    settings.ROUTING_CONFIG_MAX_AGE = 0
+    settings.CONFIG_MEMO_MAX_AGE = 0
     assert selectors.keyword_map()["raw-word"] == "network"
 
 
