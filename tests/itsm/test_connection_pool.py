@@ -1,0 +1,96 @@
+"""On PostgreSQL each server process keeps a bounded pool of connections. Under ASGI every
+request runs its sync code in a thread of its own; with per-thread persistent connections
+(CONN_MAX_AGE) a burst of requests opened one connection per thread until PostgreSQL refused
+new clients and requests failed with 500. Here a real daphne serves a burst on loopback."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from django.db import connection
+
+from tests.itsm.test_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+POOL_MAX = 4
+APPLICATION = "itsm-pool-test"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the pool is PostgreSQL's (CI's second run)"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{quote(db['USER'])}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        f"?application_name={APPLICATION}"
+    )
+
+
+def _server_connections() -> int:
+    """The server's connections (its DATABASE_URL names the application)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [APPLICATION]
+        )
+        return cursor.fetchone()[0]
+
+
+async def _burst(base: str, requests: int, in_flight: int) -> list[int]:
+    limits = httpx.Limits(max_connections=in_flight)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        semaphore = asyncio.Semaphore(in_flight)
+
+        async def one() -> int:
+            async with semaphore:
+                return (await client.get("/health")).status_code
+
+        return await asyncio.gather(*(one() for _ in range(requests)))
+
+
+def test_a_burst_of_requests_shares_a_bounded_pool():
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": _database_url(),
+        "DATABASE_POOL_MAX": str(POOL_MAX),
+    }
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # bounded poll for the server to listen
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "no daphne"
+                time.sleep(0.2)
+        statuses = asyncio.run(_burst(base, requests=240, in_flight=24))
+        held = _server_connections()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert statuses == [200] * 240
+    assert 1 <= held <= POOL_MAX
