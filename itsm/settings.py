@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last: it counts failed logins made through any authenticate() call.
     "axes.middleware.AxesMiddleware",
+    # Sync-only, below all: keeps the whole chain in one thread under ASGI (itsm.middleware).
+    "itsm.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "itsm.urls"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from itsm.celery import run_or_queue
 from notifications import channels, messages, policy
 from notifications.models import Channel, NotificationQueue, QueueStatus, Timing
 from tickets.services import record_audit
@@ -47,7 +48,7 @@ def deliver_soon(queue_id) -> None:
     """Hand one row to the delivery task (in-process when Celery runs eagerly)."""
     from notifications.tasks import deliver_notification
 
-    deliver_notification.delay(str(queue_id))
+    run_or_queue(deliver_notification, str(queue_id))
 
 
 def deliver_queued(*, queue_id) -> str | None:
@@ -71,8 +72,10 @@ def deliver_queued(*, queue_id) -> str | None:
 @transaction.atomic
 def _claim(queue_id) -> NotificationQueue | None:
     now = timezone.now()
+    # The ticket and channel come with the locked row (only the row itself is locked).
     row = (
-        _due(NotificationQueue.objects.select_for_update(), now)
+        _due(NotificationQueue.objects.select_for_update(of=("self",)), now)
+        .select_related("ticket", "team_channel")
         .filter(pk=queue_id, timing=Timing.IMMEDIATE)
         .first()
     )
@@ -88,7 +91,7 @@ def _claim(queue_id) -> NotificationQueue | None:
     row.attempts += 1
     row.scheduled_for = now + LEASE
     row.save(update_fields=["status", "attempts", "scheduled_for"])
-    return NotificationQueue.objects.select_related("ticket", "team_channel").get(pk=row.pk)
+    return row
 
 
 @transaction.atomic

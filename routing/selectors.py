@@ -165,11 +165,12 @@ SNAPSHOT_FIELDS = (
 
 
 def ticket_snapshot(
-    *, ticket_id, keyword_map: dict[str, str], window_hours: int, now: datetime
+    *, ticket_id, keyword_map: dict[str, str], window_hours: int, now: datetime, lock=False
 ) -> tuple[Ticket, TicketSnapshot, bool]:
     """The ticket with its requester, flags and affinity candidates: one query (one row per
-    flag, at most a handful). A ticket without a category gets the triage's guess (third
-    value True), and then one more query looks for the requester's previous team."""
+    flag, at most a handful), which with ``lock`` also takes the ticket's row lock. A ticket
+    without a category gets the triage's guess (third value True), and then one more query
+    looks for the requester's previous team."""
     since = now - timedelta(hours=window_hours)
     annotations = {
         "flag_kind": F("flags__kind"),
@@ -184,8 +185,9 @@ def ticket_snapshot(
         annotations["requester_previous_team"] = _previous_team(
             OuterRef("category"), since, "requester", "pk"
         )
+    tickets = Ticket.objects.select_for_update(of=("self",)) if lock else Ticket.objects
     rows = list(
-        Ticket.objects.select_related("requester__company")
+        tickets.select_related("requester__company")
         .only(*SNAPSHOT_FIELDS)
         .annotate(team_slug=F("team__slug"), **annotations)
         .filter(pk=ticket_id)

@@ -229,9 +229,6 @@ def route_ticket(*, ticket_id, reroute: bool = False, actor=None) -> AllocationD
     """Decide the team of a ticket and set it. Idempotent: a ticket that already has a team
     (unless ``reroute``) or is no longer open is left alone and None returned."""
     started = time.perf_counter()
-    locked = lock_ticket(ticket_id)
-    if not locked.is_open or (locked.team_id is not None and not reroute):
-        return None
     now = timezone.now()
     rows = selectors.weight_rows()
     keywords_map = selectors.keyword_map()
@@ -240,7 +237,10 @@ def route_ticket(*, ticket_id, reroute: bool = False, actor=None) -> AllocationD
         keyword_map=keywords_map,
         window_hours=selectors.affinity_window_hours(rows),
         now=now,
+        lock=True,  # concurrent routes of one ticket queue here; the first one decides
     )
+    if not ticket.is_open or (ticket.team_id is not None and not reroute):
+        return None
     event = RoutingEvent.TICKET_UPDATED if ticket.decided_before else RoutingEvent.TICKET_CREATED
     if reroute and ticket.own_previous_team is not None:
         # An explicit re-route asks for a fresh choice, not the team the ticket is leaving.

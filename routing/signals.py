@@ -10,6 +10,8 @@ from functools import partial
 from django.db import transaction
 from django.dispatch import Signal
 
+from itsm.celery import run_or_queue
+
 ticket_routed = Signal()
 
 
@@ -19,4 +21,4 @@ def schedule_routing(sender, instance, raw=False, **kwargs) -> None:
 
     if raw or instance.team_id is not None or not instance.is_open or routing_is_writing():
         return
-    transaction.on_commit(partial(route_ticket_task.delay, str(instance.pk)), robust=True)
+    transaction.on_commit(partial(run_or_queue, route_ticket_task, str(instance.pk)), robust=True)

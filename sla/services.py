@@ -215,6 +215,10 @@ def _clock_for(ticket: Ticket, now: datetime) -> tuple[SLAClock, bool]:
     clock = selectors.lock_clock(ticket.pk)
     if clock is not None:
         return clock, False
+    return _new_clock(ticket, now), True
+
+
+def _new_clock(ticket: Ticket, now: datetime) -> SLAClock:
     tier = _tier_of(ticket)
     policy = match_policy(ticket=ticket, tier=tier)
     clock = SLAClock(
@@ -225,14 +229,15 @@ def _clock_for(ticket: Ticket, now: datetime) -> tuple[SLAClock, bool]:
     )
     _apply_policy(clock, policy)
     _retime(clock, calendar=policy.calendar.as_calendar(), pauses=[])
-    return clock, True
+    return clock
 
 
 @_atomic
 def on_ticket_created(*, ticket: Ticket) -> SLAClock:
+    """Start the clock of a ticket just created (in the creating transaction: it has none
+    yet, so there is nothing to look up or lock; the one-clock-per-ticket constraint holds)."""
     now = timezone.now()
-    clock, _ = _clock_for(ticket, now)
-    return _store(clock, ticket=ticket, now=now)
+    return _store(_new_clock(ticket, now), ticket=ticket, now=now)
 
 
 def _pause_reason(status: str, policy: SLAPolicy) -> str | None:
