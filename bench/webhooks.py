@@ -142,7 +142,9 @@ async def load(port: int, key: str, run: str, count: int, concurrency: int) -> t
     for index in range(count):
         queue.put_nowait(index)
     headers = {"Authorization": f"Api-Key {key}", "X-Source-ID": "generic"}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # A connection per request: with keep-alive, each server process keeps the connections the
+    # kernel handed it at the start, and one process could get 12 of 16 while the other idles.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=0)
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}", headers=headers, limits=limits, timeout=60
     ) as client:

@@ -118,7 +118,13 @@ else:
     # the requests beyond max_size wait their turn (up to the timeout) instead of failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    # Server-side parameters let PostgreSQL keep a statement run twice on a connection
+    # prepared, so the hot statements skip parsing and planning (about a third of its CPU per
+    # ticket). Behind a transaction-pooling pgbouncer, set DATABASE_PREPARE_THRESHOLD=0.
+    prepare_threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", prepare_threshold or None)
+    DATABASES["default"]["OPTIONS"].setdefault(
         "pool",
         {
             "min_size": env.int("DATABASE_POOL_MIN", default=2),
