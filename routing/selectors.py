@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -19,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from routing import config_cache, learned_triage, team_reads
+from routing import config_cache, learned_triage, team_reads, ticket_reads
 from routing.models import (
     DEFAULT_WEIGHTS,
     AgentProfile,
@@ -136,34 +135,6 @@ def _previous_team(category, since: datetime, requester_ref: str, exclude_ref=No
     return Subquery(previous.order_by("-created_at").values("team_id")[:1])
 
 
-# What routing reads (and route_ticket may write back) of a ticket and its requester.
-SNAPSHOT_FIELDS = (
-    "reference",
-    "type",
-    "status",
-    "title",
-    "description",
-    "category",
-    "priority",
-    "urgency",
-    "impact",
-    "priority_score",
-    "source",
-    "external_metadata",
-    "requester",
-    "team",
-    "owner",
-    "created_at",
-    "updated_at",
-    "requester__email",
-    "requester__tier",
-    "requester__latitude",
-    "requester__longitude",
-    "requester__timezone",
-    "requester__company__tier",
-)
-
-
 def ticket_snapshot(
     *, ticket_id, keyword_map: dict[str, str], window_hours: int, now: datetime, lock=False
 ) -> tuple[Ticket, TicketSnapshot, bool]:
@@ -172,27 +143,7 @@ def ticket_snapshot(
     without a category gets the triage's guess (third value True), and then one more query
     looks for the requester's previous team."""
     since = now - timedelta(hours=window_hours)
-    annotations = {
-        "flag_kind": F("flags__kind"),
-        "decided_before": Exists(AllocationDecision.objects.filter(ticket=OuterRef("pk"))),
-        "own_previous_team": Subquery(
-            AllocationDecision.objects.filter(ticket=OuterRef("pk"), team__isnull=False)
-            .order_by("-decided_at")
-            .values("team_id")[:1]
-        ),
-    }
-    if window_hours:
-        annotations["requester_previous_team"] = _previous_team(
-            OuterRef("category"), since, "requester", "pk"
-        )
-    tickets = Ticket.objects.select_for_update(of=("self",)) if lock else Ticket.objects
-    rows = list(
-        tickets.select_related("requester__company")
-        .only(*SNAPSHOT_FIELDS)
-        .annotate(team_slug=F("team__slug"), **annotations)
-        .filter(pk=ticket_id)
-        .order_by()
-    )
+    rows = ticket_reads.ticket_rows(ticket_id, since=since if window_hours else None, lock=lock)
     if not rows:
         raise Ticket.DoesNotExist(f"No ticket {ticket_id}.")
     ticket = rows[0]

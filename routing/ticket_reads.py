@@ -1,0 +1,120 @@
+"""The ticket read of every routing decision in one plain-SQL statement (see routing.team_reads
+for why the hot reads are not built with the ORM's query builder): the ticket's routing fields
+with its requester and company, its team's slug, its flags (one row each), whether it was
+routed before, the team it last had, and the team of the requester's latest ticket of the same
+category within the affinity window; with ``lock``, the ticket's row lock too.
+
+Django's RawQuerySet still builds the Ticket (its field converters run, so SQLite and
+PostgreSQL give the same values); the requester and company are attached as already-loaded
+relations, so reading ``ticket.requester.effective_tier`` costs no query.
+"""
+
+from datetime import datetime
+from functools import cache
+
+from django.db import connection
+
+from routing.models import AllocationDecision, Team
+from tickets.models import CaseFlag, Company, Contact, Ticket
+
+# The ticket's columns routing reads (and route_ticket may write back); the rest are deferred.
+TICKET_FIELDS = (
+    "id",
+    "reference",
+    "type",
+    "status",
+    "title",
+    "description",
+    "category",
+    "priority",
+    "urgency",
+    "impact",
+    "priority_score",
+    "source",
+    "external_metadata",
+    "requester",
+    "team",
+    "owner",
+    "created_at",
+    "updated_at",
+)
+CONTACT_FIELDS = ("id", "email", "tier", "latitude", "longitude", "timezone", "company")
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _col(model, field: str) -> str:
+    return _q(model._meta.get_field(field).column)
+
+
+@cache
+def _sql(vendor: str, with_window: bool, lock: bool) -> str:
+    ticket, decision = _q(Ticket._meta.db_table), _q(AllocationDecision._meta.db_table)
+    tid = _col(Ticket, "id")
+    columns = ", ".join(f"t.{_col(Ticket, f)}" for f in TICKET_FIELDS)
+    contact = ", ".join(f"c.{_col(Contact, f)} AS r_{f}" for f in CONTACT_FIELDS)
+    previous = "NULL"
+    if with_window:
+        previous = (
+            f"(SELECT p.{_col(Ticket, 'team')} FROM {ticket} p "  # noqa: S608 - names from _meta
+            f"WHERE p.{_col(Ticket, 'requester')} = t.{_col(Ticket, 'requester')} "
+            f"AND p.{_col(Ticket, 'category')} = t.{_col(Ticket, 'category')} "
+            f"AND p.{_col(Ticket, 'team')} IS NOT NULL AND p.{_col(Ticket, 'created_at')} >= %s "
+            f"AND p.{tid} <> t.{tid} ORDER BY p.{_col(Ticket, 'created_at')} DESC LIMIT 1)"
+        )
+    own_decisions = f"FROM {decision} d WHERE d.{_col(AllocationDecision, 'ticket')} = t.{tid}"
+    sql = (
+        f"SELECT {columns}, {contact}, "  # noqa: S608 - names from _meta
+        f"co.{_col(Company, 'tier')} AS r_company_tier, "
+        f"tm.{_col(Team, 'slug')} AS team_slug, f.{_col(CaseFlag, 'kind')} AS flag_kind, "
+        f"EXISTS(SELECT 1 {own_decisions}) AS decided_before, "
+        f"(SELECT d.{_col(AllocationDecision, 'team')} {own_decisions} "
+        f"AND d.{_col(AllocationDecision, 'team')} IS NOT NULL "
+        f"ORDER BY d.{_col(AllocationDecision, 'decided_at')} DESC LIMIT 1) AS own_previous_team, "
+        f"{previous} AS requester_previous_team "
+        f"FROM {ticket} t "
+        f"JOIN {_q(Contact._meta.db_table)} c "
+        f"ON c.{_col(Contact, 'id')} = t.{_col(Ticket, 'requester')} "
+        f"LEFT JOIN {_q(Company._meta.db_table)} co "
+        f"ON co.{_col(Company, 'id')} = c.{_col(Contact, 'company')} "
+        f"LEFT JOIN {_q(Team._meta.db_table)} tm "
+        f"ON tm.{_col(Team, 'id')} = t.{_col(Ticket, 'team')} "
+        f"LEFT JOIN {_q(CaseFlag._meta.db_table)} f "
+        f"ON f.{_col(CaseFlag, 'ticket')} = t.{tid} "
+        f"WHERE t.{tid} = %s"
+    )
+    if lock and connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF t"  # the ticket only: the joined rows stay unlocked
+    return sql
+
+
+def ticket_rows(ticket_id, *, since: datetime | None, lock: bool) -> list[Ticket]:
+    """The ticket, once per flag (at least once); empty when there is no such ticket. Extra
+    attributes: team_slug, flag_kind, decided_before, own_previous_team and
+    requester_previous_team (team ids as the database returns them: see selectors.as_uuid)."""
+    params: list = []
+    if since is not None:
+        params.append(connection.ops.adapt_datetimefield_value(since))
+    params.append(Ticket._meta.pk.get_db_prep_value(ticket_id, connection))
+    rows = list(Ticket.objects.raw(_sql(connection.vendor, since is not None, lock), params))
+    if rows:
+        requester = _requester(rows[0])
+        for row in rows:
+            row._state.fields_cache["requester"] = requester
+            row.decided_before = bool(row.decided_before)
+    return rows
+
+
+def _requester(row) -> Contact:
+    # from_db takes the values in the model's field order.
+    loaded = {Contact._meta.get_field(n).attname: getattr(row, f"r_{n}") for n in CONTACT_FIELDS}
+    names = [f.attname for f in Contact._meta.concrete_fields if f.attname in loaded]
+    contact = Contact.from_db(connection.alias, names, [loaded[name] for name in names])
+    if contact.company_id is not None:
+        company = Company.from_db(
+            connection.alias, ["id", "tier"], [contact.company_id, row.r_company_tier]
+        )
+        contact._state.fields_cache["company"] = company
+    return contact
