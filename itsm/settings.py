@@ -5,6 +5,7 @@ channel layer, the local-memory cache and eager Celery. Setting ``DATABASE_URL``
 ``REDIS_URL`` moves the same code to PostgreSQL and Redis.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,6 +101,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "itsm.wsgi.application"
 ASGI_APPLICATION = "itsm.asgi.application"
+# HTTP requests one server process runs at once; the rest wait their turn (itsm.asgi_limits).
+HTTP_CONCURRENCY = env.int("HTTP_CONCURRENCY", default=2 * (os.cpu_count() or 1))
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
