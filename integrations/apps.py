@@ -11,4 +11,7 @@ class IntegrationsConfig(AppConfig):
         from routing.signals import ticket_routed
 
         endpoint_memo.watch(["integrations.HandlerEndpoint"])
+        from integrations.webhooks import source_config_memo
+
+        source_config_memo.watch(["integrations.SourceConfig"])
         ticket_routed.connect(on_ticket_routed, dispatch_uid="integrations.on_ticket_routed")

@@ -24,6 +24,7 @@ from integrations.standard import (
     clean_data,
     derive_priority,
 )
+from itsm.memo import VersionedMemo
 from tickets import services as ticket_services
 from tickets.exceptions import DomainError
 from tickets.lifecycle import TicketStatus
@@ -63,11 +64,22 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+# Each source's signing settings, read on every delivery: memoised per process until one
+# changes (itsm.memo). Read-only instances.
+source_config_memo = VersionedMemo(
+    "source-configs", lambda: {config.source: config for config in SourceConfig.objects.all()}
+)
+
+
+def source_configs() -> dict[str, SourceConfig]:
+    return source_config_memo.get()
+
+
 def check_signature(
     *, source: str, body: bytes, signature: str, timestamp: str, now: float | None = None
 ) -> str | None:
     """None when the delivery may go on, else why it is refused (401)."""
-    config = SourceConfig.objects.filter(source=source).first()
+    config = source_configs().get(source)
     if not signature:
         if config is not None and config.require_signature:
             return "This source requires a signature (X-Signature, X-Timestamp)."

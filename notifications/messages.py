@@ -12,6 +12,7 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from itsm.memo import VersionedMemo
 from notifications import rendering
 from notifications.csat import csat_link
 from notifications.models import EventType, MessageTemplate, NotificationQueue
@@ -71,11 +72,19 @@ def message_context(
     return context
 
 
+def _active_templates() -> dict[str, tuple[str, str]]:
+    rows = MessageTemplate.objects.filter(is_active=True)
+    return {row.event_type: (row.subject, row.body) for row in rows}
+
+
+# The admin's template overrides, read by every message sent: memoised per process until one
+# changes (itsm.memo).
+template_memo = VersionedMemo("message-templates", _active_templates)
+
+
 def template_overrides(event_types) -> dict[str, tuple[str, str]]:
-    return {
-        row.event_type: (row.subject, row.body)
-        for row in MessageTemplate.objects.filter(event_type__in=set(event_types), is_active=True)
-    }
+    active = template_memo.get()
+    return {event: active[event] for event in set(event_types) if event in active}
 
 
 def mailbox(name: str, address: str) -> str:

@@ -122,13 +122,14 @@ def set_contact_location(*, contact: Contact, latitude, longitude, timezone: str
     """Where a requester is, as their source system reports it (routing's proximity and time
     zone scores read it). Values already validated; None / '' leave a field as it is."""
     changed = []
-    if latitude is not None and longitude is not None:
+    located = latitude is not None and longitude is not None
+    if located and (contact.latitude, contact.longitude) != (latitude, longitude):
         contact.latitude, contact.longitude = latitude, longitude
         changed += ["latitude", "longitude"]
-    if timezone:
+    if timezone and contact.timezone != timezone:
         contact.timezone = timezone
         changed.append("timezone")
-    if changed:
+    if changed:  # most deliveries repeat what is known: no write then
         contact.save(update_fields=changed)
 
 
