@@ -19,6 +19,7 @@ from django.db import connection
 
 from routing.models import AgentProfile, Team, TeamMetrics
 from routing.snapshots import AgentSnapshot, TeamSnapshot
+from routing.sql_names import column, table
 from tickets.models import Ticket
 
 # Team columns, in the order _team_snapshot reads them.
@@ -38,14 +39,6 @@ TEAM_FIELDS = (
 )
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
-
-
 def _placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
@@ -55,42 +48,42 @@ def _membership_join() -> str:
     through = AgentProfile.teams.through
     user = get_user_model()
     return (
-        f"FROM {_table(through)} mb "
-        f"JOIN {_table(AgentProfile)} ap ON ap.{_column(AgentProfile, 'id')} = "
-        f"mb.{_column(through, 'agentprofile')} "
-        f"JOIN {_table(user)} u ON u.{_column(user, 'id')} = ap.{_column(AgentProfile, 'user')} "
-        f"WHERE ap.{_column(AgentProfile, 'is_available')} = %s "
-        f"AND u.{_column(user, 'is_active')} = %s"
+        f"FROM {table(through)} mb "
+        f"JOIN {table(AgentProfile)} ap ON ap.{column(AgentProfile, 'id')} = "
+        f"mb.{column(through, 'agentprofile')} "
+        f"JOIN {table(user)} u ON u.{column(user, 'id')} = ap.{column(AgentProfile, 'user')} "
+        f"WHERE ap.{column(AgentProfile, 'is_available')} = %s "
+        f"AND u.{column(user, 'is_active')} = %s"
     )
 
 
 @cache
 def _team_sql(vendor: str, priorities: int, statuses: int) -> str:
-    ticket = _table(Ticket)
-    team_id = _column(Team, "id")
+    ticket = table(Ticket)
+    team_id = column(Team, "id")
     through = AgentProfile.teams.through
-    columns = ", ".join(f"t.{_column(Team, field)}" for field in TEAM_FIELDS)
+    columns = ", ".join(f"t.{column(Team, field)}" for field in TEAM_FIELDS)
     whens = " ".join(["WHEN %s THEN %s"] * priorities)
     return (
         f"SELECT {columns}, "  # noqa: S608 - names from _meta
         # The capacity the team's running work takes, weighted by priority.
-        f"COALESCE((SELECT SUM(CASE tk.{_column(Ticket, 'priority')} {whens} ELSE %s END) "
-        f"FROM {ticket} tk WHERE tk.{_column(Ticket, 'team')} = t.{team_id} "
-        f"AND tk.{_column(Ticket, 'status')} IN ({_placeholders(statuses)})), %s), "
+        f"COALESCE((SELECT SUM(CASE tk.{column(Ticket, 'priority')} {whens} ELSE %s END) "
+        f"FROM {ticket} tk WHERE tk.{column(Ticket, 'team')} = t.{team_id} "
+        f"AND tk.{column(Ticket, 'status')} IN ({_placeholders(statuses)})), %s), "
         "COALESCE(av.n, 0), "
-        f"m.{_column(TeamMetrics, 'resolved_count')}, "
-        f"m.{_column(TeamMetrics, 'avg_resolution_time_hours')}, "
-        f"m.{_column(TeamMetrics, 'sla_compliance_rate')} "
-        f"FROM {_table(Team)} t LEFT JOIN {_table(TeamMetrics)} m "
-        f"ON m.{_column(TeamMetrics, 'team')} = t.{team_id} "
-        f"AND m.{_column(TeamMetrics, 'category')} = %s "
+        f"m.{column(TeamMetrics, 'resolved_count')}, "
+        f"m.{column(TeamMetrics, 'avg_resolution_time_hours')}, "
+        f"m.{column(TeamMetrics, 'sla_compliance_rate')} "
+        f"FROM {table(Team)} t LEFT JOIN {table(TeamMetrics)} m "
+        f"ON m.{column(TeamMetrics, 'team')} = t.{team_id} "
+        f"AND m.{column(TeamMetrics, 'category')} = %s "
         # Available agents of every team in one grouped pass (a correlated count per team
         # made PostgreSQL scan all profiles once per team: 3 ms with 50 teams).
-        f"LEFT JOIN (SELECT mb.{_column(through, 'team')} AS team_id, COUNT(*) AS n "
-        f"{_membership_join()} GROUP BY mb.{_column(through, 'team')}) av "
+        f"LEFT JOIN (SELECT mb.{column(through, 'team')} AS team_id, COUNT(*) AS n "
+        f"{_membership_join()} GROUP BY mb.{column(through, 'team')}) av "
         f"ON av.team_id = t.{team_id} "
-        f"WHERE t.{_column(Team, 'status')} = %s "
-        f"ORDER BY t.{_column(Team, 'name')}, t.{team_id}"
+        f"WHERE t.{column(Team, 'status')} = %s "
+        f"ORDER BY t.{column(Team, 'name')}, t.{team_id}"
     )
 
 
@@ -176,14 +169,14 @@ def _agent_sql(vendor: str, statuses: int) -> str:
     through = AgentProfile.teams.through
     user = get_user_model()
     return (
-        f"SELECT ap.{_column(AgentProfile, 'user')}, u.{_column(user, 'email')}, "  # noqa: S608 - names from _meta
-        f"ap.{_column(AgentProfile, 'skills')}, ap.{_column(AgentProfile, 'max_capacity')}, "
+        f"SELECT ap.{column(AgentProfile, 'user')}, u.{column(user, 'email')}, "  # noqa: S608 - names from _meta
+        f"ap.{column(AgentProfile, 'skills')}, ap.{column(AgentProfile, 'max_capacity')}, "
         # The running tickets the agent owns.
-        f"(SELECT COUNT(*) FROM {_table(Ticket)} tk "
-        f"WHERE tk.{_column(Ticket, 'owner')} = ap.{_column(AgentProfile, 'user')} "
-        f"AND tk.{_column(Ticket, 'status')} IN ({_placeholders(statuses)})) "
-        f"{_membership_join()} AND mb.{_column(through, 'team')} = %s "
-        f"ORDER BY u.{_column(user, 'email')}"
+        f"(SELECT COUNT(*) FROM {table(Ticket)} tk "
+        f"WHERE tk.{column(Ticket, 'owner')} = ap.{column(AgentProfile, 'user')} "
+        f"AND tk.{column(Ticket, 'status')} IN ({_placeholders(statuses)})) "
+        f"{_membership_join()} AND mb.{column(through, 'team')} = %s "
+        f"ORDER BY u.{column(user, 'email')}"
     )
 
 

@@ -15,6 +15,7 @@ from functools import cache
 from django.db import connection
 
 from routing.models import AllocationDecision, Team
+from routing.sql_names import column, table
 from tickets.models import CaseFlag, Company, Contact, Ticket
 
 # The ticket's columns routing reads (and route_ticket may write back); the rest are deferred.
@@ -41,48 +42,42 @@ TICKET_FIELDS = (
 CONTACT_FIELDS = ("id", "email", "tier", "latitude", "longitude", "timezone", "company")
 
 
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _col(model, field: str) -> str:
-    return _q(model._meta.get_field(field).column)
-
-
 @cache
 def _sql(vendor: str, with_window: bool, lock: bool) -> str:
-    ticket, decision = _q(Ticket._meta.db_table), _q(AllocationDecision._meta.db_table)
-    tid = _col(Ticket, "id")
-    columns = ", ".join(f"t.{_col(Ticket, f)}" for f in TICKET_FIELDS)
-    contact = ", ".join(f"c.{_col(Contact, f)} AS r_{f}" for f in CONTACT_FIELDS)
+    ticket, decision = table(Ticket), table(AllocationDecision)
+    tid = column(Ticket, "id")
+    columns = ", ".join(f"t.{column(Ticket, f)}" for f in TICKET_FIELDS)
+    contact = ", ".join(f"c.{column(Contact, f)} AS r_{f}" for f in CONTACT_FIELDS)
     previous = "NULL"
     if with_window:
         previous = (
-            f"(SELECT p.{_col(Ticket, 'team')} FROM {ticket} p "  # noqa: S608 - names from _meta
-            f"WHERE p.{_col(Ticket, 'requester')} = t.{_col(Ticket, 'requester')} "
-            f"AND p.{_col(Ticket, 'category')} = t.{_col(Ticket, 'category')} "
-            f"AND p.{_col(Ticket, 'team')} IS NOT NULL AND p.{_col(Ticket, 'created_at')} >= %s "
-            f"AND p.{tid} <> t.{tid} ORDER BY p.{_col(Ticket, 'created_at')} DESC LIMIT 1)"
+            f"(SELECT p.{column(Ticket, 'team')} FROM {ticket} p "  # noqa: S608 - names from _meta
+            f"WHERE p.{column(Ticket, 'requester')} = t.{column(Ticket, 'requester')} "
+            f"AND p.{column(Ticket, 'category')} = t.{column(Ticket, 'category')} "
+            f"AND p.{column(Ticket, 'team')} IS NOT NULL "
+            f"AND p.{column(Ticket, 'created_at')} >= %s "
+            f"AND p.{tid} <> t.{tid} ORDER BY p.{column(Ticket, 'created_at')} DESC LIMIT 1)"
         )
-    own_decisions = f"FROM {decision} d WHERE d.{_col(AllocationDecision, 'ticket')} = t.{tid}"
+    own_decisions = f"FROM {decision} d WHERE d.{column(AllocationDecision, 'ticket')} = t.{tid}"
     sql = (
         f"SELECT {columns}, {contact}, "  # noqa: S608 - names from _meta
-        f"co.{_col(Company, 'tier')} AS r_company_tier, "
-        f"tm.{_col(Team, 'slug')} AS team_slug, f.{_col(CaseFlag, 'kind')} AS flag_kind, "
+        f"co.{column(Company, 'tier')} AS r_company_tier, "
+        f"tm.{column(Team, 'slug')} AS team_slug, f.{column(CaseFlag, 'kind')} AS flag_kind, "
         f"EXISTS(SELECT 1 {own_decisions}) AS decided_before, "
-        f"(SELECT d.{_col(AllocationDecision, 'team')} {own_decisions} "
-        f"AND d.{_col(AllocationDecision, 'team')} IS NOT NULL "
-        f"ORDER BY d.{_col(AllocationDecision, 'decided_at')} DESC LIMIT 1) AS own_previous_team, "
+        f"(SELECT d.{column(AllocationDecision, 'team')} {own_decisions} "
+        f"AND d.{column(AllocationDecision, 'team')} IS NOT NULL "
+        f"ORDER BY d.{column(AllocationDecision, 'decided_at')} DESC LIMIT 1) "
+        "AS own_previous_team, "
         f"{previous} AS requester_previous_team "
         f"FROM {ticket} t "
-        f"JOIN {_q(Contact._meta.db_table)} c "
-        f"ON c.{_col(Contact, 'id')} = t.{_col(Ticket, 'requester')} "
-        f"LEFT JOIN {_q(Company._meta.db_table)} co "
-        f"ON co.{_col(Company, 'id')} = c.{_col(Contact, 'company')} "
-        f"LEFT JOIN {_q(Team._meta.db_table)} tm "
-        f"ON tm.{_col(Team, 'id')} = t.{_col(Ticket, 'team')} "
-        f"LEFT JOIN {_q(CaseFlag._meta.db_table)} f "
-        f"ON f.{_col(CaseFlag, 'ticket')} = t.{tid} "
+        f"JOIN {table(Contact)} c "
+        f"ON c.{column(Contact, 'id')} = t.{column(Ticket, 'requester')} "
+        f"LEFT JOIN {table(Company)} co "
+        f"ON co.{column(Company, 'id')} = c.{column(Contact, 'company')} "
+        f"LEFT JOIN {table(Team)} tm "
+        f"ON tm.{column(Team, 'id')} = t.{column(Ticket, 'team')} "
+        f"LEFT JOIN {table(CaseFlag)} f "
+        f"ON f.{column(CaseFlag, 'ticket')} = t.{tid} "
         f"WHERE t.{tid} = %s"
     )
     if lock and connection.features.has_select_for_update_of:
