@@ -5,9 +5,7 @@ new clients and requests failed with 500. Here a real daphne serves a burst on l
 
 import asyncio
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,7 +13,7 @@ import httpx
 import pytest
 from django.db import connection
 
-from tests.itsm.test_server import free_port
+from tests.itsm.test_server import daphne
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -69,28 +67,8 @@ def test_a_burst_of_requests_shares_a_bounded_pool():
         "DATABASE_URL": _database_url(),
         "DATABASE_POOL_MAX": str(POOL_MAX),
     }
-    port = free_port()
-    server = subprocess.Popen(
-        [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:  # bounded poll for the server to listen
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "no daphne"
-                time.sleep(0.2)
+    with daphne(env) as base:
         statuses = asyncio.run(_burst(base, requests=240, in_flight=24))
         held = _server_connections()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert statuses == [200] * 240
     assert 1 <= held <= POOL_MAX

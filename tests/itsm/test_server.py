@@ -5,7 +5,9 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,28 +42,41 @@ def served(tmp_path_factory):
             timeout=180,
         )
         assert done.returncode == 0, done.stderr
+    with daphne(env) as base:
+        yield base
+
+
+@contextmanager
+def daphne(env: dict):
+    """A daphne serving itsm.asgi:application on a free loopback port, with the given
+    environment; yields its base URL once it answers, and stops it afterwards."""
     port = free_port()
-    server = subprocess.Popen(
-        [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+    # A file, not a pipe: a full pipe buffer would stall a server that logs every request.
+    with tempfile.TemporaryFile() as output:
+        server = subprocess.Popen(
+            [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            httpx.get(f"{base}/health", timeout=1)
-            break
-        except httpx.TransportError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"daphne did not start: {server.stdout.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+            deadline = time.monotonic() + 30
+            while True:  # a bounded poll for the server to listen (0.2 s steps, 30 s at most)
+                try:
+                    httpx.get(f"{base}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        server.kill()
+                        output.seek(0)
+                        pytest.fail(f"daphne did not start: {output.read().decode()[-2000:]}")
+                    time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.mark.slow
