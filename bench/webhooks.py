@@ -40,9 +40,10 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 import httpx  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from core.models import AuditLog  # noqa: E402
 from integrations.services import create_api_key  # noqa: E402
 from tests import factories  # noqa: E402
-from tickets.models import AuditLog, Ticket  # noqa: E402
+from tickets.models import Ticket  # noqa: E402
 
 CATEGORIES = ["network", "hardware", "software", "access", "email", "database", "security"]
 RNG = random.Random(2026)  # noqa: S311 - reproducible data, not security
@@ -241,7 +242,9 @@ def main() -> None:
             accepted = statuses.get(202, 0)
             routed = created.filter(team__isnull=False).count()
             with_sla = created.filter(sla_clock__isnull=False).count()
-            audited = AuditLog.objects.filter(action="webhook.accepted", ticket__in=created).count()
+            audited = AuditLog.objects.filter(
+                action="webhook.accepted", ticket_id__in=created
+            ).count()
             new = Ticket.objects.count() - before
             p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
             print(

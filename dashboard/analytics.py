@@ -6,15 +6,26 @@ the number of tickets, and returns plain data that the API serves as JSON or CSV
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    UUIDField,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.models import AuditLog
 from notifications.models import SatisfactionRating
 from routing.models import AllocationDecision, RoutingEvent, Team
 from sla.clocks import State
 from tickets.lifecycle import TicketStatus
-from tickets.models import AuditLog, Ticket
+from tickets.models import Ticket
 
 MAX_DAYS = 365
 DEFAULT_DAYS = 30
@@ -112,12 +123,14 @@ def team_performance(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -
         .annotate(average=Avg("rating"), count=Count("pk"))
         .order_by()
     }
+    team_of_ticket = Ticket.objects.filter(pk=OuterRef("ticket_id")).values("team_id")[:1]
     reopened = dict(
         AuditLog.objects.filter(
             action=REOPEN_ACTION, data__from=TicketStatus.RESOLVED, at__gte=start
         )
-        .values_list("ticket__team_id")
-        .annotate(n=Count("ticket", distinct=True))
+        .annotate(ticket_team=Subquery(team_of_ticket, output_field=UUIDField()))
+        .values_list("ticket_team")
+        .annotate(n=Count("ticket_id", distinct=True))
         .order_by()
     )
     teams = []

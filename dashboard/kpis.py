@@ -16,16 +16,27 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
+from core.models import AuditLog
 from escalations.lifecycle import EnvelopeStatus
 from escalations.models import Envelope
 from routing.models import Team
 from sla.clocks import State
 from sla.models import SLAClock
 from tickets.lifecycle import TicketStatus
-from tickets.models import AuditLog, Priority, Ticket
+from tickets.models import Priority, Ticket
 
 OPEN_STATUSES = (
     TicketStatus.NEW,
@@ -185,10 +196,13 @@ def _resolved(team_ids: Sequence | None, *, window: datetime, today: datetime) -
     window, from the audit log (indexed by time; a ticket resolved twice counts once today)."""
     entries = AuditLog.objects.filter(action=RESOLVED_ACTION, at__gte=min(today, window))
     if team_ids is not None:
-        entries = entries.filter(ticket__team_id__in=team_ids)
-    return entries.aggregate(
-        today=Count("ticket", distinct=True, filter=Q(at__gte=today)),
-        resolution=Avg(_duration("at", "ticket__created_at"), filter=Q(at__gte=window)),
+        entries = entries.filter(
+            ticket_id__in=Ticket.objects.filter(team_id__in=team_ids).values("pk")
+        )
+    created = Ticket.objects.filter(pk=OuterRef("ticket_id")).values("created_at")[:1]
+    return entries.annotate(ticket_created_at=Subquery(created)).aggregate(
+        today=Count("ticket_id", distinct=True, filter=Q(at__gte=today)),
+        resolution=Avg(_duration("at", "ticket_created_at"), filter=Q(at__gte=window)),
     )
 
 

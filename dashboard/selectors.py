@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from itsm.roles import Role, role_of
+from core.roles import Role, role_of
 from tickets.selectors import team_ids_of
 
 

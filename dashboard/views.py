@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.roles import is_manager_or_admin
 from dashboard import analytics, kpis
-from itsm.roles import is_manager_or_admin
 
 TREND_DAYS = 14
 

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from escalations import services
 from escalations.lifecycle import OPEN_ENVELOPE_STATUSES
 from escalations.models import Envelope, EscalationRuleFiring
 from tickets.admin import TicketAdmin, describe
-from tickets.exceptions import DomainError
 from tickets.models import Task, TimelineEntry
 
 

@@ -7,7 +7,7 @@ Anything else is an InvalidTransition (the API answers 409).
 
 from django.db import models
 
-from tickets.exceptions import DomainError, InvalidTransition
+from core.exceptions import DomainError, InvalidTransition
 
 __all__ = [
     "ENVELOPE_TRANSITIONS",

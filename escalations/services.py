@@ -17,6 +17,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_audit
+from core.display import display_name
+from core.exceptions import DomainValidationError, NotPermitted
+from core.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from escalations.lifecycle import (
     OPEN_ENVELOPE_STATUSES,
     EnvelopeClosed,
@@ -30,19 +34,12 @@ from escalations.selectors import (
     may_accept,
     visible_envelopes,
 )
-from itsm.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from routing.models import RoutingEvent, RoutingRule
 from routing.rules import RuleError, parse_condition
-from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.lifecycle import InvalidTransition, TicketStatus
 from tickets.models import TimelineEntry
 from tickets.selectors import lock_ticket
-from tickets.services import (
-    display_name,
-    record_audit,
-    record_system_entry,
-    sync_escalated_status,
-)
+from tickets.services import record_system_entry, sync_escalated_status
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
+        from integrations.api import schema  # noqa: F401  registers the Api-Key scheme
         from integrations.outbound import endpoint_memo
         from integrations.signals import on_ticket_routed
         from routing.signals import ticket_routed

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import record_audit
 from integrations.mail import ParsedMail, parse
 from integrations.models import InboundEmail, Mailbox
 from tickets import services as ticket_services
@@ -58,7 +59,7 @@ def ingest_message(*, raw: bytes, mailbox: Mailbox | None = None) -> Taken:
                 record.ticket = ticket
                 record.outcome = InboundEmail.Outcome.THREADED
         record.save(update_fields=["outcome", "reason", "ticket"])
-        ticket_services.record_audit(
+        record_audit(
             actor=None,
             action=f"email.{record.outcome}",
             ticket=record.ticket,

@@ -15,13 +15,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.audit import record_audit
+from core.memo import VersionedMemo
 from integrations import netguard
 from integrations.models import HandlerEndpoint, OutboundDelivery
 from integrations.plugins import Endpoint, TicketFacts, get_handler
-from itsm.memo import VersionedMemo
 from routing.models import AllocationDecision
 from routing.serializers_shape import decision_payload
-from tickets.services import record_audit
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def ticket_facts(ticket) -> TicketFacts:
     )
 
 
-# Whether any handler endpoint is enabled, memoised per process (itsm.memo): most decisions
+# Whether any handler endpoint is enabled, memoised per process (core.memo): most decisions
 # have no one to tell, and then dispatching costs neither a task nor a query.
 endpoint_memo = VersionedMemo(
     "handler-endpoints", lambda: HandlerEndpoint.objects.filter(enabled=True).exists()

@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import DomainValidationError
 from integrations.models import ApiKey, hash_key
-from tickets.exceptions import DomainValidationError
 
 
 @transaction.atomic

@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import record_audit
+from core.exceptions import DomainError
+from core.memo import VersionedMemo
 from integrations import signing
 from integrations.models import IdempotencyRecord, ImportedComment, SourceConfig, WebhookDelivery
 from integrations.standard import (
@@ -24,9 +27,7 @@ from integrations.standard import (
     clean_data,
     derive_priority,
 )
-from itsm.memo import VersionedMemo
 from tickets import services as ticket_services
-from tickets.exceptions import DomainError
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 from tickets.selectors import lock_ticket
@@ -65,7 +66,7 @@ def body_hash(body: bytes) -> str:
 
 
 # Each source's signing settings, read on every delivery: memoised per process until one
-# changes (itsm.memo). Read-only instances.
+# changes (core.memo). Read-only instances.
 source_config_memo = VersionedMemo(
     "source-configs", lambda: {config.source: config for config in SourceConfig.objects.all()}
 )
@@ -151,7 +152,7 @@ def _log(*, received: Received, status_code: int, outcome: str, reason: str, tic
         remote_addr=received.remote_addr[:64],
         ticket=ticket,
     )
-    ticket_services.record_audit(
+    record_audit(
         actor=actor,
         action="webhook.refused"
         if outcome == WebhookDelivery.Outcome.REFUSED

@@ -2,8 +2,7 @@ from django.apps import AppConfig
 
 
 class ItsmConfig(AppConfig):
+    """The project itself: settings, URLs, the ASGI and Celery apps, health, the demo."""
+
     name = "itsm"
     verbose_name = "Service desk"
-
-    def ready(self) -> None:
-        from itsm.api import schema  # noqa: F401  registers the OpenAPI extensions

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_celery_beat",
+    "core",
     "itsm",
     "routing",
     "tickets",
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before the size limit: logs webhook deliveries refused with 413 before any view runs.
     "integrations.middleware.WebhookRefusalLogMiddleware",
-    "itsm.api.middleware.BodySizeLimitMiddleware",
+    "core.api.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -242,21 +243,21 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # JWT first: its WWW-Authenticate header makes "no credentials" a 401, not a 403.
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "itsm.api.authentication.ApiKeyAuthentication",
+        "integrations.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "itsm.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "itsm.api.exceptions.handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "itsm.api.throttling.CallerRateThrottle",
+        "core.api.throttling.CallerRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -294,7 +295,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "itsm.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.lifecycle.TicketStatus",
@@ -378,7 +379,7 @@ NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://local
 # --- Configuration memos --------------------------------------------------------------------
 # Seconds a process keeps configuration (routing rules and weights, SLA policies, handler
 # endpoints) without asking the database; changes are seen at once where Redis shares the
-# cache, and by other processes after at most this long without it (itsm.memo).
+# cache, and by other processes after at most this long without it (core.memo).
 CONFIG_MEMO_MAX_AGE = env.float("CONFIG_MEMO_MAX_AGE", default=30.0)
 
 # --- Integrations (sources in, handlers out) -------------------------------------------------

@@ -3,11 +3,11 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from itsm.admin import AppendOnlyAdminMixin, ReadOnlyAdminMixin
+from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
+from core.exceptions import DomainError
 from kb import services
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
 from kb.rendering import render_markdown
-from tickets.exceptions import DomainError
 
 
 class ArticleVersionInline(admin.TabularInline):

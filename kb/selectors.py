@@ -4,7 +4,7 @@ every article."""
 
 from django.db.models import QuerySet
 
-from itsm.roles import Role, is_staff_role, role_of
+from core.roles import Role, is_staff_role, role_of
 from kb.models import Article, ArticleStatus
 
 

@@ -6,16 +6,17 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from itsm.roles import is_staff_role
+from core.audit import as_user, record_audit
+from core.exceptions import DomainValidationError, NotPermitted
+from core.roles import is_staff_role
 from kb import search
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
 from kb.rendering import render_markdown
 from kb.selectors import lock_article, visible_articles
-from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
-from tickets.services import as_user, record_audit, record_system_entry
+from tickets.services import record_system_entry
 
 CONTENT_FIELDS = ("title", "body", "category", "tags", "status")
 MAX_TAGS = 20

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
-from itsm.roles import is_staff_role
+from core.roles import is_staff_role
 from kb.models import Article, ArticleStatus
 from kb.search import article_index
 from kb.text import Document, TfidfIndex

@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from itsm.roles import is_staff_role, role_of
+from core.exceptions import DomainError, DomainValidationError
+from core.roles import is_staff_role, role_of
 from kb import search, services, suggestions
 from kb.forms import ArticleForm, VoteForm
 from kb.models import Article, ArticleStatus
 from kb.selectors import visible_articles
-from tickets.exceptions import DomainError, DomainValidationError
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 

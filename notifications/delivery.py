@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from itsm.celery import run_or_queue
+from core.audit import record_audit
+from core.background import run_or_queue
 from notifications import channels, messages, policy
 from notifications.models import Channel, NotificationQueue, QueueStatus, Timing
-from tickets.services import record_audit
 
 logger = logging.getLogger(__name__)
 

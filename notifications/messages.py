@@ -12,7 +12,7 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from itsm.memo import VersionedMemo
+from core.memo import VersionedMemo
 from notifications import rendering
 from notifications.csat import csat_link
 from notifications.models import EventType, MessageTemplate, NotificationQueue
@@ -78,7 +78,7 @@ def _active_templates() -> dict[str, tuple[str, str]]:
 
 
 # The admin's template overrides, read by every message sent: memoised per process until one
-# changes (itsm.memo).
+# changes (core.memo).
 template_memo = VersionedMemo("message-templates", _active_templates)
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Model
 
-from itsm.roles import Role, role_of
+from core.exceptions import DomainValidationError
+from core.roles import Role, role_of
 from routing.models import AgentProfile, Team
-from tickets.exceptions import DomainValidationError
 from tickets.models import Contact
 
 User = get_user_model()

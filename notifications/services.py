@@ -27,6 +27,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_audit
+from core.display import display_name
+from core.exceptions import DomainValidationError, NotPermitted
 from notifications import policy
 from notifications.csat import InvalidCsatToken, csat_link, read_token
 from notifications.delivery import deliver_soon
@@ -46,10 +49,8 @@ from notifications.models import (
 from notifications.realtime import push_notification
 from notifications.recipients import Recipients, resolve_recipients
 from routing.models import AgentProfile
-from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
-from tickets.services import display_name, record_audit
 
 __all__ = [
     "csat_link",

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from core.exceptions import DomainValidationError
 from notifications import services
 from notifications.csat import ExpiredCsatToken, InvalidCsatToken
 from notifications.forms import RatingForm
-from tickets.exceptions import DomainValidationError
 
 
 @require_http_methods(["GET", "POST"])

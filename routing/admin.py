@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 
-from itsm.admin import ReadOnlyAdminMixin
+from core.admin_mixins import ReadOnlyAdminMixin
 from routing import learned_triage, services
 from routing.models import (
     WEIGHT_FIELDS,

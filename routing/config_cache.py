@@ -1,11 +1,11 @@
-"""Routing's configuration, memoised per process (itsm.memo): the scoring weights rows, the
+"""Routing's configuration, memoised per process (core.memo): the scoring weights rows, the
 triage keyword map and the active rules of every event. Every decision needs all three and
 only admins change them, so reading them once instead of three queries per decision is a
 large share of a decision's budget (docs/benchmarks.md, "Routing")."""
 
 from dataclasses import dataclass
 
-from itsm.memo import VersionedMemo
+from core.memo import VersionedMemo
 from routing.models import RoutingRule, ScoringWeights, TriageKeyword
 from routing.snapshots import RuleSnapshot
 

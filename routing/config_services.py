@@ -3,11 +3,11 @@ the import commands. Re-exported by routing.services."""
 
 from django.db import transaction
 
+from core.audit import record_audit
+from core.exceptions import DomainValidationError
 from routing.models import WEIGHT_FIELDS, RoutingRule, ScoringWeights
 from routing.rules import RuleError, parse_rules_file, parse_weights_file, validate_rule
-from tickets.exceptions import DomainValidationError
 from tickets.models import CaseFlag
-from tickets.services import record_audit
 
 
 def _flag_kinds() -> tuple[str, ...]:

@@ -29,9 +29,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from core.exceptions import DomainValidationError
 from routing import triage
 from routing.models import TriageModel, TriageSettings
-from tickets.exceptions import DomainValidationError
 
 MIN_SAMPLES = 20
 MAX_SAMPLES = 50_000

@@ -15,7 +15,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from itsm.roles import Role, forget_role
+from core.audit import record_audit
+from core.exceptions import DomainError, DomainValidationError
+from core.roles import Role, forget_role
 from routing import engine, learned_triage, selectors, triage
 from routing.config_services import (
     delete_rule,
@@ -35,11 +37,10 @@ from routing.models import (
 )
 from routing.rules import RuleFileError
 from routing.snapshots import AgentSnapshot, RoutingConfig, TicketSnapshot
-from tickets.exceptions import DomainError, DomainValidationError
 from tickets.models import CaseFlag, Ticket
 from tickets.priority import derive_priority, priority_score
 from tickets.selectors import lock_ticket
-from tickets.services import record_audit, record_system_entry
+from tickets.services import record_system_entry
 
 User = get_user_model()
 

@@ -10,7 +10,7 @@ from functools import partial
 from django.db import transaction
 from django.dispatch import Signal
 
-from itsm.celery import run_or_queue
+from core.background import run_or_queue
 
 ticket_routed = Signal()
 

@@ -41,8 +41,8 @@ def refresh_team_metrics() -> int:
 def train_triage_model() -> int | None:
     """Weekly: a new learned-triage model from the resolved tickets (activated when the
     settings allow it and it is at least as good). None when there is too little data."""
+    from core.exceptions import DomainValidationError
     from routing import learned_triage
-    from tickets.exceptions import DomainValidationError
 
     try:
         return learned_triage.train_model().pk

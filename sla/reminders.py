@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from itsm.roles import is_staff_role
+from core.exceptions import DomainValidationError, NotPermitted
+from core.roles import is_staff_role
 from sla import recurrence, selectors
 from sla.models import Reminder
-from tickets.exceptions import DomainValidationError, NotPermitted
 
 MAX_SNOOZE = timedelta(days=90)
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from itsm.memo import VersionedMemo
+from core.memo import VersionedMemo
 from sla.clocks import ClockFacts, Milestones, State, evaluate
 from sla.models import BusinessCalendar, Reminder, SLAClock, SLAPolicy
 
@@ -22,7 +22,7 @@ def policies_with_calendars() -> QuerySet[SLAPolicy]:
 
 
 # Every new ticket's clock needs the policies and their calendars (three queries): memoised
-# per process until a policy or calendar changes (itsm.memo). Read-only: never save these.
+# per process until a policy or calendar changes (core.memo). Read-only: never save these.
 policy_memo = VersionedMemo("sla-policies", lambda: tuple(policies_with_calendars()))
 POLICY_MODELS = ("sla.SLAPolicy", "sla.BusinessCalendar", "sla.WorkingHours", "sla.CalendarDate")
 

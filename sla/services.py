@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from itsm.roles import is_staff_role
+from core.audit import AuditRow, record_audit, record_audit_rows
+from core.exceptions import DomainValidationError
+from core.roles import is_staff_role
 from sla import scoring, selectors
 from sla.bulk import bulk_set
 from sla.calendar import Calendar
@@ -43,9 +45,8 @@ from sla.models import (
     SLAPolicy,
     WorkingHours,
 )
-from tickets.exceptions import DomainValidationError
 from tickets.lifecycle import TicketStatus
-from tickets.models import AuditLog, Ticket, TimelineEntry
+from tickets.models import Ticket, TimelineEntry
 
 RETARGET_FIELDS = frozenset({"priority", "type", "category", "tier"})
 CLOCK_STATE_FIELDS = ["state", "breached_at", "crossed", "next_check_at", "checked_at"]
@@ -99,8 +100,6 @@ def _tier_of(ticket: Ticket) -> str:
 @transaction.atomic
 def save_policy(*, actor, policy: SLAPolicy) -> SLAPolicy:
     """Create or change a policy (admin and API); open clocks are recomputed after commit."""
-    from tickets.services import record_audit
-
     try:
         # The one-default constraint is kept below by demoting the previous default.
         policy.full_clean(validate_constraints=False)
@@ -127,8 +126,6 @@ def save_policy(*, actor, policy: SLAPolicy) -> SLAPolicy:
 @transaction.atomic
 def calendar_changed(*, actor, calendar: BusinessCalendar) -> None:
     """Hours, holidays or zone of a calendar changed: touch it, audit, recompute."""
-    from tickets.services import record_audit
-
     BusinessCalendar.objects.filter(pk=calendar.pk).update(updated_at=timezone.now())
     record_audit(actor=actor, action="sla.calendar_changed", data={"calendar": calendar.slug})
     _recompute_after_commit()
@@ -315,8 +312,6 @@ def on_ticket_changed(*, ticket: Ticket, fields) -> SLAClock:
 
 
 def _retarget(clock: SLAClock, *, ticket: Ticket, policies, now: datetime) -> bool:
-    from tickets.services import record_audit
-
     tier = _tier_of(ticket)
     policy = match_policy(ticket=ticket, tier=tier, policies=policies)
     before = (clock.policy_id, clock.first_response_due, clock.resolution_due)
@@ -399,12 +394,10 @@ def _record_crossings(
         )
         for c in recorded
     )
-    AuditLog.objects.bulk_create(
-        AuditLog(
+    record_audit_rows(
+        AuditRow(
             action=f"sla.{c.kind}",
             ticket_id=c.ticket_id,
-            object_type="ticket",
-            object_id=str(c.ticket_id),
             data={"threshold_at": c.threshold_at.isoformat(), "policy": c.policy_id},
         )
         for c in recorded

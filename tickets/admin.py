@@ -7,14 +7,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from itsm.admin import AppendOnlyAdminMixin, ReadOnlyAdminMixin
-from itsm.roles import STAFF_ROLE_GROUPS
+from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
+from core.exceptions import DomainError, DomainValidationError
+from core.roles import STAFF_ROLE_GROUPS
 from tickets import services
-from tickets.exceptions import DomainError, DomainValidationError
 from tickets.lifecycle import TaskStatus
 from tickets.models import (
     Attachment,
-    AuditLog,
     CaseFlag,
     Company,
     Contact,
@@ -376,16 +375,6 @@ class CaseFlagAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("ticket__reference", "note")
     list_select_related = ("ticket", "created_by")
-
-
-@admin.register(AuditLog)
-class AuditLogAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
-    """Append-only: readable, never editable or deletable, by anyone."""
-
-    list_display = ("at", "action", "actor", "ticket", "object_type", "object_id")
-    list_filter = ("action", "at")
-    search_fields = ("action", "object_id", "ticket__reference")
-    list_select_related = ("actor", "ticket")
 
 
 @admin.register(Attachment)

@@ -11,7 +11,7 @@ Server -> client: ``{"type": "presence", "state": "here"|"left"|"typing"|"idle",
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from itsm.roles import is_staff_role
+from core.roles import is_staff_role
 from tickets.selectors import visible_tickets
 
 CLOSE_UNAUTHENTICATED = 4401

@@ -5,7 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Q, QuerySet
 
-from itsm.roles import Role, role_of
+from core.roles import Role, role_of
 from tickets.lifecycle import TaskStatus, TicketStatus
 from tickets.models import Priority, Task, Ticket, TicketType, TimelineEntry
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import QueryDict
 
+from core.exceptions import DomainError, DomainValidationError, InvalidTransition, NotPermitted
 from routing.models import Team
 from tickets import services
-from tickets.exceptions import DomainError, DomainValidationError, InvalidTransition, NotPermitted
 from tickets.filters import TicketFilterSet
 from tickets.lifecycle import TicketStatus
 from tickets.models import KanbanView, Priority, Ticket

@@ -6,7 +6,7 @@ so no door (admin, shell, a careless update) can move a ticket along an edge tha
 
 from django.db import models
 
-from tickets.exceptions import InvalidTransition
+from core.exceptions import InvalidTransition
 
 __all__ = [
     "OPEN_STATUSES",

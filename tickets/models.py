@@ -1,4 +1,4 @@
-"""Tickets and what hangs off them: requesters, timeline, tasks, flags, and the audit log."""
+"""Tickets and what hangs off them: requesters, timeline, tasks, flags and attachments."""
 
 import uuid
 
@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.exceptions import DomainError
 from routing.models import Location, Team
-from tickets.exceptions import DomainError
 from tickets.guards import owner_write_is_allowed
 from tickets.lifecycle import InvalidTransition, TaskStatus, TicketStatus, can_transition
 
@@ -390,54 +390,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class AuditLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditLogIsAppendOnly("Audit log rows are never changed.")
-
-    def delete(self):
-        raise AuditLogIsAppendOnly("Audit log rows are never deleted.")
-
-
-class AuditLogIsAppendOnly(Exception):
-    pass
-
-
-class AuditLog(models.Model):
-    """Who did what to which object, when. Rows are only ever added."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="audit_entries",
-    )
-    action = models.CharField(max_length=64, db_index=True)
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
-    )
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    objects = AuditLogQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly("Audit log rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly("Audit log rows are never deleted.")
 
 
 class KanbanView(models.Model):

@@ -3,7 +3,7 @@
 
 from django.db.models import Q, QuerySet
 
-from itsm.roles import Role, role_of
+from core.roles import Role, role_of
 from routing.models import AgentProfile, Team
 from tickets.models import Attachment, Task, Ticket, TimelineEntry
 

@@ -2,7 +2,7 @@
 
 Each is keyword-only, runs in one transaction, locks the ticket row it changes, writes the
 timeline and the audit log in the same transaction, and raises a domain error (see
-tickets.exceptions) instead of half-writing. Views, serializers, admin actions, tasks and
+core.exceptions) instead of half-writing. Views, serializers, admin actions, tasks and
 commands call these; nothing else writes tickets.
 """
 
@@ -12,11 +12,13 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.audit import as_user, record_audit
+from core.display import display_name
+from core.exceptions import DomainValidationError, NotPermitted, OwnershipLocked
+from core.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from dashboard import realtime
-from itsm.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from routing.models import Team
 from sla import services as sla_services
-from tickets.exceptions import DomainValidationError, NotPermitted, OwnershipLocked
 from tickets.guards import owner_write_allowed
 from tickets.lifecycle import (
     InvalidTransition,
@@ -27,7 +29,6 @@ from tickets.lifecycle import (
 )
 from tickets.models import (
     Attachment,
-    AuditLog,
     CaseFlag,
     Contact,
     Task,
@@ -57,24 +58,6 @@ UPDATABLE_FIELDS = frozenset(
 # --- small writers shared by the services ---------------------------------------------------
 
 
-def as_user(actor) -> User | None:
-    """The actor as a user row, or None for the system, anonymous callers and integrations."""
-    return actor if isinstance(actor, User) else None
-
-
-def record_audit(*, actor, action: str, ticket: Ticket | None = None, data: dict) -> AuditLog:
-    if actor is not None and not isinstance(actor, User) and getattr(actor, "api_key", None):
-        data = {**data, "integration": str(actor)}
-    return AuditLog.objects.create(
-        actor=as_user(actor),
-        action=action,
-        ticket=ticket,
-        object_type="ticket" if ticket is not None else "",
-        object_id=str(ticket.pk) if ticket is not None else "",
-        data=data,
-    )
-
-
 def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> TimelineEntry:
     return TimelineEntry.objects.create(
         ticket=ticket,
@@ -92,14 +75,6 @@ def tell(*, recipients, event_type: str, ticket: Ticket, payload: dict | None = 
     notifications.notify(
         recipients=recipients, event_type=event_type, ticket=ticket, payload=payload or {}
     )
-
-
-def display_name(user) -> str:
-    """A person's name for messages and the timeline; integrations and the system too."""
-    if user is None:
-        return "the service desk"
-    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full_name or user.get_username()
 
 
 # --- contacts --------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from itsm.roles import is_manager_or_admin, is_staff_role
+from core.exceptions import DomainValidationError, NotPermitted
+from core.roles import is_manager_or_admin, is_staff_role
 from routing.models import Team
-from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.filters import TicketFilterSet
 from tickets.models import SavedTicketView, Ticket
 from tickets.selectors import is_team_member, team_ids_of

@@ -7,11 +7,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.base import APIView
+from core.api.permissions import IsManagerOrAdmin
 from dashboard import analytics, kpis
 from dashboard.api import serializers as s
 from dashboard.api.renderers import CSVRenderer
-from itsm.api.base import APIView
-from itsm.api.permissions import IsManagerOrAdmin
 
 FORMAT = OpenApiParameter(
     "format",

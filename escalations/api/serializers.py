@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from core.api.fields import PersonSerializer, StrictInputSerializer
 from escalations.models import Envelope
-from itsm.api.fields import PersonSerializer, StrictInputSerializer
 from routing.models import Team
 from tickets.api.serializers import TeamRefSerializer, TimelineEntrySerializer
 

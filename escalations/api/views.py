@@ -8,13 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.base import GenericViewSet
+from core.api.permissions import IsAnyRole
 from escalations import services
 from escalations.api import serializers as s
 from escalations.filters import EnvelopeFilterSet
 from escalations.models import Envelope
 from escalations.selectors import envelope_thread, ticket_envelopes, visible_envelopes, with_related
-from itsm.api.base import GenericViewSet
-from itsm.api.permissions import IsAnyRole
 from tickets.selectors import visible_tickets
 
 ERRORS = OpenApiResponse(description='{"errors": {"<field>": ["message"]}}')

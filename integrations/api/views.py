@@ -6,6 +6,9 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.base import APIView
+from core.api.exceptions import error_response
+from core.api.permissions import IsIntegration
 from integrations.api.serializers import WebhookResultSerializer
 from integrations.plugins import get_source
 from integrations.standard import PayloadError
@@ -17,9 +20,6 @@ from integrations.webhooks import (
     ingest,
     record_refusal,
 )
-from itsm.api.base import APIView
-from itsm.api.exceptions import error_response
-from itsm.api.permissions import IsIntegration
 
 ERRORS = OpenApiResponse(description='{"errors": {"<field>": ["message"]}}')
 HEADERS = [

@@ -9,7 +9,7 @@ from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from itsm.api.throttling import TokenRateThrottle
+from core.api.throttling import TokenRateThrottle
 
 
 class LoginLocked(APIException):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from itsm.api.fields import PersonSerializer, StrictInputSerializer
+from core.api.fields import PersonSerializer, StrictInputSerializer
 from kb.models import Article, ArticleStatus
 
 

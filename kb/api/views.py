@@ -10,8 +10,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itsm.api.base import APIView, GenericViewSet
-from itsm.api.permissions import IsAnyRole, IsStaffRole
+from core.api.base import APIView, GenericViewSet
+from core.api.permissions import IsAnyRole, IsStaffRole
 from kb import search, services, suggestions
 from kb.api import serializers as s
 from kb.models import Article, ArticleStatus

@@ -5,8 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from itsm.api.base import APIView, GenericViewSet
-from itsm.api.permissions import IsAnyRole, IsStaffRole
+from core.api.base import APIView, GenericViewSet
+from core.api.permissions import IsAnyRole, IsStaffRole
+from core.exceptions import DomainValidationError
 from notifications import policy, selectors, services
 from notifications.api.serializers import (
     NotificationSerializer,
@@ -14,7 +15,6 @@ from notifications.api.serializers import (
     ReadAllSerializer,
 )
 from notifications.models import AGENT_EVENTS, NotificationPreference
-from tickets.exceptions import DomainValidationError
 
 
 class NotificationViewSet(mixins.ListModelMixin, GenericViewSet):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from itsm.api.fields import LocationSerializer, StrictInputSerializer, location_of
+from core.api.fields import LocationSerializer, StrictInputSerializer, location_of
 from routing.models import WEIGHT_FIELDS, AllocationDecision, RoutingEvent, ScoringWeights, Team
 from routing.rules import to_document
 from routing.serializers_shape import decision_payload

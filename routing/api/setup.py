@@ -7,10 +7,10 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itsm.api.base import GenericViewSet
-from itsm.api.fields import LocationSerializer, StrictInputSerializer, location_of
-from itsm.api.permissions import ReadStaffWriteAdmin
-from itsm.roles import Role, role_of
+from core.api.base import GenericViewSet
+from core.api.fields import LocationSerializer, StrictInputSerializer, location_of
+from core.api.permissions import ReadStaffWriteAdmin
+from core.roles import Role, role_of
 from routing.models import AgentProfile, Team
 from routing.services import NewAgent, Place, create_agent, save_team
 from tickets.lifecycle import OPEN_STATUSES

@@ -7,10 +7,10 @@ from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itsm.api.base import APIView, GenericViewSet
-from itsm.api.exceptions import error_response
-from itsm.api.permissions import IsManagerAdminOrIntegration, IsStaffRole, ReadStaffWriteAdmin
-from itsm.roles import Role, role_of
+from core.api.base import APIView, GenericViewSet
+from core.api.exceptions import error_response
+from core.api.permissions import IsManagerAdminOrIntegration, IsStaffRole, ReadStaffWriteAdmin
+from core.roles import Role, role_of
 from routing import selectors, services
 from routing.api.serializers import (
     AllocateSerializer,
@@ -158,7 +158,7 @@ class WeightsViewSet(
 
     def perform_destroy(self, instance: ScoringWeights) -> None:
         if instance.category == "":
-            from tickets.exceptions import DomainValidationError
+            from core.exceptions import DomainValidationError
 
             raise DomainValidationError({"category": ["The default weights cannot be deleted."]})
         instance.delete()

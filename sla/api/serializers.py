@@ -4,7 +4,7 @@ reminders. Input serializers validate only; the views call sla.services and sla.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itsm.api.fields import StrictInputSerializer
+from core.api.fields import StrictInputSerializer
 from sla import recurrence
 from sla.models import BusinessCalendar, Reminder, SLAPolicy
 from tickets.models import Priority, TicketType, Tier

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itsm.api.base import GenericViewSet
-from itsm.api.permissions import IsStaffRole, ReadStaffWriteAdmin
+from core.api.base import GenericViewSet
+from core.api.permissions import IsStaffRole, ReadStaffWriteAdmin
 from sla import reminders, selectors, services
 from sla.api import serializers as s
 from sla.models import Reminder, SLAPolicy

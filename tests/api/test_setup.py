@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from itsm.roles import Role, role_of
+from core.roles import Role, role_of
 from routing.models import Team
 from tests import factories
 from tickets.models import Contact

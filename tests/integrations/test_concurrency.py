@@ -8,11 +8,12 @@ from collections import Counter
 import pytest
 from rest_framework.test import APIClient
 
+from core.models import AuditLog
 from integrations.models import IdempotencyRecord, WebhookDelivery
 from integrations.services import create_api_key
 from tests.integrations.conftest import sample
 from tests.tickets.test_concurrency import run_together
-from tickets.models import AuditLog, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

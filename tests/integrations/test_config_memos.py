@@ -1,4 +1,4 @@
-"""Per-delivery configuration read from per-process memos (itsm.memo): a source's signing
+"""Per-delivery configuration read from per-process memos (core.memo): a source's signing
 settings and the e-mail template overrides. Changes committed by an admin apply to the next
 delivery; nothing is read from the database while nothing changed."""
 

@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from werkzeug import Response
 
+from core.models import AuditLog
 from integrations import netguard, outbound, signing
 from integrations.models import HandlerEndpoint, OutboundDelivery
 from integrations.plugins import OutboundRequest
 from integrations.tasks import retry_due_deliveries
 from routing.services import route_ticket
 from tests import factories
-from tickets.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,11 @@ import time
 import pytest
 import time_machine
 
+from core.models import AuditLog
 from integrations import signing
 from integrations.models import IdempotencyRecord, SourceConfig, WebhookDelivery
 from tests.integrations.conftest import SAMPLES, sample
-from tickets.models import AuditLog, Contact, Ticket, TimelineEntry
+from tickets.models import Contact, Ticket, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,11 @@
-"""itsm.celery.run_or_queue: in the embedded mode the task body runs right here, without
+"""core.background.run_or_queue: in the embedded mode the task body runs right here, without
 Celery's eager tracing; with a broker the task is queued for a worker, not run."""
 
 import pytest
 from celery.signals import task_prerun
 
-from itsm.celery import app, run_or_queue
+from core.background import run_or_queue
+from itsm.celery import app
 
 calls: list[tuple] = []
 

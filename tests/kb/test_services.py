@@ -3,12 +3,13 @@ tickets, votes, and marking a suggestion as used."""
 
 import pytest
 
+from core.exceptions import DomainValidationError, NotPermitted
+from core.models import AuditLog
 from kb import services
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion
 from tests import factories
 from tests.kb.factories import article, resolved_ticket
-from tickets.exceptions import DomainValidationError, NotPermitted
-from tickets.models import AuditLog, Ticket, TimelineEntry
+from tickets.models import Ticket, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

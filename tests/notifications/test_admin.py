@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.models import AuditLog
 from notifications.models import MessageTemplate, NotificationQueue, QueueStatus
 from tests.notifications.factories import (
     NotificationFactory,
@@ -12,7 +13,6 @@ from tests.notifications.factories import (
     QuietHoursFactory,
     TeamChannelFactory,
 )
-from tickets.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,13 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from core.exceptions import DomainValidationError
+from core.models import AuditLog
 from notifications import csat, selectors, services
 from notifications.models import SatisfactionRating
 from tests import factories
 from tickets import services as ticket_services
-from tickets.exceptions import DomainValidationError
-from tickets.models import AuditLog, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_posting_the_form_stores_the_rating_and_audits(resolved):
         "Quick, thanks",
         resolved.requester_id,
     )
-    assert AuditLog.objects.filter(ticket=resolved, action="ticket.csat_rated").count() == 1
+    assert AuditLog.objects.filter(ticket_id=resolved.pk, action="ticket.csat_rated").count() == 1
 
     # Rating again replaces the first rating; it is still one per ticket.
     client.post(path, {"rating": "5", "csrfmiddlewaretoken": token})

@@ -8,6 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
 
+from core.exceptions import DomainValidationError, NotPermitted
 from notifications import services
 from notifications.models import (
     Notification,
@@ -21,7 +22,6 @@ from tests.notifications.factories import (
     QuietHoursFactory,
     TeamChannelFactory,
 )
-from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db

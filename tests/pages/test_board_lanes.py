@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditLog
 from tests import factories
 from tickets import kanban, services
-from tickets.models import AuditLog, KanbanView
+from tickets.models import KanbanView
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_dropping_a_card_on_a_team_column_reroutes_it(client, manager, team, oth
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.team == other_team
-    audit = AuditLog.objects.get(action="ticket.updated", ticket=ticket)
+    audit = AuditLog.objects.get(action="ticket.updated", ticket_id=ticket.pk)
     assert audit.data == {"team": [str(team.pk), str(other_team.pk)]}
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.exceptions import DomainValidationError, NotPermitted
 from tests import factories
 from tickets import views_saved
-from tickets.exceptions import DomainValidationError, NotPermitted
 from tickets.models import SavedTicketView
 
 pytestmark = pytest.mark.django_db

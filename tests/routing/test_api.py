@@ -1,12 +1,13 @@
 import pytest
 from rest_framework.test import APIClient
 
+from core.models import AuditLog
 from integrations.services import create_api_key
 from routing.models import AllocationDecision, RoutingRule, ScoringWeights
 from routing.services import route_ticket
 from tests import factories
 from tests.routing.factories import RoutingRuleFactory, unrouted_ticket
-from tickets.models import AuditLog, Ticket, TimelineEntry
+from tickets.models import Ticket, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The per-process memo of routing's configuration (itsm.memo): no queries while nothing
+"""The per-process memo of routing's configuration (core.memo): no queries while nothing
 changed, changes seen once they commit (also from another process, through the shared version
 token), a transaction reads its own uncommitted changes without memoising them, and a
 rolled-back change is never seen."""

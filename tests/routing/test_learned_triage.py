@@ -9,13 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from core.exceptions import DomainValidationError
 from routing import learned_triage, triage_eval
 from routing.models import TriageKeyword, TriageModel, TriageSettings
 from routing.services import guess_category, route_ticket
 from routing.tasks import train_triage_model
 from tests import factories
 from tickets import services as ticket_services
-from tickets.exceptions import DomainValidationError
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import AuditLog
 from routing import config_cache, selectors
 from routing.models import AllocationDecision, TeamMetrics
 from routing.services import (
@@ -26,7 +27,7 @@ from tests.routing.factories import (
     unrouted_ticket,
 )
 from tickets.guards import owner_write_allowed
-from tickets.models import AuditLog, CaseFlag, Ticket, TimelineEntry
+from tickets.models import CaseFlag, Ticket, TimelineEntry
 from tickets.priority import priority_score
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,9 @@ def test_route_ticket_sets_team_stores_decision_and_writes_timeline_and_audit(te
     assert decision.duration_ms > 0
     entry = TimelineEntry.objects.get(ticket=ticket, content__startswith="Routed to")
     assert entry.visibility == TimelineEntry.Visibility.INTERNAL
-    assert AuditLog.objects.get(ticket=ticket, action="ticket.routed").data["team"] == str(team.pk)
+    assert AuditLog.objects.get(ticket_id=ticket.pk, action="ticket.routed").data["team"] == str(
+        team.pk
+    )
 
 
 def test_routing_is_idempotent_and_leaves_closed_tickets_alone(team):

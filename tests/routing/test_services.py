@@ -1,9 +1,9 @@
 import pytest
 
-from itsm.roles import Role, role_of
+from core.exceptions import DomainValidationError
+from core.roles import Role, role_of
 from routing.services import NewAgent, Place, create_agent
 from tests import factories
-from tickets.exceptions import DomainValidationError
 
 pytestmark = pytest.mark.django_db
 

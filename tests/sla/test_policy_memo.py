@@ -1,4 +1,4 @@
-"""New tickets' clocks read the policies and calendars from a per-process memo (itsm.memo):
+"""New tickets' clocks read the policies and calendars from a per-process memo (core.memo):
 no policy query once warm, and a committed change of a policy or of a calendar's hours is
 used by the next ticket."""
 

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 
+from core.exceptions import DomainValidationError, NotPermitted
 from notifications.models import Notification
 from sla import reminders, tasks
 from sla.models import Reminder
 from tests import factories
 from tests.sla.conftest import T0
-from tickets.exceptions import DomainValidationError, NotPermitted
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from core.exceptions import OwnershipLocked
 from tests import factories
 from tickets import services
-from tickets.exceptions import OwnershipLocked
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.exceptions import OwnershipLocked
 from tests import factories
 from tickets import services
-from tickets.exceptions import OwnershipLocked
 from tickets.lifecycle import InvalidTransition
 from tickets.models import OwnerChangeRefused, Ticket
 

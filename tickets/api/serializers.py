@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itsm.api.fields import PersonSerializer, StrictInputSerializer
+from core.api.fields import PersonSerializer, StrictInputSerializer
 from routing.api.serializers import DecisionSerializer
 from routing.models import Team
 from routing.selectors import latest_decisions

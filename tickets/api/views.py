@@ -11,9 +11,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itsm.api.base import GenericViewSet
-from itsm.api.permissions import IsAnyRole, IsStaffRole
-from itsm.roles import Role, is_staff_role, role_of
+from core.api.base import GenericViewSet
+from core.api.permissions import IsAnyRole, IsStaffRole
+from core.roles import Role, is_staff_role, role_of
 from routing.selectors import latest_decision_prefetch
 from tickets import services
 from tickets.api import serializers as s

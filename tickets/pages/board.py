@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from itsm.roles import is_manager_or_admin
+from core.exceptions import DomainError
+from core.roles import is_manager_or_admin
 from routing.models import Team
 from tickets import kanban
-from tickets.exceptions import DomainError
 from tickets.models import KanbanView, Ticket
 from tickets.pages.common import error_message, error_status, require_staff, with_sla
 from tickets.selectors import team_ids_of

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from itsm.roles import is_manager_or_admin
+from core.exceptions import DomainError
+from core.roles import is_manager_or_admin
 from routing import services as routing_services
 from tickets import services
-from tickets.exceptions import DomainError
 from tickets.models import Priority
 from tickets.pages.common import error_message, require_staff, ticket_rows
 

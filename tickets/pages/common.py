@@ -4,15 +4,15 @@ clocks of a row, and turning a domain error into an inline message with its HTTP
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from itsm.roles import Role, is_staff_role, role_of
-from sla.selectors import sla_payload
-from tickets.exceptions import (
+from core.exceptions import (
     DomainError,
     DomainValidationError,
     InvalidTransition,
     NotPermitted,
     OwnershipLocked,
 )
+from core.roles import Role, is_staff_role, role_of
+from sla.selectors import sla_payload
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 

@@ -9,16 +9,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.exceptions import DomainError, DomainValidationError
+from core.roles import Role, is_manager_or_admin, is_staff_role
 from escalations import services as escalation_services
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
-from itsm.roles import Role, is_manager_or_admin, is_staff_role
 from routing.models import Team
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
 from sla.selectors import sla_payload
 from tickets import services
-from tickets.exceptions import DomainError, DomainValidationError
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 from tickets.pages.common import error_message, error_status, require_role, ticket_rows

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from itsm.roles import Role, is_manager_or_admin
+from core.exceptions import DomainError
+from core.roles import Role, is_manager_or_admin
 from routing.models import Team
 from tickets import services, views_saved
-from tickets.exceptions import DomainError
 from tickets.filters import TicketFilterSet
 from tickets.models import SavedTicketView, TicketType
 from tickets.pages.bulk import ACTIONS

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.exceptions import DomainValidationError
 from integrations.services import create_api_key
-from tickets.exceptions import DomainValidationError
 
 
 class Command(BaseCommand):

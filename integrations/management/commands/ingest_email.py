@@ -7,8 +7,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from core.exceptions import DomainError
 from integrations.inbound_email import ingest_message
-from tickets.exceptions import DomainError
 
 EX_TEMPFAIL = 75
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.exceptions import DomainValidationError
 from routing.rules import RuleFileError
 from routing.services import import_weights
-from tickets.exceptions import DomainValidationError
 
 
 class Command(BaseCommand):

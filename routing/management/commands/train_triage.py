@@ -3,8 +3,8 @@ its held-out accuracy and macro F1 (also run weekly by Celery beat)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.exceptions import DomainValidationError
 from routing import learned_triage
-from tickets.exceptions import DomainValidationError
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from itsm.roles import Role
+from core.roles import Role
 from kb.services import seed_demo_articles
 from routing.models import AgentProfile, Team
 from routing.services import NewAgent, Place, create_agent

@@ -13,7 +13,7 @@ KEYWORD = "Api-Key"
 @dataclass(eq=False)
 class IntegrationPrincipal:
     """What `request.user` is for a call made with an API key. It holds the `integration` role
-    (itsm.roles) and nothing else: no groups, no tickets of its own, never an owner."""
+    (core.roles) and nothing else: no groups, no tickets of its own, never an owner."""
 
     api_key: ApiKey
     is_integration = True

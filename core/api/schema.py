@@ -1,20 +1,5 @@
-"""OpenAPI descriptions drf-spectacular cannot infer (imported from ItsmConfig.ready)."""
-
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "itsm.api.authentication.ApiKeyAuthentication"
-    name = "ApiKeyAuth"
-
-    def get_security_definition(self, auto_schema) -> dict:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Api-Key <key>`, from `manage.py create_api_key` or the admin.",
-        }
-
+"""The error answers every operation shares, added to the OpenAPI document by a
+drf-spectacular postprocessing hook (settings.SPECTACULAR_SETTINGS)."""
 
 ERROR_SCHEMA = {
     "type": "object",

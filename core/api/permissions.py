@@ -3,7 +3,7 @@ object a caller may not see is simply not found (404)."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from itsm.roles import Role, role_of
+from core.roles import Role, role_of
 
 
 class HasRole(BasePermission):
@@ -34,7 +34,7 @@ class IsAnyRole(HasRole):
 
 
 class IsIntegration(HasRole):
-    """A call made with an `Api-Key` (see itsm.api.authentication)."""
+    """A call made with an `Api-Key` (see integrations.api.authentication)."""
 
     roles = (Role.INTEGRATION,)
 
