@@ -90,7 +90,7 @@ from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
 from dashboard import kpis  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
-from routing.models import AgentProfile, Team  # noqa: E402
+from org.models import AgentProfile, Team  # noqa: E402
 from sla.models import SLAPolicy  # noqa: E402
 from tickets import services  # noqa: E402
 from tickets.models import Contact  # noqa: E402

@@ -39,7 +39,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from routing.models import AgentProfile, Team  # noqa: E402
+from org.models import AgentProfile, Team  # noqa: E402
 from routing.services import (  # noqa: E402
     import_rules,
     prepare_decision,

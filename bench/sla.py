@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from itsm.celery import app as celery_app  # noqa: E402
-from routing.models import AgentProfile, Team  # noqa: E402
+from org.models import AgentProfile, Team  # noqa: E402
 from sla import selectors, services  # noqa: E402
 from sla.clocks import evaluate  # noqa: E402
 from sla.defaults import seed  # noqa: E402

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from core.models import AuditLog
 from notifications.models import SatisfactionRating
-from routing.models import AllocationDecision, RoutingEvent, Team
+from org.models import Team
+from routing.models import AllocationDecision, RoutingEvent
 from sla.clocks import State
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket

@@ -32,7 +32,7 @@ from django.utils import timezone
 from core.models import AuditLog
 from escalations.lifecycle import EnvelopeStatus
 from escalations.models import Envelope
-from routing.models import Team
+from org.models import Team
 from sla.clocks import State
 from sla.models import SLAClock
 from tickets.lifecycle import TicketStatus

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from core.roles import Role, role_of
-from tickets.selectors import team_ids_of
+from org.selectors import team_ids_of
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 
 from escalations.lifecycle import EnvelopeStatus
-from routing.models import RoutingRule, Team
+from org.models import Team
+from routing.models import RoutingRule
 from tickets.models import Ticket
 
 

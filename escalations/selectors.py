@@ -15,9 +15,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from core.roles import Role, role_of
 from escalations.lifecycle import OPEN_ENVELOPE_STATUSES, EnvelopeStatus
 from escalations.models import Envelope, EscalationRuleFiring
+from org.selectors import is_team_member, team_ids_of
 from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Ticket, TimelineEntry
-from tickets.selectors import is_team_member, team_ids_of
 
 
 def with_related(envelopes: QuerySet[Envelope]) -> QuerySet[Envelope]:

@@ -52,16 +52,19 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_celery_beat",
+    # The project's apps, ground floor first: an app imports only those above it in this
+    # list, and domain events reach their subscribers in this order.
     "core",
-    "itsm",
-    "routing",
+    "org",
     "tickets",
-    "integrations",
-    "escalations",
+    "routing",
     "sla",
+    "escalations",
     "kb",
     "notifications",
+    "integrations",
     "dashboard",
+    "itsm",
 ]
 
 MIDDLEWARE = [

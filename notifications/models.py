@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.template import Template, TemplateSyntaxError
 
 from notifications.policy import Plan
-from routing.models import Team
+from org.models import Team
 from tickets.models import Contact, Ticket
 
 

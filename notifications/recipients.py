@@ -14,7 +14,7 @@ from django.db.models import Model
 
 from core.exceptions import DomainValidationError
 from core.roles import Role, role_of
-from routing.models import AgentProfile, Team
+from org.models import AgentProfile, Team
 from tickets.models import Contact
 
 User = get_user_model()

@@ -48,7 +48,7 @@ from notifications.models import (
 )
 from notifications.realtime import push_notification
 from notifications.recipients import Recipients, resolve_recipients
-from routing.models import AgentProfile
+from org.models import AgentProfile
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 

@@ -1,7 +1,7 @@
-"""Teams (assignment groups) and agents' working profiles: who can take which tickets."""
+"""Routing's configuration (rules, scoring weights, triage keywords and models) and its
+decisions, with the team metrics measured for the scorers."""
 
 import uuid
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,106 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
-
-def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known IANA time zone.")
-
-
-def validate_string_list(value) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError("Must be a list of strings.")
-
-
-class Location(models.Model):
-    """Latitude, longitude and IANA time zone; shared by teams, agents and contacts."""
-
-    latitude = models.FloatField(
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.FloatField(
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-
-    class Meta:
-        abstract = True
-
-
-class Team(Location):
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        INACTIVE = "inactive", "Inactive"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    slug = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
-    capabilities = models.JSONField(
-        default=list,
-        blank=True,
-        validators=[validate_string_list],
-        help_text="Categories and keywords this team handles, e.g. network, vpn, firewall.",
-    )
-    max_bandwidth = models.PositiveIntegerField(
-        default=20, help_text="How many open tickets the team can carry at once."
-    )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    # Baseline metrics: used until enough resolved tickets exist to measure them.
-    avg_resolution_time_hours = models.FloatField(default=8.0, validators=[MinValueValidator(0)])
-    sla_compliance_rate = models.FloatField(
-        default=0.9, validators=[MinValueValidator(0), MaxValueValidator(1)]
-    )
-    quality_score = models.FloatField(
-        default=0.8, validators=[MinValueValidator(0), MaxValueValidator(1)]
-    )
-    cultural_competencies = models.JSONField(
-        default=list,
-        blank=True,
-        validators=[validate_string_list],
-        help_text="Languages and regions the team serves well, e.g. en, de, apac.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["name"]
-        indexes = [models.Index(fields=["status"], name="team_status_idx")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
-
-class AgentProfile(Location):
-    """What an agent brings: teams, skills and how much they can carry."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
-    )
-    teams = models.ManyToManyField(Team, related_name="agents", blank=True)
-    skills = models.JSONField(default=list, blank=True, validators=[validate_string_list])
-    max_capacity = models.PositiveIntegerField(
-        default=10, help_text="How many open tickets this agent can own at once."
-    )
-    is_available = models.BooleanField(
-        default=True, help_text="Off while on leave or off shift; routing skips them."
-    )
-
-    class Meta:
-        ordering = ["user__username"]
-
-    def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.username
-
-
-# --- routing configuration and decisions ----------------------------------------------------
+from org.models import Team
 
 
 class RoutingEvent(models.TextChoices):

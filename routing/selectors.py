@@ -18,15 +18,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from org.models import AgentProfile, Team
 from routing import config_cache, learned_triage, team_reads, ticket_reads
-from routing.models import (
-    DEFAULT_WEIGHTS,
-    AgentProfile,
-    AllocationDecision,
-    RoutingRule,
-    ScoringWeights,
-    Team,
-)
+from routing.models import DEFAULT_WEIGHTS, AllocationDecision, RoutingRule, ScoringWeights
 from routing.snapshots import (
     AgentSnapshot,
     RoutingConfig,

@@ -1,23 +1,21 @@
-"""Writes of the routing app: teams and agents (an agent is a user, a profile, a role group
-and team memberships, created together or not at all); routing a ticket and storing the
-decision; applying rules on other events; the dry run; importing and editing rules and
-weights; refreshing measured team metrics."""
+"""Writes of the routing app: routing a ticket and storing the decision; applying rules on
+other events; the dry run; importing and editing rules and weights; refreshing measured team
+metrics."""
 
 import re
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import record_audit
-from core.exceptions import DomainError, DomainValidationError
-from core.roles import Role, forget_role
+from core.exceptions import DomainError
+from core.roles import Role
 from routing import engine, learned_triage, selectors, triage
 from routing.config_services import (
     delete_rule,
@@ -27,14 +25,7 @@ from routing.config_services import (
     save_weights,
 )
 from routing.engine import Decision
-from routing.models import (
-    DEFAULT_WEIGHTS,
-    AgentProfile,
-    AllocationDecision,
-    RoutingEvent,
-    Team,
-    TeamMetrics,
-)
+from routing.models import DEFAULT_WEIGHTS, AllocationDecision, RoutingEvent, TeamMetrics
 from routing.rules import RuleFileError
 from routing.snapshots import AgentSnapshot, RoutingConfig, TicketSnapshot
 from tickets.models import CaseFlag, Ticket
@@ -43,92 +34,6 @@ from tickets.selectors import lock_ticket
 from tickets.services import record_system_entry
 
 User = get_user_model()
-
-
-@dataclass(frozen=True)
-class Place:
-    latitude: float | None = None
-    longitude: float | None = None
-    timezone: str = "UTC"
-
-
-@dataclass(frozen=True)
-class NewAgent:
-    username: str
-    email: str
-    name: str
-    password: str
-    role: str = Role.AGENT
-    team_slugs: tuple[str, ...] = ()
-    skills: tuple[str, ...] = ()
-    max_capacity: int = 10
-    place: Place = field(default_factory=Place)
-
-
-@transaction.atomic
-def create_agent(*, data: NewAgent) -> AgentProfile:
-    if data.role not in (Role.AGENT, Role.MANAGER):
-        raise DomainValidationError({"role": ["Must be 'agent' or 'manager'."]})
-    if User.objects.filter(username=data.username).exists():
-        raise DomainValidationError({"username": ["This username is taken."]})
-    from tickets.services import validate_new_password
-
-    validate_new_password(data.password, username=data.username, email=data.email)
-    teams = list(Team.objects.filter(slug__in=data.team_slugs))
-    unknown = sorted(set(data.team_slugs) - {team.slug for team in teams})
-    if unknown:
-        raise DomainValidationError({"teams": [f"Unknown team: {slug}." for slug in unknown]})
-    first, _, last = data.name.partition(" ")
-    user = User.objects.create_user(
-        username=data.username,
-        email=data.email,
-        password=data.password,
-        first_name=first,
-        last_name=last,
-    )
-    user.groups.add(Group.objects.get_or_create(name=data.role)[0])
-    forget_role(user)
-    profile = AgentProfile.objects.create(
-        user=user,
-        skills=list(data.skills),
-        max_capacity=data.max_capacity,
-        latitude=data.place.latitude,
-        longitude=data.place.longitude,
-        timezone=data.place.timezone,
-    )
-    profile.teams.set(teams)
-    return profile
-
-
-TEAM_FIELDS = ("slug", "name", "capabilities", "max_bandwidth", "status")
-METRIC_FIELDS = (
-    "avg_resolution_time_hours",
-    "sla_compliance_rate",
-    "quality_score",
-    "cultural_competencies",
-)
-
-
-@transaction.atomic
-def save_team(*, team: Team | None, data: dict) -> Team:
-    """Create (team=None) or change a team from the API's AssignmentGroup shape."""
-    team = team or Team()
-    slug = data.get("slug", team.slug)
-    if Team.objects.filter(slug=slug).exclude(pk=team.pk).exists():
-        raise DomainValidationError({"slug": ["A team with this slug exists."]})
-    for name in TEAM_FIELDS:
-        if name in data:
-            setattr(team, name, data[name])
-    for name in METRIC_FIELDS:
-        if name in data.get("metrics", {}):
-            setattr(team, name, data["metrics"][name])
-    location = data.get("location", {})
-    team.latitude = location.get("lat", team.latitude)
-    team.longitude = location.get("lng", team.longitude)
-    team.timezone = location.get("timezone", team.timezone)
-    team.full_clean()
-    team.save()
-    return team
 
 
 # --- routing ---------------------------------------------------------------------------------
@@ -540,11 +445,8 @@ def refresh_team_metrics(*, now=None, days: int = 180) -> int:
 
 
 __all__ = [
-    "NewAgent",
-    "Place",
     "RuleFileError",
     "apply_rules",
-    "create_agent",
     "delete_rule",
     "dry_run",
     "guess_category",
@@ -555,6 +457,5 @@ __all__ = [
     "route_ticket",
     "route_unrouted",
     "save_rule",
-    "save_team",
     "save_weights",
 ]

@@ -17,7 +17,8 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from routing.models import AgentProfile, Team, TeamMetrics
+from org.models import AgentProfile, Team
+from routing.models import TeamMetrics
 from routing.snapshots import AgentSnapshot, TeamSnapshot
 from routing.sql_names import column, table
 from tickets.models import Ticket

@@ -14,7 +14,8 @@ from functools import cache
 
 from django.db import connection
 
-from routing.models import AllocationDecision, Team
+from org.models import Team
+from routing.models import AllocationDecision
 from routing.sql_names import column, table
 from tickets.models import CaseFlag, Company, Contact, Ticket
 

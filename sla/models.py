@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from routing.models import validate_timezone
+from core.validators import validate_timezone
 from sla import calendar as cal
 from sla import recurrence
 from sla.clocks import CROSSING_KINDS, Interval, State

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from core.models import AuditLog
-from routing.models import AgentProfile, Team
+from org.models import AgentProfile, Team
 from tickets.guards import owner_write_allowed
 from tickets.models import (
     CaseFlag,

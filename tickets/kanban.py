@@ -8,12 +8,13 @@ from django.db import transaction
 from django.http import QueryDict
 
 from core.exceptions import DomainError, DomainValidationError, InvalidTransition, NotPermitted
-from routing.models import Team
+from org.models import Team
+from org.selectors import is_team_member
 from tickets import services
 from tickets.filters import TicketFilterSet
 from tickets.lifecycle import TicketStatus
 from tickets.models import KanbanView, Priority, Ticket
-from tickets.selectors import is_team_member, visible_tickets
+from tickets.selectors import visible_tickets
 
 S = TicketStatus
 STATUS_COLUMNS = (S.NEW, S.IN_PROGRESS, S.ESCALATED, S.WAITING, S.RESOLVED)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.exceptions import DomainError
-from routing.models import Location, Team
+from org.models import Location, Team
 from tickets.guards import owner_write_is_allowed
 from tickets.lifecycle import InvalidTransition, TaskStatus, TicketStatus, can_transition
 

@@ -4,13 +4,8 @@
 from django.db.models import Q, QuerySet
 
 from core.roles import Role, role_of
-from routing.models import AgentProfile, Team
+from org.selectors import team_ids_of
 from tickets.models import Attachment, Task, Ticket, TimelineEntry
-
-
-def team_ids_of(user) -> QuerySet:
-    """Subquery of the ids of the teams the user is a member of."""
-    return AgentProfile.teams.through.objects.filter(agentprofile__user=user).values("team_id")
 
 
 def visible_tickets(user) -> QuerySet[Ticket]:
@@ -58,9 +53,3 @@ def visible_attachments(user) -> QuerySet[Attachment]:
 def lock_ticket(ticket_id) -> Ticket:
     """Fetch the ticket row FOR UPDATE: concurrent writers to one ticket queue here."""
     return Ticket.objects.select_for_update().get(pk=ticket_id)
-
-
-def is_team_member(user, team: Team | None) -> bool:
-    if team is None:
-        return False
-    return AgentProfile.objects.filter(user=user, teams=team).exists()

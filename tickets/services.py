@@ -17,7 +17,8 @@ from core.display import display_name
 from core.exceptions import DomainValidationError, NotPermitted, OwnershipLocked
 from core.roles import Role, is_manager_or_admin, is_staff_role, role_of
 from dashboard import realtime
-from routing.models import Team
+from org.models import Team
+from org.selectors import is_team_member
 from sla import services as sla_services
 from tickets.guards import owner_write_allowed
 from tickets.lifecycle import (
@@ -39,7 +40,7 @@ from tickets.models import (
 )
 from tickets.priority import derive_priority, priority_score
 from tickets.references import next_reference
-from tickets.selectors import is_team_member, lock_ticket
+from tickets.selectors import lock_ticket
 
 User = get_user_model()
 

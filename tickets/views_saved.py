@@ -7,10 +7,10 @@ from django.http import QueryDict
 
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import is_manager_or_admin, is_staff_role
-from routing.models import Team
+from org.models import Team
+from org.selectors import is_team_member, team_ids_of
 from tickets.filters import TicketFilterSet
 from tickets.models import SavedTicketView, Ticket
-from tickets.selectors import is_team_member, team_ids_of
 
 # Besides the FilterSet's own parameters a saved query may keep the list's sort.
 EXTRA_PARAMETERS = frozenset({"sort"})

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api.fields import PersonSerializer, StrictInputSerializer
 from escalations.models import Envelope
-from routing.models import Team
+from org.models import Team
 from tickets.api.serializers import TeamRefSerializer, TimelineEntrySerializer
 
 User = get_user_model()

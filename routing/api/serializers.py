@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from core.api.fields import LocationSerializer, StrictInputSerializer, location_of
-from routing.models import WEIGHT_FIELDS, AllocationDecision, RoutingEvent, ScoringWeights, Team
+from org.models import Team
+from routing.models import WEIGHT_FIELDS, AllocationDecision, RoutingEvent, ScoringWeights
 from routing.rules import to_document
 from routing.serializers_shape import decision_payload
 from tickets.models import Priority, TicketType

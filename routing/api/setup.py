@@ -11,8 +11,9 @@ from core.api.base import GenericViewSet
 from core.api.fields import LocationSerializer, StrictInputSerializer, location_of
 from core.api.permissions import ReadStaffWriteAdmin
 from core.roles import Role, role_of
-from routing.models import AgentProfile, Team
-from routing.services import NewAgent, Place, create_agent, save_team
+from org.actions.agents import NewAgent, Place, create_agent
+from org.actions.teams import save_team
+from org.models import AgentProfile, Team
 from tickets.lifecycle import OPEN_STATUSES
 
 User = get_user_model()
@@ -91,7 +92,7 @@ class TeamViewSet(
     def create(self, request: Request) -> Response:
         serializer = TeamSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        team = save_team(team=None, data=serializer.validated_data)
+        team = save_team(actor=request.user, team=None, data=serializer.validated_data)
         return Response(
             TeamSerializer(self.get_queryset().get(pk=team.pk)).data, status.HTTP_201_CREATED
         )
@@ -105,7 +106,7 @@ class TeamViewSet(
         team = self.get_object()
         serializer = TeamSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        save_team(team=team, data=serializer.validated_data)
+        save_team(actor=request.user, team=team, data=serializer.validated_data)
         return Response(TeamSerializer(self.get_queryset().get(pk=team.pk)).data)
 
 
@@ -173,6 +174,7 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericView
         data = serializer.validated_data
         location = data.get("location", {})
         profile = create_agent(
+            actor=request.user,
             data=NewAgent(
                 username=data["username"],
                 email=data["email"],
@@ -185,7 +187,7 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericView
                 place=Place(
                     location.get("lat"), location.get("lng"), location.get("timezone", "UTC")
                 ),
-            )
+            ),
         )
         return Response(
             AgentSerializer(self.get_queryset().get(pk=profile.pk)).data, status.HTTP_201_CREATED

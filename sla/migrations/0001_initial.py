@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import routing.models
+import core.validators
 import sla.models
 import uuid
 from django.conf import settings
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(max_length=64, unique=True)),
                 ('name', models.CharField(max_length=120)),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[routing.models.validate_timezone])),
+                ('timezone', models.CharField(default='UTC', max_length=64, validators=[core.validators.validate_timezone])),
                 ('always_open', models.BooleanField(default=False, help_text='24x7: every minute counts; working hours and holidays ignored.')),
                 ('holiday_country', models.CharField(blank=True, help_text='ISO code for public holidays, e.g. GB, US, DE.', max_length=3)),
                 ('holiday_subdivision', models.CharField(blank=True, help_text='Region within the country, e.g. ENG, CA, BY.', max_length=10)),
@@ -155,7 +155,7 @@ class Migration(migrations.Migration):
                 ('frequency', models.CharField(choices=[('none', 'Once'), ('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly')], default='none', max_length=8)),
                 ('interval', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)])),
                 ('until', models.DateTimeField(blank=True, help_text='End of a recurring series.', null=True)),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[routing.models.validate_timezone])),
+                ('timezone', models.CharField(default='UTC', max_length=64, validators=[core.validators.validate_timezone])),
                 ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('fired', 'Fired (waiting to be completed)'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
                 ('fire_count', models.PositiveIntegerField(default=0)),
                 ('last_fired_at', models.DateTimeField(blank=True, null=True)),

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from core.roles import Role, role_of
-from routing.models import Team
+from org.models import Team
 from tests import factories
 from tickets.models import Contact
 

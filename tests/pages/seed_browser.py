@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from escalations import services as escalations
-from routing.models import AgentProfile, Team
+from org.models import AgentProfile, Team
 from tickets import services
 from tickets.models import Contact, KanbanView
 

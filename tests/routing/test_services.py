@@ -2,7 +2,7 @@ import pytest
 
 from core.exceptions import DomainValidationError
 from core.roles import Role, role_of
-from routing.services import NewAgent, Place, create_agent
+from org.actions.agents import NewAgent, Place, create_agent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def new_agent(**overrides) -> NewAgent:
 
 
 def test_create_agent_makes_user_role_profile_and_memberships(team):
-    profile = create_agent(data=new_agent())
+    profile = create_agent(actor=None, data=new_agent())
     assert profile.user.check_password("a-strong-pass-42")
     assert (profile.user.first_name, profile.user.last_name) == ("Kim", "Lee")
     assert role_of(profile.user) == Role.AGENT
@@ -30,7 +30,7 @@ def test_create_agent_makes_user_role_profile_and_memberships(team):
 
 
 def test_create_manager(team):
-    profile = create_agent(data=new_agent(role="manager"))
+    profile = create_agent(actor=None, data=new_agent(role="manager"))
     assert role_of(profile.user) == Role.MANAGER
 
 
@@ -42,7 +42,7 @@ def test_create_agent_refuses_bad_input_and_writes_nothing(team, overrides, fiel
     from django.contrib.auth import get_user_model
 
     with pytest.raises(DomainValidationError) as error:
-        create_agent(data=new_agent(**overrides))
+        create_agent(actor=None, data=new_agent(**overrides))
     assert field in error.value.errors
     assert not get_user_model().objects.filter(username="kim").exists()
 
@@ -50,5 +50,5 @@ def test_create_agent_refuses_bad_input_and_writes_nothing(team, overrides, fiel
 def test_username_must_be_free(team):
     factories.UserFactory(username="kim")
     with pytest.raises(DomainValidationError) as error:
-        create_agent(data=new_agent())
+        create_agent(actor=None, data=new_agent())
     assert "username" in error.value.errors

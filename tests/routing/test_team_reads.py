@@ -2,8 +2,9 @@
 field of a team snapshot, who counts as an available agent, the measured metrics of the asked
 category only, and the agents of a team with the running work they own."""
 
+from org.models import Team
 from routing import selectors, team_reads
-from routing.models import Team, TeamMetrics
+from routing.models import TeamMetrics
 from tests import factories
 from tests.routing.test_route_ticket import open_ticket
 

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from routing.models import AgentProfile, Team
+from org.models import AgentProfile, Team
 from tickets.models import Contact, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import PersonSerializer, StrictInputSerializer
+from org.models import Team
 from routing.api.serializers import DecisionSerializer
-from routing.models import Team
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
 from tickets.lifecycle import TaskStatus

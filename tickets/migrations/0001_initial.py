@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import routing.models
+import core.validators
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
                 ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[routing.models.validate_timezone])),
+                ('timezone', models.CharField(default='UTC', max_length=64, validators=[core.validators.validate_timezone])),
                 ('email', models.EmailField(max_length=254, unique=True)),
                 ('name', models.CharField(blank=True, max_length=200)),
                 ('tier', models.CharField(choices=[('standard', 'Standard'), ('premium', 'Premium'), ('vip', 'VIP')], default='standard', max_length=16)),

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.roles import is_manager_or_admin
-from routing.models import Team
+from org.models import Team
+from org.selectors import team_ids_of
 from tickets import kanban
 from tickets.models import KanbanView, Ticket
 from tickets.pages.common import error_message, error_status, require_staff, with_sla
-from tickets.selectors import team_ids_of
 
 BOARD_SIZE = 300
 ORDER = {

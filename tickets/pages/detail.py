@@ -14,7 +14,7 @@ from core.roles import Role, is_manager_or_admin, is_staff_role
 from escalations import services as escalation_services
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
-from routing.models import Team
+from org.models import Team
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
 from sla.selectors import sla_payload

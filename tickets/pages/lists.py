@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.roles import Role, is_manager_or_admin
-from routing.models import Team
+from org.models import Team
+from org.selectors import team_ids_of
 from tickets import services, views_saved
 from tickets.filters import TicketFilterSet
 from tickets.models import SavedTicketView, TicketType
@@ -25,7 +26,7 @@ from tickets.pages.common import (
     ticket_rows,
     with_sla,
 )
-from tickets.selectors import team_ids_of, visible_tickets
+from tickets.selectors import visible_tickets
 
 PAGE_SIZE = 25
 QUEUE_SIZE = 100

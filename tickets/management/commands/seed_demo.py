@@ -10,8 +10,8 @@ from django.db import transaction
 
 from core.roles import Role
 from kb.services import seed_demo_articles
-from routing.models import AgentProfile, Team
-from routing.services import NewAgent, Place, create_agent
+from org.actions.agents import NewAgent, Place, create_agent
+from org.models import AgentProfile, Team
 from tickets import services
 from tickets.models import Company, Contact, Ticket, Tier
 
@@ -156,6 +156,7 @@ class Command(BaseCommand):
                 continue
             team = Team.objects.filter(slug=teams[0]).first() if teams else None
             create_agent(
+                actor=None,
                 data=NewAgent(
                     username=username,
                     email=f"{username}@servicedesk.example",
@@ -169,7 +170,7 @@ class Command(BaseCommand):
                         team.longitude if team else None,
                         team.timezone if team else "UTC",
                     ),
-                )
+                ),
             )
             count += 1
         return count
