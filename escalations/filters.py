@@ -2,9 +2,9 @@
 
 import django_filters
 
+from core.api.filters import UtcDateTimeFilter
 from escalations.lifecycle import EnvelopeStatus
 from escalations.models import Envelope
-from tickets.filters import UtcDateTimeFilter
 
 
 class EnvelopeFilterSet(django_filters.FilterSet):

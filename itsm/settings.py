@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "integrations",
     "dashboard",
+    "desk",
     "itsm",
 ]
 

@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("kb/", include("kb.urls")),
     path("", include("dashboard.urls")),
-    path("", include("tickets.urls")),
+    path("", include("desk.urls")),
 ]
 
 handler400 = "itsm.api.views.bad_request"

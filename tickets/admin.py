@@ -17,9 +17,7 @@ from tickets.models import (
     CaseFlag,
     Company,
     Contact,
-    KanbanView,
     ReferenceCounter,
-    SavedTicketView,
     Task,
     Ticket,
     TimelineEntry,
@@ -401,24 +399,3 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("prefix", "year", "last_value")
-
-
-@admin.register(KanbanView)
-class KanbanViewAdmin(admin.ModelAdmin):
-    """Saved boards (agents save their own from /board/)."""
-
-    list_display = ("name", "owner", "team", "column_field", "swimlane_field", "wip_mode", "sort")
-    list_filter = ("column_field", "wip_mode")
-    search_fields = ("name",)
-    list_select_related = ("owner", "team")
-    raw_id_fields = ("owner",)
-
-
-@admin.register(SavedTicketView)
-class SavedTicketViewAdmin(admin.ModelAdmin):
-    """Saved ticket-list filters (agents save their own from /tickets/)."""
-
-    list_display = ("name", "owner", "team", "query", "created_at")
-    search_fields = ("name", "query")
-    list_select_related = ("owner", "team")
-    raw_id_fields = ("owner",)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from itsm.api.views import RefreshView, TokenView
 
 v1 = [
+    path("", include("desk.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("routing.api.setup_urls")),
     path("", include("notifications.api.urls")),

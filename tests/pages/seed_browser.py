@@ -5,10 +5,11 @@ tickets of theirs: one new, one already carrying an internal note and an envelop
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from desk.models import KanbanView
 from escalations import services as escalations
 from org.models import AgentProfile, Team
 from tickets import services
-from tickets.models import Contact, KanbanView
+from tickets.models import Contact
 
 User = get_user_model()
 

@@ -3,13 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from desk import kanban
+from desk.models import KanbanView
 from tests import factories
-from tickets import kanban, services
-from tickets.models import KanbanView
+from tickets import services
 
 pytestmark = pytest.mark.django_db
 
-MOVE = reverse("tickets:board-move")
+MOVE = reverse("desk:board-move")
 
 
 def hard_view(team, **fields) -> KanbanView:
@@ -130,7 +131,7 @@ def test_saving_a_team_view_with_filters_and_limits(client, agent, team, other_t
     factories.TicketFactory(team=team, priority="low", title="Cold one")
     client.force_login(agent)
     response = client.post(
-        reverse("tickets:board-save-view"),
+        reverse("desk:board-save-view"),
         {
             "name": "Hot network",
             "column_field": "status",
@@ -148,11 +149,11 @@ def test_saving_a_team_view_with_filters_and_limits(client, agent, team, other_t
     assert "Hot one" in body and "Cold one" not in body
 
     other = client.post(
-        reverse("tickets:board-save-view"),
+        reverse("desk:board-save-view"),
         {"name": "Not mine", "column_field": "status", "team": str(other_team.pk)},
     )
     assert other.status_code == 403
-    assert client.post(reverse("tickets:board-save-view"), {"name": ""}).status_code == 400
+    assert client.post(reverse("desk:board-save-view"), {"name": ""}).status_code == 400
 
 
 @pytest.mark.parametrize("rows", [5, 50])

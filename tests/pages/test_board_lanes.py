@@ -4,13 +4,14 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditLog
+from desk import kanban
+from desk.models import KanbanView
 from tests import factories
-from tickets import kanban, services
-from tickets.models import KanbanView
+from tickets import services
 
 pytestmark = pytest.mark.django_db
 
-MOVE = reverse("tickets:board-move")
+MOVE = reverse("desk:board-move")
 
 
 def board_view(owner, **fields) -> KanbanView:
@@ -108,7 +109,7 @@ def test_an_agent_board_takes_no_drops(client, manager, agent, other_agent, team
 
 def test_saving_a_view_with_swimlanes(client, agent, team):
     client.force_login(agent)
-    save = reverse("tickets:board-save-view")
+    save = reverse("desk:board-save-view")
     client.post(save, {"name": "Team lanes", "column_field": "status", "swimlane_field": "team"})
     view = KanbanView.objects.get()
     assert (view.column_field, view.swimlane_field) == ("status", "team")

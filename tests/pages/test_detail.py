@@ -27,8 +27,8 @@ SCORES = {
 
 def url(ticket, action=None):
     if action is None:
-        return reverse("tickets:detail", args=[ticket.pk])
-    return reverse("tickets:action", args=[ticket.pk, action])
+        return reverse("desk:detail", args=[ticket.pk])
+    return reverse("desk:action", args=[ticket.pk, action])
 
 
 def entry(ticket, visibility, content):
@@ -178,7 +178,7 @@ def test_forms_need_the_csrf_token(agent, ticket):
 
 def test_the_composer_posts_public_replies_and_internal_notes(client, agent, owned):
     client.force_login(agent)
-    post = reverse("tickets:post-entry", args=[owned.pk])
+    post = reverse("desk:post-entry", args=[owned.pk])
     client.post(post, {"content": "Try again now", "visibility": "public"})
     client.post(post, {"content": "Router firmware bug", "visibility": "internal"})
 
@@ -190,7 +190,7 @@ def test_the_composer_posts_public_replies_and_internal_notes(client, agent, own
 
 def test_requesters_reply_publicly_and_cannot_post_internal_notes(client, requester, ticket):
     client.force_login(requester)
-    post = reverse("tickets:post-entry", args=[ticket.pk])
+    post = reverse("desk:post-entry", args=[ticket.pk])
 
     ok = client.post(post, {"content": "Still broken", "visibility": "public"})
     refused = client.post(post, {"content": "sneaky", "visibility": "internal"})
@@ -206,7 +206,7 @@ def test_requesters_reply_publicly_and_cannot_post_internal_notes(client, reques
 
 def test_an_empty_reply_is_refused_inline(client, agent, owned):
     client.force_login(agent)
-    response = client.post(reverse("tickets:post-entry", args=[owned.pk]), {"content": " "})
+    response = client.post(reverse("desk:post-entry", args=[owned.pk]), {"content": " "})
     assert response.status_code == 400
     assert "The entry is empty." in response.content.decode()
 
@@ -216,7 +216,7 @@ def test_escalating_opens_an_envelope_that_the_expert_accepts_and_completes(
 ):
     client.force_login(agent)
     response = client.post(
-        reverse("tickets:open-envelope", args=[owned.pk]),
+        reverse("desk:open-envelope", args=[owned.pk]),
         {"team": str(other_team.pk), "reason": "Need SAP eyes"},
     )
     assert response.status_code == 302
@@ -228,7 +228,7 @@ def test_escalating_opens_an_envelope_that_the_expert_accepts_and_completes(
     expert.force_login(other_agent)
     page = expert.get(url(owned))
     assert page.context["envelopes"][0].may_accept
-    envelope_url = "tickets:envelope-action"
+    envelope_url = "desk:envelope-action"
     assert expert.post(reverse(envelope_url, args=[envelope.pk, "accept"])).status_code == 302
     expert.post(reverse(envelope_url, args=[envelope.pk, "post"]), {"content": "Looking"})
     expert.post(reverse(envelope_url, args=[envelope.pk, "complete"]), {"summary": "Fixed SAP"})
@@ -243,7 +243,7 @@ def test_escalating_opens_an_envelope_that_the_expert_accepts_and_completes(
 
 def test_escalating_without_a_target_is_refused_inline(client, agent, owned):
     client.force_login(agent)
-    response = client.post(reverse("tickets:open-envelope", args=[owned.pk]), {"reason": "x"})
+    response = client.post(reverse("desk:open-envelope", args=[owned.pk]), {"reason": "x"})
     assert response.status_code == 400
     assert "Name a team, an agent, or both." in response.content.decode()
 
@@ -297,7 +297,7 @@ def test_a_reply_written_against_an_outdated_timeline_warns_before_sending(clien
     client.force_login(agent)
     seen = len(client.get(url(owned)).context["timeline"])
     entry(owned, "public", "Meanwhile the requester wrote this")
-    post = reverse("tickets:post-entry", args=[owned.pk])
+    post = reverse("desk:post-entry", args=[owned.pk])
     data = {"content": "My answer", "visibility": "internal", "seen": seen}
 
     warned = client.post(post, data)
@@ -317,7 +317,7 @@ def test_a_reply_on_the_current_timeline_is_sent_at_once(client, agent, owned):
     client.force_login(agent)
     seen = len(client.get(url(owned)).context["timeline"])
     response = client.post(
-        reverse("tickets:post-entry", args=[owned.pk]),
+        reverse("desk:post-entry", args=[owned.pk]),
         {"content": "Up to date", "visibility": "public", "seen": seen},
     )
     assert response.status_code == 302

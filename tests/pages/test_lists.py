@@ -48,7 +48,7 @@ def test_requesters_have_no_queue_but_their_own_list(client, requester, make_tic
     others = make_tickets(2)
     client.force_login(requester)
 
-    assert client.get("/").headers["Location"] == reverse("tickets:list")
+    assert client.get("/").headers["Location"] == reverse("desk:list")
     body = client.get("/tickets/").content.decode()
 
     assert all(t.reference in body for t in mine)
@@ -140,7 +140,7 @@ def test_a_requester_opens_a_ticket_for_themselves(client, requester, policy):
     )
 
     ticket = requester.contact.tickets.get()
-    assert response["Location"] == reverse("tickets:detail", args=[ticket.pk])
+    assert response["Location"] == reverse("desk:detail", args=[ticket.pk])
     assert ticket.title == "Laptop will not boot"
     assert ticket.source == "portal"
 

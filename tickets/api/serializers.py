@@ -1,4 +1,7 @@
-"""Ticket API shapes. Input serializers validate only; the views call tickets.services."""
+"""API shapes of tickets' parts (timeline entries, tasks, attachments, contacts) and the
+inputs of the ticket actions. Input serializers validate only; the views call the actions.
+The ticket itself is served by desk.api (its shape joins the SLA clock and the routing
+decision)."""
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
@@ -6,16 +9,12 @@ from rest_framework import serializers
 
 from core.api.fields import PersonSerializer, StrictInputSerializer
 from org.models import Team
-from routing.api.serializers import DecisionSerializer
-from routing.selectors import latest_decisions
-from routing.serializers_shape import decision_payload
 from tickets.lifecycle import TaskStatus
 from tickets.models import (
     Attachment,
     Contact,
     Priority,
     Task,
-    Ticket,
     TicketType,
     Tier,
     TimelineEntry,
@@ -38,73 +37,6 @@ class RequesterSerializer(serializers.Serializer):
 class TeamRefSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
-
-
-class SlaSerializer(serializers.Serializer):
-    policy = serializers.CharField(allow_null=True)
-    first_response_due = serializers.DateTimeField(allow_null=True)
-    resolution_due = serializers.DateTimeField(allow_null=True)
-    state = serializers.ChoiceField(choices=["ok", "warning", "breached", "paused", "met"])
-    paused = serializers.BooleanField()
-
-
-class TicketSerializer(serializers.ModelSerializer):
-    requester = RequesterSerializer(read_only=True)
-    team = TeamRefSerializer(read_only=True, allow_null=True)
-    owner = PersonSerializer(read_only=True, allow_null=True)
-    flags = serializers.SerializerMethodField()
-    sla = serializers.SerializerMethodField()
-    allocation = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Ticket
-        fields = [
-            "id",
-            "reference",
-            "type",
-            "status",
-            "title",
-            "description",
-            "category",
-            "priority",
-            "urgency",
-            "impact",
-            "source",
-            "external_id",
-            "requester",
-            "team",
-            "owner",
-            "sla",
-            "priority_score",
-            "flags",
-            "allocation",
-            "resolution",
-            "created_at",
-            "updated_at",
-            "accepted_at",
-            "resolved_at",
-            "closed_at",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_flags(self, ticket: Ticket) -> list[str]:
-        return [flag.kind for flag in ticket.flags.all()]
-
-    @extend_schema_field(SlaSerializer(allow_null=True))
-    def get_sla(self, ticket: Ticket) -> dict | None:
-        from sla.selectors import sla_payload
-
-        return sla_payload(ticket)
-
-    @extend_schema_field(DecisionSerializer(allow_null=True))
-    def get_allocation(self, ticket: Ticket) -> dict | None:
-        """The latest routing decision, as POST /api/v1/handlers/allocate returns it."""
-        decisions = getattr(ticket, "latest_allocation_decisions", None)
-        if decisions is None:  # not prefetched (a single ticket): one query
-            decisions = latest_decisions([ticket.pk]).get(ticket.pk)
-            decisions = [decisions] if decisions is not None else []
-        return decision_payload(decisions[0]) if decisions else None
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):

@@ -1,9 +1,8 @@
 from rest_framework.routers import SimpleRouter
 
-from tickets.api.views import AttachmentViewSet, ContactViewSet, TaskViewSet, TicketViewSet
+from tickets.api.views import AttachmentViewSet, ContactViewSet, TaskViewSet
 
 router = SimpleRouter()
-router.register("tickets", TicketViewSet, basename="ticket")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("attachments", AttachmentViewSet, basename="attachment")

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from tickets.pages import board, bulk, detail, lists
+from desk.pages import board, bulk, detail, lists
 
-app_name = "tickets"
+app_name = "desk"
 
 urlpatterns = [
     path("", lists.work_queue, name="queue"),

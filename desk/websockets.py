@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.consumers import TicketPresenceConsumer
+from desk.consumers import TicketPresenceConsumer
 
 websocket_urlpatterns: list = [
     path("ws/tickets/<uuid:ticket_id>/presence/", TicketPresenceConsumer.as_asgi()),

@@ -12,13 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.roles import Role, is_manager_or_admin
-from org.models import Team
-from org.selectors import team_ids_of
-from tickets import services, views_saved
-from tickets.filters import TicketFilterSet
-from tickets.models import SavedTicketView, TicketType
-from tickets.pages.bulk import ACTIONS
-from tickets.pages.common import (
+from desk import saved_views
+from desk.filters import TicketFilterSet
+from desk.models import SavedTicketView
+from desk.pages.bulk import ACTIONS
+from desk.pages.common import (
     error_message,
     error_status,
     require_role,
@@ -26,6 +24,10 @@ from tickets.pages.common import (
     ticket_rows,
     with_sla,
 )
+from org.models import Team
+from org.selectors import team_ids_of
+from tickets import services
+from tickets.models import TicketType
 from tickets.selectors import visible_tickets
 
 PAGE_SIZE = 25
@@ -46,12 +48,12 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     """Open tickets of the agent's teams and their own, most urgent first."""
     role = require_role(request.user)
     if role == Role.REQUESTER:
-        return redirect("tickets:list")
+        return redirect("desk:list")
     tickets = ticket_rows(request.user).open()
     if role == Role.AGENT:
         tickets = tickets.filter(Q(team_id__in=team_ids_of(request.user)) | Q(owner=request.user))
     rows = with_sla(tickets.order_by("-priority_score", "created_at")[:QUEUE_SIZE])
-    return render(request, "tickets/queue.html", {"tickets": rows})
+    return render(request, "desk/queue.html", {"tickets": rows})
 
 
 @login_required
@@ -76,7 +78,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     sortless.pop("sort", None)
     return render(
         request,
-        "tickets/list.html",
+        "desk/list.html",
         {
             "filterset": filterset,
             "page": page,
@@ -94,7 +96,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 def _saved_views(user, role) -> list[SavedTicketView]:
     if role == Role.REQUESTER:
         return []
-    return list(views_saved.visible_saved_views(user))
+    return list(saved_views.visible_saved_views(user))
 
 
 def _teams(user) -> list[Team]:
@@ -110,7 +112,7 @@ def save_list_view(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     try:
         team = Team.objects.get(pk=request.POST["team"]) if request.POST.get("team") else None
-        view = views_saved.save_ticket_view(
+        view = saved_views.save_ticket_view(
             actor=request.user, name=request.POST.get("name", ""), query=query, team=team
         )
     except (Team.DoesNotExist, ValueError, ValidationError):
@@ -120,7 +122,7 @@ def save_list_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"Saved the view '{view.name}'.")
         query = view.query
-    return redirect(f"{reverse('tickets:list')}?{query}")
+    return redirect(f"{reverse('desk:list')}?{query}")
 
 
 @login_required
@@ -128,14 +130,14 @@ def save_list_view(request: HttpRequest) -> HttpResponse:
 def delete_list_view(request: HttpRequest, view_id: int) -> HttpResponse:
     require_staff(request.user)
     try:
-        views_saved.delete_ticket_view(actor=request.user, view_id=view_id)
+        saved_views.delete_ticket_view(actor=request.user, view_id=view_id)
     except SavedTicketView.DoesNotExist as error:
         raise Http404("No such view.") from error
     except DomainError as error:
         messages.error(request, error_message(error))
     else:
         messages.success(request, "Deleted the view.")
-    return redirect("tickets:list")
+    return redirect("desk:list")
 
 
 def _bulk_actions(user, role) -> list[tuple[str, str]]:
@@ -172,11 +174,11 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         else:
             if not visible_tickets(request.user).filter(pk=ticket.pk).exists():
                 # Staff outside the team it went to: it is created, just not theirs to see.
-                return redirect(f"{reverse('tickets:list')}?q={ticket.reference}")
-            return redirect("tickets:detail", ticket_id=ticket.pk)
+                return redirect(f"{reverse('desk:list')}?q={ticket.reference}")
+            return redirect("desk:detail", ticket_id=ticket.pk)
     return render(
         request,
-        "tickets/create.html",
+        "desk/create.html",
         {
             "values": values,
             "error": error,

@@ -8,12 +8,13 @@ from django.db import transaction
 from django.http import QueryDict
 
 from core.exceptions import DomainError, DomainValidationError, InvalidTransition, NotPermitted
+from desk.filters import TicketFilterSet
+from desk.models import KanbanView
 from org.models import Team
 from org.selectors import is_team_member
 from tickets import services
-from tickets.filters import TicketFilterSet
 from tickets.lifecycle import TicketStatus
-from tickets.models import KanbanView, Priority, Ticket
+from tickets.models import Priority, Ticket
 from tickets.selectors import visible_tickets
 
 S = TicketStatus

@@ -1,5 +1,5 @@
 """``/board/``: the kanban board of a saved view (or the default status board), card moves and
-saving a view. Moves go through tickets.kanban.move_card, which calls the lifecycle services."""
+saving a view. Moves go through desk.kanban.move_card, which calls the lifecycle services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.roles import is_manager_or_admin
+from desk import kanban
+from desk.models import KanbanView
+from desk.pages.common import error_message, error_status, require_staff, with_sla
 from org.models import Team
 from org.selectors import team_ids_of
-from tickets import kanban
-from tickets.models import KanbanView, Ticket
-from tickets.pages.common import error_message, error_status, require_staff, with_sla
+from tickets.models import Ticket
 
 BOARD_SIZE = 300
 ORDER = {
@@ -69,7 +70,7 @@ def _board(request: HttpRequest, view: KanbanView, error: str = "", status: int 
         "sorts": KanbanView.Sort.choices,
         "modes": KanbanView.WipMode.choices,
     }
-    return render(request, "tickets/board.html", context, status=status)
+    return render(request, "desk/board.html", context, status=status)
 
 
 def _columns(view: KanbanView, choices, cards) -> list[dict]:
@@ -155,5 +156,5 @@ def save_view(request: HttpRequest) -> HttpResponse:
 
 
 def _url(view: KanbanView) -> str:
-    base = reverse("tickets:board")
+    base = reverse("desk:board")
     return f"{base}?view={view.pk}" if view.pk else base

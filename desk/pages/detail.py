@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError, DomainValidationError
 from core.roles import Role, is_manager_or_admin, is_staff_role
+from desk.pages.common import error_message, error_status, require_role, ticket_rows
 from escalations import services as escalation_services
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
@@ -21,7 +22,6 @@ from sla.selectors import sla_payload
 from tickets import services
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
-from tickets.pages.common import error_message, error_status, require_role, ticket_rows
 from tickets.selectors import visible_attachments, visible_timeline
 
 S = TicketStatus
@@ -140,7 +140,7 @@ def _context(request: HttpRequest, ticket: Ticket) -> dict:
 def ticket_detail(request: HttpRequest, ticket_id) -> HttpResponse:
     require_role(request.user)
     ticket = _visible_ticket(request.user, ticket_id)
-    return render(request, "tickets/detail.html", _context(request, ticket))
+    return render(request, "desk/detail.html", _context(request, ticket))
 
 
 def _is_stale(request: HttpRequest, ticket: Ticket) -> bool:
@@ -154,7 +154,7 @@ def _is_stale(request: HttpRequest, ticket: Ticket) -> bool:
 def _refused(request: HttpRequest, ticket_id, error: DomainError, **extra) -> HttpResponse:
     ticket = _visible_ticket(request.user, ticket_id)
     context = _context(request, ticket) | {"error": error_message(error)} | extra
-    return render(request, "tickets/detail.html", context, status=error_status(error))
+    return render(request, "desk/detail.html", context, status=error_status(error))
 
 
 TICKET_ACTIONS = {
@@ -188,7 +188,7 @@ def ticket_action(request: HttpRequest, ticket_id, action: str) -> HttpResponse:
         TICKET_ACTIONS[action](ticket_id, request.user, request.POST)
     except DomainError as error:
         return _refused(request, ticket_id, error)
-    return redirect("tickets:detail", ticket_id=ticket_id)
+    return redirect("desk:detail", ticket_id=ticket_id)
 
 
 @login_required
@@ -207,7 +207,7 @@ def post_entry(request: HttpRequest, ticket_id) -> HttpResponse:
             "draft_visibility": visibility,
             "stale": True,
         }
-        return render(request, "tickets/detail.html", context, status=409)
+        return render(request, "desk/detail.html", context, status=409)
     try:
         services.add_timeline_entry(
             ticket_id=ticket_id,
@@ -218,7 +218,7 @@ def post_entry(request: HttpRequest, ticket_id) -> HttpResponse:
         )
     except DomainError as error:
         return _refused(request, ticket_id, error, draft=content)
-    return redirect("tickets:detail", ticket_id=ticket_id)
+    return redirect("desk:detail", ticket_id=ticket_id)
 
 
 @login_required
@@ -238,7 +238,7 @@ def open_envelope(request: HttpRequest, ticket_id) -> HttpResponse:
         )
     except DomainError as error:
         return _refused(request, ticket_id, error)
-    return redirect("tickets:detail", ticket_id=ticket_id)
+    return redirect("desk:detail", ticket_id=ticket_id)
 
 
 def _pick(queryset, value: str | None, field: str):
@@ -275,4 +275,4 @@ def envelope_action(request: HttpRequest, envelope_id, action: str) -> HttpRespo
         ENVELOPE_ACTIONS[action](envelope_id, request.user, request.POST)
     except DomainError as error:
         return _refused(request, envelope.ticket_id, error)
-    return redirect("tickets:detail", ticket_id=envelope.ticket_id)
+    return redirect("desk:detail", ticket_id=envelope.ticket_id)

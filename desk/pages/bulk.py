@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
 from core.roles import is_manager_or_admin
+from desk.pages.common import error_message, require_staff, ticket_rows
 from routing import services as routing_services
 from tickets import services
 from tickets.models import Priority
-from tickets.pages.common import error_message, require_staff, ticket_rows
 
 MAX_TICKETS = 100
 ACTIONS = {f"priority:{value}": f"Set priority to {label}" for value, label in Priority.choices}
@@ -48,18 +48,16 @@ def bulk(request: HttpRequest) -> HttpResponse:
     require_staff(request.user)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
-        return render(request, "tickets/bulk.html", {"error": "Pick an action."}, status=400)
+        return render(request, "desk/bulk.html", {"error": "Pick an action."}, status=400)
     if action == "route" and not is_manager_or_admin(request.user):
         raise PermissionDenied("Only managers and admins route tickets again.")
     ids = [value for value in request.POST.getlist("ticket")[:MAX_TICKETS] if _is_uuid(value)]
     tickets = list(ticket_rows(request.user).filter(pk__in=ids))
     context = {"action": action, "label": ACTIONS[action], "tickets": tickets}
     if not tickets:
-        return render(
-            request, "tickets/bulk.html", context | {"error": "Select tickets."}, status=400
-        )
+        return render(request, "desk/bulk.html", context | {"error": "Select tickets."}, status=400)
     if request.POST.get("confirmed") != "yes":
-        return render(request, "tickets/bulk.html", context)
+        return render(request, "desk/bulk.html", context)
     results = []
     for ticket in tickets:
         try:
@@ -68,4 +66,4 @@ def bulk(request: HttpRequest) -> HttpResponse:
             results.append((ticket, error_message(error) or "Refused."))
         else:
             results.append((ticket, ""))
-    return render(request, "tickets/bulk.html", context | {"results": results})
+    return render(request, "desk/bulk.html", context | {"results": results})

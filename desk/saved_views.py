@@ -7,10 +7,11 @@ from django.http import QueryDict
 
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import is_manager_or_admin, is_staff_role
+from desk.filters import TicketFilterSet
+from desk.models import SavedTicketView
 from org.models import Team
 from org.selectors import is_team_member, team_ids_of
-from tickets.filters import TicketFilterSet
-from tickets.models import SavedTicketView, Ticket
+from tickets.models import Ticket
 
 # Besides the FilterSet's own parameters a saved query may keep the list's sort.
 EXTRA_PARAMETERS = frozenset({"sort"})

@@ -1,26 +1,16 @@
-"""One FilterSet per model, shared by the API and the agent pages (NetBox style)."""
+"""The ticket FilterSet, shared by the ticket API and the agent pages (NetBox style); its
+``sla_state`` filter asks the SLA app."""
 
-import datetime
+import uuid
 
 import django_filters
 from django.db.models import Q, QuerySet
 
+from core.api.filters import UtcDateTimeFilter
 from core.roles import Role, role_of
-from tickets.lifecycle import TaskStatus, TicketStatus
-from tickets.models import Priority, Task, Ticket, TicketType, TimelineEntry
-
-
-class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """ISO 8601 with any offset, compared in UTC (PostgreSQL refuses offsets past 15:59)."""
-
-    def filter(self, qs, value):
-        if value is not None:
-            try:
-                value = value.astimezone(datetime.UTC)
-            except OverflowError:  # past year 9999 or before year 1 once in UTC
-                edge = datetime.datetime.max if value.year > 5000 else datetime.datetime.min
-                value = edge.replace(tzinfo=datetime.UTC)
-        return super().filter(qs, value)
+from sla.selectors import clocks_in_state
+from tickets.lifecycle import TicketStatus
+from tickets.models import Priority, Ticket, TicketType, TimelineEntry
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -69,8 +59,6 @@ class TicketFilterSet(django_filters.FilterSet):
         return queryset.filter(owner__email__iexact=value)
 
     def filter_sla_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        from sla.selectors import clocks_in_state
-
         return queryset.filter(id__in=clocks_in_state(value).values("ticket_id"))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -94,17 +82,7 @@ class TicketFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class TaskFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices)
-
-    class Meta:
-        model = Task
-        fields = ["status"]
-
-
 def _looks_like_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:
