@@ -92,7 +92,7 @@ from dashboard import kpis  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
 from org.models import AgentProfile, Team  # noqa: E402
 from sla.models import SLAPolicy  # noqa: E402
-from tickets import services  # noqa: E402
+from tickets.actions import creation  # noqa: E402
 from tickets.models import Contact  # noqa: E402
 
 
@@ -290,9 +290,9 @@ def measure_latency(seeded: dict, events: int) -> None:
             with transaction.atomic():
                 # Registered first, so it runs first: right at the commit.
                 transaction.on_commit(partial(_stamp, committed))
-                ticket = services.create_ticket(
+                ticket = creation.create_ticket(
                     actor=seeded["manager"],
-                    data=services.NewTicket(
+                    data=creation.NewTicket(
                         title=f"Latency {index}",
                         requester_email=seeded["contact"].email,
                         team=seeded["team"],

@@ -8,8 +8,8 @@ the test runner does) and dropped at the end: existing data is never touched. Se
 then 10,000 and then 100,000 tickets in total (the rest resolved or closed, over 180 days), and
 at each size times N routing decisions of new, unrouted tickets:
 
-- ``decide``: routing.services.prepare_decision (the reads and the engine, nothing stored);
-- ``route``: routing.services.route_ticket (lock, decide, store the decision, set the team,
+- ``decide``: routing.decide.prepare_decision (the reads and the engine, nothing stored);
+- ``route``: routing.actions.route.route_ticket (lock, decide, store the decision, set the team,
   timeline and audit rows, commit).
 
 Prints p50 / p95 / max latency and queries per decision (CaptureQueriesContext).
@@ -40,12 +40,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from org.models import AgentProfile, Team  # noqa: E402
-from routing.services import (  # noqa: E402
-    import_rules,
-    prepare_decision,
-    refresh_team_metrics,
-    route_ticket,
-)
+from routing.actions.config import import_rules  # noqa: E402
+from routing.actions.metrics import refresh_team_metrics  # noqa: E402
+from routing.actions.route import route_ticket  # noqa: E402
+from routing.decide import prepare_decision  # noqa: E402
 from tickets.models import Contact, Ticket  # noqa: E402
 from tickets.priority import priority_score  # noqa: E402
 
@@ -179,7 +177,9 @@ class Seeder:
                     description=f"Something about {category} is not right.",
                     category=category,
                     priority=priority,
-                    priority_score=priority_score(priority, contact.tier),
+                    priority_score=priority_score(
+                        priority=priority, tier=contact.tier, status=status
+                    ),
                     source="bench",
                     requester=contact,
                     team=chosen,

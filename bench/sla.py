@@ -7,7 +7,7 @@ Runs on a throwaway database created next to the one DATABASE_URL names (``test_
 the test runner does) and dropped at the end: existing data is never touched. Seeds N open,
 owned tickets with running clocks spread over the last 4 hours (priorities and policies mixed,
 milestones placed by the real replay, each clock already checked a minute ago, as after the
-previous tick), then times ``sla.services.scan`` at one instant while K of the clocks cross a
+previous tick), then times ``sla.scan.scan`` at one instant while K of the clocks cross a
 threshold (K = 0, 100, 1,000, 5,000: a busy desk of 100,000 open tickets sees a few hundred
 per minute). Reports wall time, queries, and queries per batch of 500.
 
@@ -37,13 +37,16 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core import dispatch  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
 from org.models import AgentProfile, Team  # noqa: E402
-from sla import selectors, services  # noqa: E402
+from sla import selectors  # noqa: E402
+from sla.actions import scan  # noqa: E402
 from sla.clocks import evaluate  # noqa: E402
 from sla.defaults import seed  # noqa: E402
-from sla.models import BusinessCalendar, SLAClock, SLACrossing, SLAPolicy, WorkingHours  # noqa: E402
+from sla.models import BusinessCalendar, SLAClock, SLAPolicy, WorkingHours  # noqa: E402
 from sla.scoring import priority_score  # noqa: E402
+from sla.timing import apply_policy, retime  # noqa: E402
 from tickets.lifecycle import TicketStatus  # noqa: E402
 from tickets.models import Contact, Ticket  # noqa: E402
 
@@ -78,8 +81,8 @@ def seed_tickets(count: int, now) -> None:
                 owner=agent,
             )
             clock = SLAClock(ticket=ticket, tier="standard", started_at=started)
-            services._apply_policy(clock, policies[priority])
-            services._retime(clock, calendar=calendars[clock.policy.calendar_id], pauses=[])
+            apply_policy(clock, policies[priority])
+            retime(clock, calendar=calendars[clock.policy.calendar_id], pauses=[])
             clock.last_activity_at = started
             outcome = evaluate(selectors.facts_of(clock), now - timedelta(minutes=1))
             clock.state, clock.breached_at = outcome.state, outcome.breached_at
@@ -120,10 +123,10 @@ def due_now(now) -> int:
     return SLAClock.objects.filter(next_check_at__lte=now).count()
 
 
-def tick(now) -> tuple[float, int, services.ScanReport]:
+def tick(now) -> tuple[float, int, scan.ScanReport]:
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        report = services.scan(now=now, batch_size=BATCH)
+        report = scan.scan(now=now, batch_size=BATCH)
         elapsed = time.perf_counter() - started
     return elapsed, len(captured), report
 
@@ -146,24 +149,18 @@ def main() -> None:
             f"{'crossing':>9} {'checked':>8} {'recorded':>8} {'seconds':>8} {'queries':>8} "
             f"{'batches':>7} {'queries/batch':>13}"
         )
-        crossing_ids = []
         for wanted in (0, 100, 1000, 5000):
             make_crossings(wanted, now)
             pending = due_now(now)
-            before = set(SLACrossing.objects.values_list("pk", flat=True))
             elapsed, queries, report = tick(now)
             per_batch = queries / report.batches if report.batches else queries
             print(
                 f"{wanted:>9,} {pending:>8,} {report.crossings:>8,} {elapsed:>8.3f} "
                 f"{queries:>8} {report.batches:>7} {per_batch:>13.1f}"
             )
-            if wanted == 1000:
-                crossing_ids = sorted(
-                    set(SLACrossing.objects.values_list("pk", flat=True)) - before
-                )
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            services.announce_crossings(crossing_ids=crossing_ids)
+            dispatch.drain_due(stale_after=timedelta(0))
         print(
             f"announcing the 1,000 crossings (worker side): {time.perf_counter() - t:.2f}s, "
             f"{len(captured)} queries"

@@ -1,7 +1,9 @@
-"""The kernel's tables: the audit log. (The event outbox joins them in core.outbox.)"""
+"""The kernel's tables: the audit log, and the event outbox with its receipts (core.events)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -49,3 +51,77 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("Audit log rows are never deleted.")
+
+
+class OutboxEvent(models.Model):
+    """A domain event: written in the transaction of the change it describes (so it exists
+    exactly when the change does), delivered to every subscriber after the commit, in order
+    within its stream (a stream is one ticket's history)."""
+
+    id = models.BigAutoField(primary_key=True)
+    name = models.CharField(max_length=64)
+    stream = models.CharField(max_length=80)
+    data = models.JSONField(default=dict)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every subscriber had handled it."
+    )
+    partial_drains = models.PositiveIntegerField(
+        default=0,
+        help_text="Drains that left it incomplete (a subscriber failed, or waits on an earlier "
+        "event of its stream); its receipts say who is done.",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["stream", "id"],
+                condition=Q(dispatched_at__isnull=True),
+                name="outbox_pending_stream_idx",
+            ),
+            models.Index(
+                fields=["occurred_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="outbox_pending_age_idx",
+            ),
+            models.Index(fields=["dispatched_at"], name="outbox_dispatched_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name} on {self.stream}"
+
+
+class EventReceipt(models.Model):
+    """What one subscriber made of one event, kept only while the event is not dispatched
+    (a subscriber failed): ``done`` ones are not run again, ``retry`` ones wait for their
+    next attempt, ``dead`` ones gave up after the last attempt (and are logged)."""
+
+    class Status(models.TextChoices):
+        DONE = "done", "Done"
+        RETRY = "retry", "Waiting to retry"
+        DEAD = "dead", "Gave up"
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="receipts")
+    subscriber = models.CharField(max_length=100)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event_id", "subscriber"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="receipt_event_subscriber")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="retry"),
+                name="receipt_retry_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} on #{self.event_id}: {self.status}"

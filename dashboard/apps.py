@@ -6,7 +6,4 @@ class DashboardConfig(AppConfig):
     verbose_name = "Dashboard"
 
     def ready(self) -> None:
-        from dashboard.signals import announce_routing
-        from routing.signals import ticket_routed
-
-        ticket_routed.connect(announce_routing, dispatch_uid="dashboard.announce_routing")
+        from dashboard import subscribers  # noqa: F401  subscribers register

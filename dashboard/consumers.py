@@ -15,6 +15,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.realtime import user_group
 from dashboard import kpis, realtime
 from dashboard.selectors import dashboard_access
 
@@ -43,7 +44,7 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
             self.joined.append(realtime.ALL_TEAMS_GROUP)
         else:
             self.joined += [realtime.team_group(pk) for pk in self.access.team_ids]
-        self.joined.append(realtime.user_group(self.access.user_id))
+        self.joined.append(user_group(self.access.user_id))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

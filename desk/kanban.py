@@ -12,7 +12,7 @@ from desk.filters import TicketFilterSet
 from desk.models import KanbanView
 from org.models import Team
 from org.selectors import is_team_member
-from tickets import services
+from tickets.actions import lifecycle, ownership, updates
 from tickets.lifecycle import TicketStatus
 from tickets.models import Priority, Ticket
 from tickets.selectors import visible_tickets
@@ -118,15 +118,15 @@ def _status_move(*, ticket: Ticket, actor, to: str, resolution: str) -> None:
             {"status": ["Escalate from the ticket page by opening an envelope."]}
         )
     if current == S.NEW and to == S.IN_PROGRESS:
-        services.accept_ticket(ticket_id=ticket.pk, actor=actor)
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=actor)
     elif current == S.IN_PROGRESS and to == S.WAITING:
-        services.wait_ticket(ticket_id=ticket.pk, actor=actor)
+        lifecycle.wait_ticket(ticket_id=ticket.pk, actor=actor)
     elif current == S.WAITING and to == S.IN_PROGRESS:
-        services.resume_ticket(ticket_id=ticket.pk, actor=actor)
+        lifecycle.resume_ticket(ticket_id=ticket.pk, actor=actor)
     elif current in (S.IN_PROGRESS, S.ESCALATED) and to == S.RESOLVED:
-        services.resolve_ticket(ticket_id=ticket.pk, actor=actor, resolution=resolution)
+        lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=actor, resolution=resolution)
     elif current == S.RESOLVED and to == S.IN_PROGRESS:
-        services.reopen_ticket(ticket_id=ticket.pk, actor=actor)
+        lifecycle.reopen_ticket(ticket_id=ticket.pk, actor=actor)
     else:
         raise InvalidTransition(current, to)
 
@@ -148,9 +148,9 @@ def move_card(*, ticket_id, actor, view: KanbanView, to: str, resolution: str = 
     if view.column_field == KanbanView.ColumnField.STATUS:
         _status_move(ticket=ticket, actor=actor, to=to, resolution=resolution)
     elif team is not None:
-        services.update_ticket(ticket_id=ticket.pk, actor=actor, changes={"team": team})
+        updates.update_ticket(ticket_id=ticket.pk, actor=actor, changes={"team": team})
     else:
-        services.update_ticket(ticket_id=ticket.pk, actor=actor, changes={"priority": to})
+        updates.update_ticket(ticket_id=ticket.pk, actor=actor, changes={"priority": to})
     if verdict == "warn":
         return f"Over the WIP limit: '{label}' now holds {count + 1} cards (limit {limit})."
     return ""

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.exceptions import DomainError
-from escalations import services
+from escalations.actions import envelopes
 from escalations.lifecycle import OPEN_ENVELOPE_STATUSES
 from escalations.models import Envelope, EscalationRuleFiring
 from tickets.admin import TicketAdmin, describe
@@ -111,7 +111,7 @@ class EnvelopeAdmin(admin.ModelAdmin):
         done = 0
         for envelope in queryset:
             try:
-                services.cancel_envelope(envelope_id=envelope.pk, actor=request.user)
+                envelopes.cancel_envelope(envelope_id=envelope.pk, actor=request.user)
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{envelope}: {describe(error)}", messages.ERROR)

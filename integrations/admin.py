@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 
+from integrations.dispatch import retry_dead_letters
+from integrations.inbound_email import poll_mailbox
 from integrations.models import (
     ApiKey,
     DeadLetter,
@@ -13,7 +15,6 @@ from integrations.models import (
     SourceConfig,
     WebhookDelivery,
 )
-from integrations.outbound import retry_dead_letters
 from integrations.plugins import handler_names
 from integrations.services import create_api_key
 
@@ -252,8 +253,6 @@ class MailboxForm(WriteOnlySecretsForm):
 
 @admin.action(description="Poll the selected mailboxes now")
 def poll_selected(modeladmin, request, queryset) -> None:
-    from integrations.inbound_email import poll_mailbox
-
     taken = sum(poll_mailbox(mailbox_id=pk) for pk in queryset.values_list("pk", flat=True))
     modeladmin.message_user(request, f"{taken} message(s) taken.", messages.SUCCESS)
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from core.audit import record_audit
 from integrations.mail import ParsedMail, parse
 from integrations.models import InboundEmail, Mailbox
-from tickets import services as ticket_services
+from notifications.models import NotificationQueue
+from tickets.actions import attachments, creation, timeline
 from tickets.models import Contact, Ticket, TimelineEntry
 
 logger = logging.getLogger(__name__)
@@ -91,8 +92,6 @@ def find_thread(mail: ParsedMail) -> Ticket | None:
         if ticket is not None:
             return ticket
     if mail.notification_ids:
-        from notifications.models import NotificationQueue
-
         ticket_id = (
             NotificationQueue.objects.filter(pk__in=mail.notification_ids, ticket__isnull=False)
             .values_list("ticket_id", flat=True)
@@ -111,9 +110,9 @@ def find_thread(mail: ParsedMail) -> Ticket | None:
 
 
 def _new_ticket(mail: ParsedMail) -> Ticket:
-    ticket = ticket_services.create_ticket(
+    ticket = creation.create_ticket(
         actor=None,
-        data=ticket_services.NewTicket(
+        data=creation.NewTicket(
             title=mail.subject or "(no subject)",
             requester_email=mail.from_email,
             requester_name=mail.from_name,
@@ -138,7 +137,7 @@ def _reply(mail: ParsedMail, ticket: Ticket) -> None:
     content = mail.body or "(empty message)"
     if not by_requester:
         content = f"E-mail from {mail.from_name or mail.from_email} <{mail.from_email}>:\n{content}"
-    ticket_services.import_timeline_entry(
+    timeline.import_timeline_entry(
         ticket_id=ticket.pk,
         type=TimelineEntry.Type.EMAIL,
         visibility=visibility,
@@ -150,7 +149,7 @@ def _reply(mail: ParsedMail, ticket: Ticket) -> None:
 
 def _attach(mail: ParsedMail, ticket: Ticket, visibility: str) -> None:
     for item in mail.attachments:
-        ticket_services.import_attachment(
+        attachments.import_attachment(
             ticket_id=ticket.pk,
             upload=SimpleUploadedFile(item.filename, item.content, item.content_type),
             visibility=visibility,

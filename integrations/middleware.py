@@ -3,6 +3,8 @@ their log and audit rows, like every other delivery."""
 
 from django.http import HttpRequest, HttpResponse
 
+from integrations.webhooks import Received, record_refusal
+
 WEBHOOK_PATH = "/api/v1/webhooks/ticket"
 
 
@@ -13,8 +15,6 @@ class WebhookRefusalLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code == 413 and request.path.rstrip("/") == WEBHOOK_PATH:
-            from integrations.webhooks import Received, record_refusal
-
             record_refusal(
                 received=Received(
                     source=request.headers.get("X-Source-ID", "")[:40],

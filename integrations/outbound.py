@@ -1,17 +1,15 @@
-"""Handler dispatch: after a routing decision commits, each enabled endpoint whose plugin
-applies gets one OutboundDelivery (unique per decision and endpoint, so dispatching twice is
-harmless), attempted by a Celery task. A failed attempt is retried with exponential backoff and
-jitter; after the endpoint's maximum attempts, or on a permanent refusal, the delivery is
-dead-lettered (visible in the admin, retried from there)."""
+"""Sending a decision to a handler endpoint: one attempt at a time under a lease, a failed
+attempt retried with exponential backoff and jitter; after the endpoint's maximum attempts, or
+on a permanent refusal, the delivery is dead-lettered (visible in the admin, retried from
+there). Deliveries are created by integrations.dispatch."""
 
 import logging
 import random
 from datetime import timedelta
-from functools import partial
 
 import httpx
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,7 +18,6 @@ from core.memo import VersionedMemo
 from integrations import netguard
 from integrations.models import HandlerEndpoint, OutboundDelivery
 from integrations.plugins import Endpoint, TicketFacts, get_handler
-from routing.models import AllocationDecision
 from routing.serializers_shape import decision_payload
 
 logger = logging.getLogger(__name__)
@@ -79,35 +76,6 @@ endpoint_memo = VersionedMemo(
 
 def any_endpoint_enabled() -> bool:
     return endpoint_memo.get()
-
-
-@transaction.atomic
-def dispatch_decision(decision_id) -> list[str]:
-    """Create the deliveries of one decision and queue their first attempt after commit.
-    Returns the delivery ids (existing ones too: calling twice creates nothing new)."""
-    from integrations.tasks import deliver_outbound
-
-    decision = AllocationDecision.objects.select_related("ticket").filter(pk=decision_id).first()
-    if decision is None:
-        return []
-    facts = ticket_facts(decision.ticket)
-    ids = []
-    for endpoint in HandlerEndpoint.objects.filter(enabled=True):
-        plugin = get_handler(endpoint.handler)
-        if plugin is None or not plugin.applies_to(ticket=facts):
-            continue
-        if endpoint.sources and facts.source not in endpoint.sources:
-            continue
-        try:
-            with transaction.atomic():
-                delivery = OutboundDelivery.objects.create(decision=decision, endpoint=endpoint)
-        except IntegrityError:
-            delivery = OutboundDelivery.objects.get(decision=decision, endpoint=endpoint)
-            ids.append(str(delivery.pk))
-            continue
-        ids.append(str(delivery.pk))
-        transaction.on_commit(partial(deliver_outbound.delay, str(delivery.pk)), robust=True)
-    return ids
 
 
 def _claim(delivery_id, now) -> bool:
@@ -218,29 +186,3 @@ def due_deliveries(*, now=None, limit: int = 200) -> list[str]:
         .values_list("pk", flat=True)[:limit]
     )
     return [str(pk) for pk in rows]
-
-
-@transaction.atomic
-def retry_dead_letters(*, delivery_ids, actor) -> int:
-    """Admin action: put dead letters back in the queue for a fresh round of attempts."""
-    from integrations.tasks import deliver_outbound
-
-    rows = list(
-        OutboundDelivery.objects.select_for_update()
-        .select_related("decision__ticket")
-        .filter(pk__in=list(delivery_ids), status=OutboundDelivery.Status.DEAD)
-    )
-    for delivery in rows:
-        delivery.status = OutboundDelivery.Status.PENDING
-        delivery.attempts = 0
-        delivery.next_attempt_at = timezone.now()
-        delivery.leased_until = None
-        delivery.save()
-        record_audit(
-            actor=actor,
-            action="integration.retry",
-            ticket=delivery.decision.ticket,
-            data={"delivery": str(delivery.pk)},
-        )
-        transaction.on_commit(partial(deliver_outbound.delay, str(delivery.pk)), robust=True)
-    return len(rows)

@@ -12,6 +12,8 @@ from functools import cache
 
 import nh3
 
+from tickets.priority import derive_priority as derive
+
 PRIORITIES = ("critical", "high", "medium", "low")
 TICKET_TYPES = ("incident", "request", "change", "problem")
 TITLE_MAX = 300
@@ -263,8 +265,6 @@ def adf_to_text(node) -> str:
 
 def derive_priority(urgency: str, impact: str) -> str:
     """ITIL matrix (the same rule as tickets.priority, kept pure for the plugins)."""
-    from tickets.priority import derive_priority as derive
-
     return derive(urgency, impact)
 
 

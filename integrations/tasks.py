@@ -1,15 +1,9 @@
 """Celery tasks: thin, idempotent wrappers over the integrations services."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
-from integrations import outbound
-
-
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=2, max_retries=5, acks_late=True)
-def dispatch_decision_task(decision_id: str) -> list[str]:
-    """Create the outbound deliveries of a committed routing decision (safe to run twice)."""
-    return outbound.dispatch_decision(decision_id)
+from integrations import inbound_email, outbound
+from integrations.webhooks import purge_idempotency_records
 
 
 @shared_task(bind=True, acks_late=True)
@@ -37,14 +31,10 @@ def retry_due_deliveries() -> int:
 @shared_task(acks_late=True)
 def purge_idempotency_keys() -> int:
     """Periodic: drop Idempotency-Keys past their retention (at least 24 h)."""
-    from integrations.webhooks import purge_idempotency_records
-
     return purge_idempotency_records()
 
 
 @shared_task(acks_late=True)
 def poll_mailboxes() -> int:
     """Periodic: fetch new mail from every enabled mailbox."""
-    from integrations import inbound_email
-
     return inbound_email.poll_all()

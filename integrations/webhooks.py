@@ -27,7 +27,7 @@ from integrations.standard import (
     clean_data,
     derive_priority,
 )
-from tickets import services as ticket_services
+from tickets.actions import contacts, creation, timeline, updates
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 from tickets.selectors import lock_ticket
@@ -246,9 +246,9 @@ def _create(*, standard: StandardTicket, actor) -> Ticket:
             "lng": location.lng,
             "timezone": location.timezone,
         }
-    ticket = ticket_services.create_ticket(
+    ticket = creation.create_ticket(
         actor=actor,
-        data=ticket_services.NewTicket(
+        data=creation.NewTicket(
             title=standard.title,
             requester_email=standard.requester.email or placeholder_requester(standard.source),
             requester_name=standard.requester.name,
@@ -264,7 +264,7 @@ def _create(*, standard: StandardTicket, actor) -> Ticket:
         ),
     )
     if location is not None and standard.requester.email:
-        ticket_services.set_contact_location(
+        contacts.set_contact_location(
             contact=ticket.requester,
             latitude=location.lat,
             longitude=location.lng,
@@ -301,7 +301,7 @@ def _update(*, ticket: Ticket, standard: StandardTicket, actor) -> Result:
         if value is not None and value != getattr(ticket, name)
     }
     if changes:
-        ticket = ticket_services.update_ticket(ticket_id=ticket.pk, actor=actor, changes=changes)
+        ticket = updates.update_ticket(ticket_id=ticket.pk, actor=actor, changes=changes)
     reason = f"Changed: {', '.join(sorted(changes))}." if changes else "Nothing changed."
     return Result(UPDATED, ticket, reason)
 
@@ -331,7 +331,7 @@ def _import_comments(*, ticket: Ticket, comments: tuple[Comment, ...], source: s
             continue
         author = comment.author.name or comment.author.email
         header = f"{author} via {source}" if author else f"Via {source}"
-        entry = ticket_services.import_timeline_entry(
+        entry = timeline.import_timeline_entry(
             ticket_id=ticket.pk,
             type=TimelineEntry.Type.NOTE,
             visibility=(

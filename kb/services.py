@@ -10,13 +10,14 @@ from core.audit import as_user, record_audit
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import is_staff_role
 from kb import search
+from kb.demo import DEMO_ARTICLES
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
 from kb.rendering import render_markdown
 from kb.selectors import lock_article, visible_articles
+from tickets.actions.journal import record_system_entry
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
-from tickets.services import record_system_entry
 
 CONTENT_FIELDS = ("title", "body", "category", "tags", "status")
 MAX_TAGS = 20
@@ -193,8 +194,6 @@ def mark_used(*, actor, ticket_id, article_id: int, score: float = 0.0) -> tuple
 
 def seed_demo_articles(*, author=None) -> int:
     """The demo knowledge base (published articles), created once: keyed by title."""
-    from kb.demo import DEMO_ARTICLES
-
     created = 0
     for title, category, tags, body in DEMO_ARTICLES:
         if Article.objects.filter(title=title).exists():

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from notifications import delivery
+from notifications import queue_admin
 from notifications.models import (
     MessageTemplate,
     Notification,
@@ -95,14 +95,14 @@ class NotificationQueueAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry selected failed or cancelled messages")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = delivery.retry_queued(
+        count = queue_admin.retry_queued(
             queue_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
         self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
 
     @admin.action(description="Cancel selected pending messages")
     def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = delivery.cancel_queued(
+        count = queue_admin.cancel_queued(
             queue_ids=list(
                 queryset.filter(status=QueueStatus.PENDING).values_list("pk", flat=True)
             ),

@@ -9,14 +9,11 @@ marked ``sent``, or ``pending`` again with an exponential backoff (policy.backof
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import record_audit
-from core.background import run_or_queue
 from notifications import channels, messages, policy
 from notifications.models import Channel, NotificationQueue, QueueStatus, Timing
 
@@ -42,13 +39,6 @@ def due_queue_ids(*, now=None) -> list:
     now = now or timezone.now()
     rows = _due(NotificationQueue.objects.filter(timing=Timing.IMMEDIATE), now)
     return list(rows.order_by("scheduled_for").values_list("pk", flat=True)[:BATCH])
-
-
-def deliver_soon(queue_id) -> None:
-    """Hand one row to the delivery task (in-process when Celery runs eagerly)."""
-    from notifications.tasks import deliver_notification
-
-    run_or_queue(deliver_notification, str(queue_id))
 
 
 def deliver_queued(*, queue_id) -> str | None:
@@ -120,49 +110,6 @@ def _record_failure(ids, error: Exception) -> str:
         row.save(update_fields=["status", "scheduled_for", "last_error"])
     logger.warning("Notification delivery failed (%s): %s", status, detail)
     return status
-
-
-# --- the queue, from the admin (retry, cancel) ----------------------------------------------
-
-
-@transaction.atomic
-def retry_queued(*, queue_ids, actor) -> int:
-    """Send failed or cancelled rows again now, with a fresh round of attempts."""
-    rows = list(
-        NotificationQueue.objects.select_for_update().filter(
-            pk__in=queue_ids, status__in=[QueueStatus.FAILED, QueueStatus.CANCELLED]
-        )
-    )
-    now = timezone.now()
-    for row in rows:
-        row.status, row.attempts, row.scheduled_for = QueueStatus.PENDING, 0, now
-        row.save(update_fields=["status", "attempts", "scheduled_for"])
-        if row.timing == Timing.IMMEDIATE:
-            transaction.on_commit(partial(deliver_soon, row.pk), robust=True)
-    record_audit(
-        actor=actor,
-        action="notifications.retried",
-        data={"queue_ids": [str(row.pk) for row in rows]},
-    )
-    return len(rows)
-
-
-@transaction.atomic
-def cancel_queued(*, queue_ids, actor) -> int:
-    rows = list(
-        NotificationQueue.objects.select_for_update().filter(
-            pk__in=queue_ids, status=QueueStatus.PENDING
-        )
-    )
-    for row in rows:
-        row.status = QueueStatus.CANCELLED
-        row.save(update_fields=["status"])
-    record_audit(
-        actor=actor,
-        action="notifications.cancelled",
-        data={"queue_ids": [str(row.pk) for row in rows]},
-    )
-    return len(rows)
 
 
 # --- digests ---------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ class EventType(models.TextChoices):
     MENTION = "mention", "Mention"
     REPLY = "reply", "Reply on a ticket"
     ALERT = "alert", "Alert (routing rule)"
+    ROUTED = "routed", "Routed to your team"
+    SUGGESTED = "suggested", "Suggested for you (routing)"
     # Requester events
     TICKET_RECEIVED = "ticket_received", "Ticket received (requester)"
     PUBLIC_REPLY = "public_reply", "Public reply (requester)"

@@ -1,27 +1,17 @@
-"""The one place that pushes an in-app notification to the browser (channel-layer group
-``user.<id>``). The dashboard app will own channel-layer publishing; it can move this function
-there without touching the callers."""
+"""Pushing an in-app notification to its user's browser, through the one websocket exit
+(core.realtime): ``notification.created`` to the user's group. Called after commit."""
 
-import logging
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
-logger = logging.getLogger(__name__)
-
-
-def user_group(user_id) -> str:
-    return f"user.{user_id}"
+from core.realtime import send_to_groups, user_group
 
 
 def push_notification(notification) -> None:
-    """Send ``notification.created`` to the user's group. Call it after commit."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    async_to_sync(layer.group_send)(
-        user_group(notification.user_id),
-        {"type": "notification.created", "notification": as_event(notification)},
+    send_to_groups(
+        [
+            (
+                user_group(notification.user_id),
+                {"type": "notification.created", "notification": as_event(notification)},
+            )
+        ]
     )
 
 

@@ -53,6 +53,16 @@ DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
         "{{ payload.actor_name|default:'Someone' }} replied on {{ ticket.reference }}."
         "{% if payload.content %}\n\n{{ payload.content }}{% endif %}",
     ),
+    "routed": (
+        "[{{ ticket.reference }}] New for your team: {{ ticket.title }}",
+        "{{ ticket.reference }} ({{ ticket.priority }}) was routed to your team."
+        "{% if payload.message %}\n\n{{ payload.message }}{% endif %}",
+    ),
+    "suggested": (
+        "[{{ ticket.reference }}] Suggested for you: {{ ticket.title }}",
+        "Routing suggests you take {{ ticket.reference }} ({{ ticket.priority }}). "
+        "Accept it from the ticket's page.",
+    ),
     "alert": (
         "{% if ticket %}[{{ ticket.reference }}] {% endif %}"
         "{{ payload.message|default:'Service desk alert' }}",

@@ -28,11 +28,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import record_audit
+from core.background import after_commit
 from core.display import display_name
 from core.exceptions import DomainValidationError, NotPermitted
 from notifications import policy
 from notifications.csat import InvalidCsatToken, csat_link, read_token
-from notifications.delivery import deliver_soon
 from notifications.messages import in_app_parts, template_overrides
 from notifications.models import (
     REQUESTER_EVENTS,
@@ -48,6 +48,7 @@ from notifications.models import (
 )
 from notifications.realtime import push_notification
 from notifications.recipients import Recipients, resolve_recipients
+from notifications.tasks import deliver_notification
 from org.models import AgentProfile
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
@@ -109,7 +110,7 @@ def notify(*, recipients, event_type: str, ticket: Ticket | None = None, payload
         transaction.on_commit(partial(push_notification, note), robust=True)
     for row in queued:
         if row.timing == Timing.IMMEDIATE and row.scheduled_for <= now:
-            transaction.on_commit(partial(deliver_soon, row.pk), robust=True)
+            after_commit(deliver_notification, str(row.pk))
     return NotifyResult(queued=queued, notifications=notes)
 
 

@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from core.admin_mixins import ReadOnlyAdminMixin
-from routing import learned_triage, services
+from routing import decide, learned_triage
+from routing.actions import config
 from routing.models import (
     WEIGHT_FIELDS,
     AllocationDecision,
@@ -51,7 +52,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
             for rule in queryset.order_by("order", "name"):
                 by_event.setdefault(rule.event, []).append(rule.pk)
             for event, rule_ids in by_event.items():
-                _, prepared = services.prepare_decision(
+                _, prepared = decide.prepare_decision(
                     ticket_id=ticket.pk, event=event, rule_ids=rule_ids
                 )
                 results.append({"event": event, "prepared": prepared})
@@ -91,7 +92,7 @@ class ScoringWeightsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         values = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "category"}
         existing = ScoringWeights.objects.get(pk=obj.pk) if change else None
-        services.save_weights(
+        config.save_weights(
             actor=request.user, category=obj.category, values=values, weights=existing
         )
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
 class RoutingConfig(AppConfig):
@@ -7,10 +6,6 @@ class RoutingConfig(AppConfig):
     verbose_name = "Routing"
 
     def ready(self) -> None:
-        from routing import config_cache
-        from routing.signals import schedule_routing
+        from routing import config_cache, subscribers  # noqa: F401  subscribers register
 
         config_cache.memo.watch(config_cache.WATCHED)
-        post_save.connect(
-            schedule_routing, sender="tickets.Ticket", dispatch_uid="routing.schedule_routing"
-        )

@@ -32,6 +32,8 @@ from threadpoolctl import threadpool_limits
 from core.exceptions import DomainValidationError
 from routing import triage
 from routing.models import TriageModel, TriageSettings
+from tickets.lifecycle import TicketStatus
+from tickets.models import Ticket
 
 MIN_SAMPLES = 20
 MAX_SAMPLES = 50_000
@@ -175,9 +177,6 @@ def load(blob) -> dict:
 def training_rows(max_samples: int = MAX_SAMPLES):
     """Title, description, category and priority of the latest resolved or closed tickets
     that have a category."""
-    from tickets.lifecycle import TicketStatus
-    from tickets.models import Ticket
-
     rows = (
         Ticket.objects.filter(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED])
         .exclude(category="")

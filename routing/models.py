@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from org.models import Team
+from routing.rules import RuleError, validate_actions, validate_conditions
 
 
 class RoutingEvent(models.TextChoices):
@@ -56,8 +57,6 @@ class RoutingRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from routing.rules import RuleError, validate_actions, validate_conditions
-
         try:
             validate_conditions(self.conditions)
             validate_actions(self.actions)

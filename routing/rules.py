@@ -1,4 +1,5 @@
-"""Routing rules as data: the YAML format, its validation and condition matching. Pure: no ORM.
+"""Routing rules as data: the format, its validation and condition matching (the rules file:
+routing.rule_files). Pure: no ORM.
 
 A rule (the format of ``import_rules`` and of the API)::
 
@@ -24,8 +25,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-
-import yaml
 
 from routing.snapshots import PRIORITIES, TicketSnapshot
 
@@ -85,7 +84,7 @@ class Condition:
 # --- validation ----------------------------------------------------------------------------
 
 
-def _line(node) -> int | None:
+def line_of(node) -> int | None:
     return getattr(node, "line", None)
 
 
@@ -138,13 +137,13 @@ def _check_operand(field_name: str, op: str, value) -> None:
 
 def validate_conditions(conditions) -> list[Condition]:
     if not isinstance(conditions, list):
-        raise RuleError("conditions must be a list", _line(conditions))
+        raise RuleError("conditions must be a list", line_of(conditions))
     parsed = []
     for item in conditions:
         try:
             parsed.append(parse_condition(item))
         except RuleError as error:
-            raise RuleError(error.message, _line(item) or _line(conditions)) from None
+            raise RuleError(error.message, line_of(item) or line_of(conditions)) from None
     return parsed
 
 
@@ -190,19 +189,19 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
 
 def validate_actions(actions, flag_kinds: Iterable[str] | None = None) -> list[dict]:
     if not isinstance(actions, list) or not actions:
-        raise RuleError("a rule needs at least one action", _line(actions))
+        raise RuleError("a rule needs at least one action", line_of(actions))
     result = []
     for action in actions:
         try:
             result.append(validate_action(action, flag_kinds))
         except RuleError as error:
-            raise RuleError(error.message, _line(action) or _line(actions)) from None
+            raise RuleError(error.message, line_of(action) or line_of(actions)) from None
     return result
 
 
 def validate_rule(entry, position: int, flag_kinds: Iterable[str] | None = None) -> dict:
     """One entry of the YAML list -> the fields of a RoutingRule. Raises RuleError."""
-    line = _line(entry)
+    line = line_of(entry)
     if not isinstance(entry, Mapping):
         raise RuleError("each rule is a mapping with name, trigger and action", line)
     unknown = sorted(set(map(str, entry)) - RULE_KEYS)
@@ -218,11 +217,13 @@ def validate_rule(entry, position: int, flag_kinds: Iterable[str] | None = None)
     if event not in EVENTS:
         raise RuleError(
             f"rule {name!r}: unknown event {event!r} (one of: {', '.join(EVENTS)})",
-            _line(trigger) or line,
+            line_of(trigger) or line,
         )
     extra = sorted(set(map(str, trigger)) - {"event", "conditions"})
     if extra:
-        raise RuleError(f"rule {name!r}: unknown trigger key(s) {', '.join(extra)}", _line(trigger))
+        raise RuleError(
+            f"rule {name!r}: unknown trigger key(s) {', '.join(extra)}", line_of(trigger)
+        )
     if ("action" in entry) == ("actions" in entry):
         raise RuleError(f"rule {name!r}: give exactly one of `action` or `actions`", line)
     actions = [entry["action"]] if "action" in entry else entry["actions"]
@@ -272,132 +273,6 @@ def to_document(rule: Mapping) -> dict:
     else:
         document["actions"] = actions
     return document
-
-
-# --- YAML with line numbers ----------------------------------------------------------------
-
-
-class _LineDict(dict):
-    line: int | None = None
-
-
-class _LineList(list):
-    def __init__(self, items=(), line: int | None = None) -> None:
-        super().__init__(items)
-        self.line = line
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_map(loader, node):
-    data = _LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    data.update(loader.construct_mapping(node, deep=True))
-
-
-def _construct_seq(loader, node):
-    data = _LineList(line=node.start_mark.line + 1)
-    yield data
-    data.extend(loader.construct_sequence(node, deep=True))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
-def load_yaml(text: str):
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error)
-        line = mark.line + 1 if mark else None
-        raise RuleFileError([RuleError(f"not valid YAML: {reason}", line)]) from None
-
-
-def parse_rules_file(text: str, flag_kinds: Iterable[str] | None = None) -> list[dict]:
-    """Every rule of a rules file, or RuleFileError listing every problem (line and reason)."""
-    document = load_yaml(text)
-    if isinstance(document, Mapping) and "rules" in document:
-        document = document["rules"]
-    if not isinstance(document, list) or not document:
-        raise RuleFileError([RuleError("the file must be a non-empty list of rules", 1)])
-    rules, problems, seen = [], [], {}
-    for position, entry in enumerate(document, start=1):
-        try:
-            rule = validate_rule(entry, position, flag_kinds)
-        except RuleError as error:
-            problems.append(error)
-            continue
-        if rule["name"] in seen:
-            problems.append(
-                RuleError(
-                    f"rule {rule['name']!r} appears twice (first on line {seen[rule['name']]})",
-                    _line(entry),
-                )
-            )
-        seen[rule["name"]] = _line(entry)
-        rules.append(rule)
-    if problems:
-        raise RuleFileError(problems)
-    return rules
-
-
-def parse_weights_file(text: str, weight_names: Iterable[str]) -> dict[str, dict[str, float]]:
-    """The ``scoring:`` block -> {category ("" default): {weight_name: value}}.
-
-    ``scoring:`` holds the seven ``<factor>_weight`` values; an optional ``categories:``
-    mapping inside it holds per-category overrides in the same shape. Each set must name
-    all seven weights, each in [0, 1], summing to 1.
-    """
-    names = tuple(weight_names)
-    document = load_yaml(text)
-    if not isinstance(document, Mapping) or not isinstance(document.get("scoring"), Mapping):
-        raise RuleFileError([RuleError("the file needs a `scoring:` mapping", 1)])
-    block = dict(document["scoring"])
-    overrides = block.pop("categories", {}) or {}
-    problems: list[RuleError] = []
-    sets = {"": (block, _line(document["scoring"]))}
-    if not isinstance(overrides, Mapping):
-        problems.append(RuleError("`categories` must map a category to its weights", 1))
-        overrides = {}
-    for category, values in overrides.items():
-        sets[str(category).strip().lower()] = (values, _line(values))
-    result = {}
-    for category, (values, line) in sets.items():
-        label = f"category {category!r}" if category else "scoring"
-        if not isinstance(values, Mapping):
-            problems.append(RuleError(f"{label}: expected a mapping of weights", line))
-            continue
-        unknown = sorted(set(map(str, values)) - set(names))
-        missing = [name for name in names if name not in values]
-        if unknown:
-            problems.append(RuleError(f"{label}: unknown key(s) {', '.join(unknown)}", line))
-        if missing:
-            problems.append(RuleError(f"{label}: missing {', '.join(missing)}", line))
-        if unknown or missing:
-            continue
-        bad = [
-            n
-            for n in names
-            if isinstance(values[n], bool)
-            or not isinstance(values[n], int | float)
-            or not 0 <= values[n] <= 1
-        ]
-        if bad:
-            problems.append(RuleError(f"{label}: {', '.join(bad)} must be in [0, 1]", line))
-            continue
-        total = sum(float(values[n]) for n in names)
-        if abs(total - 1.0) > 1e-6:
-            problems.append(RuleError(f"{label}: weights sum to {total:.4f}, not 1", line))
-            continue
-        result[category] = {n: float(values[n]) for n in names}
-    if problems:
-        raise RuleFileError(problems)
-    return result
 
 
 # --- matching ------------------------------------------------------------------------------

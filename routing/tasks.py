@@ -1,9 +1,12 @@
-"""Celery tasks: thin, idempotent wrappers over routing.services (safe to run twice)."""
+"""Celery tasks: thin, idempotent wrappers over the routing actions (safe to run twice)."""
 
 from celery import shared_task
 from django.db import DatabaseError
 
-from routing import services
+from core.exceptions import DomainValidationError
+from routing import learned_triage
+from routing.actions import metrics, route
+from tickets.models import Ticket
 
 
 @shared_task(
@@ -16,10 +19,8 @@ from routing import services
 )
 def route_ticket_task(ticket_id: str) -> str | None:
     """Route one ticket if it still has no team; returns the decision id, if one was made."""
-    from tickets.models import Ticket
-
     try:
-        decision = services.route_ticket(ticket_id=ticket_id)
+        decision = route.route_ticket(ticket_id=ticket_id)
     except Ticket.DoesNotExist:
         return None  # deleted before we got to it: nothing to route
     return str(decision.pk) if decision else None
@@ -28,22 +29,19 @@ def route_ticket_task(ticket_id: str) -> str | None:
 @shared_task(acks_late=True)
 def route_unrouted_tickets() -> int:
     """Periodic safety net: route open tickets left without a team."""
-    return services.route_unrouted()
+    return route.route_unrouted()
 
 
 @shared_task(acks_late=True)
 def refresh_team_metrics() -> int:
     """Periodic: measured velocity and compliance per team and category."""
-    return services.refresh_team_metrics()
+    return metrics.refresh_team_metrics()
 
 
 @shared_task(acks_late=True)
 def train_triage_model() -> int | None:
     """Weekly: a new learned-triage model from the resolved tickets (activated when the
     settings allow it and it is at least as good). None when there is too little data."""
-    from core.exceptions import DomainValidationError
-    from routing import learned_triage
-
     try:
         return learned_triage.train_model().pk
     except DomainValidationError:

@@ -4,7 +4,7 @@ reminders. Saves go through sla.services so open clocks are recomputed."""
 from django import forms
 from django.contrib import admin
 
-from sla import services
+from sla.actions import policies
 from sla.models import (
     BusinessCalendar,
     CalendarDate,
@@ -39,7 +39,7 @@ class SLAPolicyForm(forms.ModelForm):
         ]
 
     def _get_validation_exclusions(self):
-        # Making a policy the default demotes the previous one (sla.services.save_policy),
+        # Making a policy the default demotes the previous one (sla.policies.save_policy),
         # so the one-default constraint is not checked against the row about to be demoted.
         return {*super()._get_validation_exclusions(), "is_default"}
 
@@ -88,7 +88,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request, obj, form, change) -> None:
-        services.save_policy(actor=request.user, policy=obj)
+        policies.save_policy(actor=request.user, policy=obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and (obj.is_default or obj.clocks.exists()):
@@ -116,7 +116,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        services.calendar_changed(actor=request.user, calendar=form.instance)
+        policies.calendar_changed(actor=request.user, calendar=form.instance)
 
 
 class SLAPauseInline(admin.TabularInline):
@@ -133,7 +133,7 @@ class SLAPauseInline(admin.TabularInline):
 class SLACrossingInline(admin.TabularInline):
     model = SLACrossing
     fk_name = "clock"
-    fields = ("kind", "threshold_at", "recorded_at", "announced_at")
+    fields = ("kind", "threshold_at", "recorded_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -172,7 +172,7 @@ class SLAClockAdmin(admin.ModelAdmin):
 
 @admin.register(SLACrossing)
 class SLACrossingAdmin(admin.ModelAdmin):
-    list_display = ("ticket", "kind", "threshold_at", "recorded_at", "announced_at")
+    list_display = ("ticket", "kind", "threshold_at", "recorded_at")
     list_filter = ("kind",)
     search_fields = ("ticket__reference",)
     list_select_related = ("ticket",)
@@ -207,11 +207,11 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        services.calendar_changed(actor=request.user, calendar=obj.calendar)
+        policies.calendar_changed(actor=request.user, calendar=obj.calendar)
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        services.calendar_changed(actor=request.user, calendar=obj.calendar)
+        policies.calendar_changed(actor=request.user, calendar=obj.calendar)
 
 
 @admin.register(CalendarDate)
@@ -224,11 +224,11 @@ class CalendarDateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        services.calendar_changed(actor=request.user, calendar=obj.calendar)
+        policies.calendar_changed(actor=request.user, calendar=obj.calendar)
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        services.calendar_changed(actor=request.user, calendar=obj.calendar)
+        policies.calendar_changed(actor=request.user, calendar=obj.calendar)
 
 
 @admin.register(SLAPause)

@@ -6,6 +6,6 @@ class SlaConfig(AppConfig):
     verbose_name = "SLA"
 
     def ready(self) -> None:
-        from sla import selectors
+        from sla import selectors, subscribers  # noqa: F401  subscribers register
 
         selectors.policy_memo.watch(selectors.POLICY_MODELS)

@@ -317,7 +317,6 @@ class SLACrossing(models.Model):
     threshold_at = models.DateTimeField(help_text="The warning or due instant that was crossed.")
     recorded_at = models.DateTimeField()
     token = models.UUIDField(help_text="The recording run: tells its own rows from others'.")
-    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-recorded_at"]

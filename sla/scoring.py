@@ -1,22 +1,11 @@
-"""The queue's priority score (the seed's PriorityService). Pure.
+"""How hard a ticket's SLA clock presses on its place in the queue (the seed's PriorityService).
+Pure.
 
-score = base x tier factor (tickets.priority.priority_score: critical 100, high 70, medium 40,
-low 10; VIP x1.5) x SLA factor (1.0 to 3.0 as a deadline nears or passes, sla.clocks)
-x escalation factor (1.3 while escalated) x staleness factor (up to 1.4 without activity).
+pressure = SLA factor (1.0 to 3.0 as a deadline nears or passes, sla.clocks) x staleness factor
+(up to 1.4 without activity). The ticket keeps it (tickets.actions.scores) and its priority
+score is base x tier x escalation x pressure, in one place: tickets.priority.
 """
 
-from tickets.lifecycle import TicketStatus
-from tickets.priority import priority_score as base_score
 
-ESCALATION_FACTOR = 1.3
-
-
-def escalation_factor(status: str) -> float:
-    return ESCALATION_FACTOR if status == TicketStatus.ESCALATED else 1.0
-
-
-def priority_score(
-    *, priority: str, tier: str, status: str, sla_factor: float, staleness_factor: float
-) -> float:
-    score = base_score(priority, tier) * sla_factor * escalation_factor(status) * staleness_factor
-    return round(score, 2)
+def pressure(*, sla_factor: float, staleness_factor: float) -> float:
+    return round(sla_factor * staleness_factor, 4)

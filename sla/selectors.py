@@ -109,11 +109,12 @@ def clocks_in_state(state: str, *, now: datetime | None = None) -> QuerySet[SLAC
 
 
 def clocks_to_check(now: datetime) -> QuerySet[SLAClock]:
-    """Clocks with a threshold, state or score change due, oldest first, locked for this
-    scan; rows another scan (or a ticket service) holds are skipped, not waited for."""
+    """Clocks with a threshold, state or score change due, oldest first, locked with their
+    tickets for this scan; rows someone else holds are skipped, not waited for. The ticket
+    comes with what its score (requester, company) and its events (team, owner) need."""
     return (
         SLAClock.objects.select_for_update(skip_locked=True, of=("self", "ticket"))
-        .select_related("ticket")
+        .select_related("ticket__requester__company", "ticket__team", "ticket__owner")
         .defer("ticket__description", "ticket__external_metadata", "ticket__resolution")
         .filter(next_check_at__lte=now)
         .order_by("next_check_at")

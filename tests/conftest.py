@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
+from tests.commits import emulate_commits
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +52,19 @@ def requester(db):
 def ticket(team, requester):
     """A new, unowned ticket of `team`, opened by `requester`."""
     return factories.TicketFactory(team=team, requester=requester.contact)
+
+
+@pytest.fixture(autouse=True)
+def _commits(request):
+    """Each action commits as in production: its on-commit work (the event bus's delivery,
+    notifications) runs when it returns (tests.commits). For the tests that use the database;
+    the browser and server tests run their own processes. ``@pytest.mark.held_commits`` keeps
+    a test's on-commit work held, as pytest-django does by default (tests of that work itself
+    run it by hand)."""
+    uses_db = request.node.get_closest_marker("django_db") or "db" in request.fixturenames
+    if not uses_db or request.node.get_closest_marker("held_commits"):
+        yield
+        return
+    request.getfixturevalue("db")
+    with emulate_commits():
+        yield

@@ -1,6 +1,6 @@
-"""Admin screens. Every write that has a rule goes through tickets.services."""
+"""Admin screens of the ticket domain. Every write that has a rule goes through the ticket
+actions (tickets.actions); the ticket page's inlines and forms are in tickets.admin_forms."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -9,8 +9,14 @@ from django.template.response import TemplateResponse
 
 from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from core.exceptions import DomainError, DomainValidationError
-from core.roles import STAFF_ROLE_GROUPS
-from tickets import services
+from tickets.actions import creation, flags, lifecycle, ownership, tasks, timeline, updates
+from tickets.admin_forms import (
+    CaseFlagInline,
+    TaskInline,
+    TicketAdminForm,
+    TimelineEntryInline,
+    TransferForm,
+)
 from tickets.lifecycle import TaskStatus
 from tickets.models import (
     Attachment,
@@ -46,110 +52,6 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ("email", "name", "company__name")
     autocomplete_fields = ("company", "user")
     list_select_related = ("company", "user")
-
-
-class TimelineEntryInline(admin.TabularInline):
-    """Past entries read-only; a new entry is posted through add_timeline_entry."""
-
-    model = TimelineEntry
-    fields = ("created_at", "type", "visibility", "author", "content")
-    readonly_fields = ("created_at", "author")
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        type_field = formset.form.base_fields.get("type")
-        if type_field is not None:
-            type_field.choices = [
-                (TimelineEntry.Type.NOTE, "Note"),
-                (TimelineEntry.Type.EMAIL, "E-mail"),
-            ]
-        visibility_field = formset.form.base_fields.get("visibility")
-        if visibility_field is not None:
-            visibility_field.choices = [
-                (TimelineEntry.Visibility.INTERNAL, "Internal"),
-                (TimelineEntry.Visibility.PUBLIC, "Public"),
-            ]
-        return formset
-
-
-class TaskInline(admin.TabularInline):
-    model = Task
-    fields = ("title", "assigned_to", "due_date", "status")
-    readonly_fields = ("status",)
-    autocomplete_fields = ("assigned_to",)
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class CaseFlagInline(admin.TabularInline):
-    model = CaseFlag
-    fields = ("kind", "note", "created_by", "created_at")
-    readonly_fields = ("created_by", "created_at")
-    extra = 0
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class TransferForm(forms.Form):
-    to = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, groups__name__in=STAFF_ROLE_GROUPS)
-        .distinct()
-        .order_by("username"),
-        label="New owner",
-    )
-    reason = forms.ChoiceField(choices=services.TransferReason.choices)
-
-
-class TicketAdminForm(forms.ModelForm):
-    """Priority may be left blank on creation: the service derives it from urgency x impact."""
-
-    class Meta:
-        model = Ticket
-        fields = (
-            "type",
-            "title",
-            "description",
-            "category",
-            "priority",
-            "urgency",
-            "impact",
-            "requester",
-            "team",
-            "source",
-            "external_id",
-            "external_metadata",
-        )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if "priority" in self.fields:
-            self.fields["priority"].required = False
-            self.fields["priority"].help_text = "Blank: derived from urgency and impact."
-        if "source" in self.fields:
-            self.fields["source"].required = False
-
-    def clean_priority(self) -> str:
-        priority = self.cleaned_data.get("priority")
-        if not priority and not self.instance._state.adding:
-            return self.instance.priority
-        return priority or ""
-
-    def clean_source(self) -> str:
-        source = self.cleaned_data.get("source")
-        if not source and not self.instance._state.adding:
-            return self.instance.source
-        return source or "admin"
 
 
 @admin.register(Ticket)
@@ -211,13 +113,13 @@ class TicketAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             changes = {
-                name: data[name] for name in form.changed_data if name in services.UPDATABLE_FIELDS
+                name: data[name] for name in form.changed_data if name in updates.UPDATABLE_FIELDS
             }
-            saved = services.update_ticket(ticket_id=obj.pk, actor=request.user, changes=changes)
+            saved = updates.update_ticket(ticket_id=obj.pk, actor=request.user, changes=changes)
         else:
-            saved = services.create_ticket(
+            saved = creation.create_ticket(
                 actor=request.user,
-                data=services.NewTicket(
+                data=creation.NewTicket(
                     title=data["title"],
                     requester_email=data["requester"].email,
                     description=data.get("description", ""),
@@ -239,7 +141,7 @@ class TicketAdmin(admin.ModelAdmin):
         ticket: Ticket = form.instance
         if formset.model is TimelineEntry:
             for entry in formset.save(commit=False):
-                services.add_timeline_entry(
+                timeline.add_timeline_entry(
                     ticket_id=ticket.pk,
                     actor=request.user,
                     type=entry.type,
@@ -248,7 +150,7 @@ class TicketAdmin(admin.ModelAdmin):
                 )
         elif formset.model is Task:
             for task in formset.save(commit=False):
-                services.create_task(
+                tasks.create_task(
                     ticket_id=ticket.pk,
                     actor=request.user,
                     title=task.title,
@@ -257,11 +159,11 @@ class TicketAdmin(admin.ModelAdmin):
                 )
         elif formset.model is CaseFlag:
             for flag in formset.save(commit=False):
-                services.add_flag(
+                flags.add_flag(
                     ticket_id=ticket.pk, actor=request.user, kind=flag.kind, note=flag.note
                 )
             for flag in formset.deleted_objects:
-                services.remove_flag(ticket_id=ticket.pk, actor=request.user, kind=flag.kind)
+                flags.remove_flag(ticket_id=ticket.pk, actor=request.user, kind=flag.kind)
         else:
             super().save_formset(request, form, formset, change)
 
@@ -278,11 +180,11 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description="Close selected resolved tickets")
     def close_tickets(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, services.close_ticket, "closed")
+        self._apply(request, queryset, lifecycle.close_ticket, "closed")
 
     @admin.action(description="Reopen selected resolved tickets")
     def reopen_tickets(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, services.reopen_ticket, "reopened")
+        self._apply(request, queryset, lifecycle.reopen_ticket, "reopened")
 
     @admin.action(description="Transfer ownership (departed or absent agent)")
     def transfer_ownership(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
@@ -291,7 +193,7 @@ class TicketAdmin(admin.ModelAdmin):
             done = 0
             for ticket in queryset:
                 try:
-                    services.transfer_ownership(
+                    ownership.transfer_ownership(
                         ticket_id=ticket.pk,
                         actor=request.user,
                         to_user=form.cleaned_data["to"],
@@ -347,7 +249,7 @@ class TaskAdmin(admin.ModelAdmin):
         done = 0
         for task in queryset:
             try:
-                services.set_task_status(task_id=task.pk, actor=request.user, status=status)
+                tasks.set_task_status(task_id=task.pk, actor=request.user, status=status)
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{task}: {describe(error)}", messages.ERROR)

@@ -138,6 +138,11 @@ class Ticket(models.Model):
     urgency = models.CharField(max_length=2, blank=True)
     impact = models.CharField(max_length=2, blank=True)
     priority_score = models.FloatField(default=0.0, editable=False)
+    sla_pressure = models.FloatField(
+        default=1.0,
+        editable=False,
+        help_text="How hard the SLA clock presses (SLA app); a factor of the priority score.",
+    )
     source = models.CharField(max_length=40, default="web")
     external_id = models.CharField(max_length=200, blank=True)
     external_metadata = models.JSONField(default=dict, blank=True)

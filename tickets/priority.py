@@ -1,10 +1,17 @@
-"""Priority from urgency x impact (ITIL matrix) and the queue's priority score. Pure functions."""
+"""Priority from urgency x impact (ITIL matrix) and the queue's priority score: one formula,
+here. Pure functions.
+
+score = base (critical 100, high 70, medium 40, low 10) x tier factor (VIP 1.5, premium 1.2)
+x escalation factor (1.3 while escalated) x SLA pressure (1.0 at rest, up to 3.0 as a deadline
+nears or passes, times up to 1.4 without activity: measured by the SLA app, sla.scoring, and
+kept on the ticket by tickets.actions.scores).
+"""
 
 PRIORITY_CHOICES = ("critical", "high", "medium", "low")
 
-# Base weight of each priority in the queue's priority score, and the customer tier's factor.
 PRIORITY_BASE = {"critical": 100.0, "high": 70.0, "medium": 40.0, "low": 10.0}
 TIER_FACTOR = {"vip": 1.5, "premium": 1.2, "standard": 1.0}
+ESCALATION_FACTOR = 1.3
 
 
 def parse_level(value) -> int | None:
@@ -32,7 +39,22 @@ def derive_priority(urgency, impact) -> str:
     return "low"
 
 
-def priority_score(priority: str, tier: str) -> float:
-    """Where the ticket stands in a work queue before any SLA pressure: base x tier factor.
-    sla.scoring multiplies in the SLA, escalation and staleness factors."""
-    return PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"]) * TIER_FACTOR.get(tier, 1.0)
+def escalation_factor(status: str) -> float:
+    return ESCALATION_FACTOR if status == "escalated" else 1.0
+
+
+def priority_score(*, priority: str, tier: str, status: str, pressure: float = 1.0) -> float:
+    """Where a ticket stands in a work queue."""
+    base = PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"]) * TIER_FACTOR.get(tier, 1.0)
+    return round(base * escalation_factor(status) * pressure, 2)
+
+
+def score_of(ticket, *, pressure: float | None = None) -> float:
+    """A ticket's score with its stored SLA pressure (or the one given). Its requester (and
+    company) must be loaded: the tier is theirs."""
+    return priority_score(
+        priority=ticket.priority,
+        tier=ticket.requester.effective_tier,
+        status=ticket.status,
+        pressure=ticket.sla_pressure if pressure is None else pressure,
+    )

@@ -5,11 +5,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import PersonSerializer
+from escalations.selectors import visible_envelopes
 from routing.api.serializers import DecisionSerializer
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
 from sla.selectors import sla_payload
-from tickets.api.serializers import RequesterSerializer, TeamRefSerializer
+from tickets.api.serializers import RequesterSerializer, TaskCreateSerializer, TeamRefSerializer
 from tickets.models import Ticket
 
 
@@ -76,3 +77,22 @@ class TicketSerializer(serializers.ModelSerializer):
             decisions = latest_decisions([ticket.pk]).get(ticket.pk)
             decisions = [decisions] if decisions is not None else []
         return decision_payload(decisions[0]) if decisions else None
+
+
+class TicketTaskCreateSerializer(TaskCreateSerializer):
+    """A task on a ticket, under one of its envelopes that the caller may see."""
+
+    def validate_envelope(self, envelope_id):
+        """An envelope of this ticket (the view's ``pk``) that the caller may see."""
+        if envelope_id is None:
+            return None
+        request, view = self.context.get("request"), self.context.get("view")
+        ticket_id = view.kwargs.get("pk") if view is not None else None
+        envelope = None
+        if request is not None and ticket_id is not None:
+            envelope = (
+                visible_envelopes(request.user).filter(pk=envelope_id, ticket_id=ticket_id).first()
+            )
+        if envelope is None:
+            raise serializers.ValidationError("Unknown envelope.")
+        return envelope

@@ -13,10 +13,11 @@ from rest_framework.response import Response
 from core.api.base import GenericViewSet
 from core.api.permissions import IsAnyRole
 from core.roles import Role, is_staff_role, role_of
-from desk.api.serializers import TicketSerializer
+from desk.api.serializers import TicketSerializer, TicketTaskCreateSerializer
 from desk.filters import TicketFilterSet
 from routing.selectors import latest_decision_prefetch
-from tickets import services
+from tickets.actions import attachments, creation, lifecycle, ownership, timeline, updates
+from tickets.actions import tasks as ticket_tasks
 from tickets.api import serializers as s
 from tickets.models import CaseFlag, Ticket
 from tickets.selectors import visible_attachments, visible_tickets, visible_timeline
@@ -89,9 +90,9 @@ class TicketViewSet(
         else:
             data = self._input(s.StaffTicketCreateSerializer, request)
             requester = data.pop("requester")
-        ticket = services.create_ticket(
+        ticket = creation.create_ticket(
             actor=user,
-            data=services.NewTicket(
+            data=creation.NewTicket(
                 title=data["title"],
                 description=data["description"],
                 type=data["type"],
@@ -116,7 +117,7 @@ class TicketViewSet(
         if not is_staff_role(request.user):
             raise PermissionDenied("Only agents, managers and admins edit tickets.")
         changes = self._input(s.TicketUpdateSerializer, request)
-        updated = services.update_ticket(ticket_id=ticket.pk, actor=request.user, changes=changes)
+        updated = updates.update_ticket(ticket_id=ticket.pk, actor=request.user, changes=changes)
         return self._respond(updated)
 
     # --- lifecycle actions ------------------------------------------------------------------
@@ -128,7 +129,7 @@ class TicketViewSet(
     def accept(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         self._input(s.EmptySerializer, request)
-        return self._respond(services.accept_ticket(ticket_id=ticket.pk, actor=request.user))
+        return self._respond(ownership.accept_ticket(ticket_id=ticket.pk, actor=request.user))
 
     @extend_schema(
         summary="Transfer ownership (departed or absent agent; managers and admins)",
@@ -139,7 +140,7 @@ class TicketViewSet(
     def transfer(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         data = self._input(s.TransferSerializer, request)
-        result = services.transfer_ownership(
+        result = ownership.transfer_ownership(
             ticket_id=ticket.pk, actor=request.user, to_user=data["to"], reason=data["reason"]
         )
         return self._respond(result)
@@ -152,7 +153,7 @@ class TicketViewSet(
         ticket = self.get_object()
         data = self._input(s.ReasonSerializer, request)
         return self._respond(
-            services.wait_ticket(ticket_id=ticket.pk, actor=request.user, reason=data["reason"])
+            lifecycle.wait_ticket(ticket_id=ticket.pk, actor=request.user, reason=data["reason"])
         )
 
     @extend_schema(
@@ -162,7 +163,7 @@ class TicketViewSet(
     def resume(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         self._input(s.EmptySerializer, request)
-        return self._respond(services.resume_ticket(ticket_id=ticket.pk, actor=request.user))
+        return self._respond(lifecycle.resume_ticket(ticket_id=ticket.pk, actor=request.user))
 
     @extend_schema(summary="Resolve", request=s.ResolveSerializer, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -170,7 +171,7 @@ class TicketViewSet(
         ticket = self.get_object()
         data = self._input(s.ResolveSerializer, request)
         return self._respond(
-            services.resolve_ticket(
+            lifecycle.resolve_ticket(
                 ticket_id=ticket.pk, actor=request.user, resolution=data["resolution"]
             )
         )
@@ -183,7 +184,7 @@ class TicketViewSet(
         ticket = self.get_object()
         data = self._input(s.ReasonSerializer, request)
         return self._respond(
-            services.reopen_ticket(ticket_id=ticket.pk, actor=request.user, reason=data["reason"])
+            lifecycle.reopen_ticket(ticket_id=ticket.pk, actor=request.user, reason=data["reason"])
         )
 
     @extend_schema(
@@ -193,7 +194,7 @@ class TicketViewSet(
     def close(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         self._input(s.EmptySerializer, request)
-        return self._respond(services.close_ticket(ticket_id=ticket.pk, actor=request.user))
+        return self._respond(lifecycle.close_ticket(ticket_id=ticket.pk, actor=request.user))
 
     # --- timeline and tasks -----------------------------------------------------------------
 
@@ -213,7 +214,7 @@ class TicketViewSet(
         ticket = self.get_object()
         if request.method == "POST":
             data = self._input(s.TimelineEntryCreateSerializer, request)
-            entry = services.add_timeline_entry(ticket_id=ticket.pk, actor=request.user, **data)
+            entry = timeline.add_timeline_entry(ticket_id=ticket.pk, actor=request.user, **data)
             return Response(s.TimelineEntrySerializer(entry).data, status.HTTP_201_CREATED)
         entries = visible_timeline(request.user, ticket).order_by("created_at")
         page = self.paginate_queryset(entries)
@@ -236,8 +237,8 @@ class TicketViewSet(
         if not is_staff_role(request.user):
             raise PermissionDenied("Tasks are for the service desk.")
         if request.method == "POST":
-            data = self._input(s.TaskCreateSerializer, request)
-            task = services.create_task(ticket_id=ticket.pk, actor=request.user, **data)
+            data = self._input(TicketTaskCreateSerializer, request)
+            task = ticket_tasks.create_task(ticket_id=ticket.pk, actor=request.user, **data)
             return Response(s.TaskSerializer(task).data, status.HTTP_201_CREATED)
         tasks = ticket.tasks.select_related("assigned_to").order_by("due_date", "created_at")
         page = self.paginate_queryset(tasks)
@@ -265,7 +266,7 @@ class TicketViewSet(
         ticket = self.get_object()
         if request.method == "POST":
             data = self._input(s.AttachmentUploadSerializer, request)
-            attachment = services.add_attachment(
+            attachment = attachments.add_attachment(
                 ticket_id=ticket.pk,
                 actor=request.user,
                 upload=data["file"],

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import DomainError
 from core.roles import is_manager_or_admin
 from desk.pages.common import error_message, require_staff, ticket_rows
-from routing import services as routing_services
-from tickets import services
+from routing.actions import route
+from tickets.actions import lifecycle, updates
 from tickets.models import Priority
 
 MAX_TICKETS = 100
@@ -24,14 +24,14 @@ ACTIONS |= {"route": "Route again", "close": "Close"}
 
 def _run(action: str, ticket, actor) -> None:
     if action.startswith("priority:"):
-        services.update_ticket(
+        updates.update_ticket(
             ticket_id=ticket.pk, actor=actor, changes={"priority": action.split(":", 1)[1]}
         )
     elif action == "route":
-        if routing_services.route_ticket(ticket_id=ticket.pk, reroute=True, actor=actor) is None:
+        if route.route_ticket(ticket_id=ticket.pk, reroute=True, actor=actor) is None:
             raise DomainError("Resolved or closed: not routed.")
     else:
-        services.close_ticket(ticket_id=ticket.pk, actor=actor)
+        lifecycle.close_ticket(ticket_id=ticket.pk, actor=actor)
 
 
 def _is_uuid(value: str) -> bool:

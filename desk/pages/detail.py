@@ -12,14 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError, DomainValidationError
 from core.roles import Role, is_manager_or_admin, is_staff_role
 from desk.pages.common import error_message, error_status, require_role, ticket_rows
-from escalations import services as escalation_services
+from escalations.actions import envelopes
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
 from org.models import Team
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
 from sla.selectors import sla_payload
-from tickets import services
+from tickets.actions import lifecycle, ownership, timeline
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 from tickets.selectors import visible_attachments, visible_timeline
@@ -84,14 +84,6 @@ def _allocation(ticket: Ticket) -> dict | None:
     return payload
 
 
-def _kb_available() -> bool:
-    try:
-        from kb import suggestions
-    except ImportError:
-        return False
-    return callable(getattr(suggestions, "suggest_for_ticket", None))
-
-
 def _context(request: HttpRequest, ticket: Ticket) -> dict:
     user = request.user
     staff = is_staff_role(user)
@@ -102,7 +94,6 @@ def _context(request: HttpRequest, ticket: Ticket) -> dict:
         "attachments": list(visible_attachments(user).filter(ticket=ticket)),
         "actions": allowed_actions(user, ticket),
         "is_staff": staff,
-        "kb": _kb_available(),
     }
     if staff:
         thread = TimelineEntry.objects.filter(
@@ -158,22 +149,24 @@ def _refused(request: HttpRequest, ticket_id, error: DomainError, **extra) -> Ht
 
 
 TICKET_ACTIONS = {
-    "accept": lambda ticket_id, actor, post: services.accept_ticket(
+    "accept": lambda ticket_id, actor, post: ownership.accept_ticket(
         ticket_id=ticket_id, actor=actor
     ),
-    "wait": lambda ticket_id, actor, post: services.wait_ticket(
+    "wait": lambda ticket_id, actor, post: lifecycle.wait_ticket(
         ticket_id=ticket_id, actor=actor, reason=post.get("reason", "").strip()
     ),
-    "resume": lambda ticket_id, actor, post: services.resume_ticket(
+    "resume": lambda ticket_id, actor, post: lifecycle.resume_ticket(
         ticket_id=ticket_id, actor=actor
     ),
-    "resolve": lambda ticket_id, actor, post: services.resolve_ticket(
+    "resolve": lambda ticket_id, actor, post: lifecycle.resolve_ticket(
         ticket_id=ticket_id, actor=actor, resolution=post.get("resolution", "")
     ),
-    "reopen": lambda ticket_id, actor, post: services.reopen_ticket(
+    "reopen": lambda ticket_id, actor, post: lifecycle.reopen_ticket(
         ticket_id=ticket_id, actor=actor, reason=post.get("reason", "").strip()
     ),
-    "close": lambda ticket_id, actor, post: services.close_ticket(ticket_id=ticket_id, actor=actor),
+    "close": lambda ticket_id, actor, post: lifecycle.close_ticket(
+        ticket_id=ticket_id, actor=actor
+    ),
 }
 
 
@@ -209,7 +202,7 @@ def post_entry(request: HttpRequest, ticket_id) -> HttpResponse:
         }
         return render(request, "desk/detail.html", context, status=409)
     try:
-        services.add_timeline_entry(
+        timeline.add_timeline_entry(
             ticket_id=ticket_id,
             actor=request.user,
             type=TimelineEntry.Type.NOTE,
@@ -229,7 +222,7 @@ def open_envelope(request: HttpRequest, ticket_id) -> HttpResponse:
     try:
         team = _pick(Team.objects.all(), request.POST.get("team"), "team")
         agent = _pick(get_user_model().objects.all(), request.POST.get("agent"), "agent")
-        escalation_services.open_envelope(
+        envelopes.open_envelope(
             ticket_id=ticket_id,
             actor=request.user,
             team=team,
@@ -251,13 +244,13 @@ def _pick(queryset, value: str | None, field: str):
 
 
 ENVELOPE_ACTIONS = {
-    "accept": lambda envelope_id, actor, post: escalation_services.accept_envelope(
+    "accept": lambda envelope_id, actor, post: envelopes.accept_envelope(
         envelope_id=envelope_id, actor=actor
     ),
-    "post": lambda envelope_id, actor, post: escalation_services.add_envelope_entry(
+    "post": lambda envelope_id, actor, post: envelopes.add_envelope_entry(
         envelope_id=envelope_id, actor=actor, content=post.get("content", "")
     ),
-    "complete": lambda envelope_id, actor, post: escalation_services.complete_envelope(
+    "complete": lambda envelope_id, actor, post: envelopes.complete_envelope(
         envelope_id=envelope_id, actor=actor, summary=post.get("summary", "")
     ),
 }

@@ -26,7 +26,7 @@ from desk.pages.common import (
 )
 from org.models import Team
 from org.selectors import team_ids_of
-from tickets import services
+from tickets.actions import creation
 from tickets.models import TicketType
 from tickets.selectors import visible_tickets
 
@@ -159,9 +159,9 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         values = {name: request.POST.get(name, "").strip() for name in values}
         email = request.user.contact.email if is_requester else values["email"]
         try:
-            ticket = services.create_ticket(
+            ticket = creation.create_ticket(
                 actor=request.user,
-                data=services.NewTicket(
+                data=creation.NewTicket(
                     title=values["title"][:300],
                     description=values["description"],
                     type=values["type"] or TicketType.INCIDENT,

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from core.api.base import GenericViewSet
 from core.api.permissions import IsAnyRole
-from escalations import services
+from escalations.actions import envelopes
 from escalations.api import serializers as s
 from escalations.filters import EnvelopeFilterSet
 from escalations.models import Envelope
@@ -63,7 +63,7 @@ class TicketEnvelopeViewSet(GenericViewSet):
     def create(self, request: Request, ticket_id=None) -> Response:
         ticket = self._ticket()
         data = _input(s.EnvelopeCreateSerializer, request)
-        envelope = services.open_envelope(ticket_id=ticket.pk, actor=request.user, **data)
+        envelope = envelopes.open_envelope(ticket_id=ticket.pk, actor=request.user, **data)
         fresh = with_related(Envelope.objects.all()).get(pk=envelope.pk)
         return Response(s.EnvelopeSerializer(fresh).data, status.HTTP_201_CREATED)
 
@@ -99,7 +99,7 @@ class EnvelopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk=None) -> Response:
         envelope = self.get_object()
-        return self._respond(services.accept_envelope(envelope_id=envelope.pk, actor=request.user))
+        return self._respond(envelopes.accept_envelope(envelope_id=envelope.pk, actor=request.user))
 
     @extend_schema(
         methods=["GET"],
@@ -123,7 +123,7 @@ class EnvelopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
         envelope = self.get_object()
         if request.method == "POST":
             data = _input(s.EnvelopeEntryCreateSerializer, request)
-            entry = services.add_envelope_entry(
+            entry = envelopes.add_envelope_entry(
                 envelope_id=envelope.pk, actor=request.user, content=data["content"]
             )
             return Response(s.TimelineEntrySerializer(entry).data, status.HTTP_201_CREATED)
@@ -140,7 +140,7 @@ class EnvelopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
         envelope = self.get_object()
         data = _input(s.CompleteSerializer, request)
         return self._respond(
-            services.complete_envelope(
+            envelopes.complete_envelope(
                 envelope_id=envelope.pk, actor=request.user, summary=data["summary"]
             )
         )
@@ -155,7 +155,7 @@ class EnvelopeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericV
         envelope = self.get_object()
         data = _input(s.CancelSerializer, request)
         return self._respond(
-            services.cancel_envelope(
+            envelopes.cancel_envelope(
                 envelope_id=envelope.pk, actor=request.user, reason=data["reason"]
             )
         )

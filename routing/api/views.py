@@ -11,7 +11,8 @@ from core.api.base import APIView, GenericViewSet
 from core.api.exceptions import error_response
 from core.api.permissions import IsManagerAdminOrIntegration, IsStaffRole, ReadStaffWriteAdmin
 from core.roles import Role, role_of
-from routing import selectors, services
+from routing import decide, selectors
+from routing.actions import config, route
 from routing.api.serializers import (
     AllocateSerializer,
     DecisionSerializer,
@@ -69,7 +70,7 @@ class RuleViewSet(
     def create(self, request: Request) -> Response:
         serializer = RuleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rule = services.save_rule(actor=request.user, document=_rule_document(request.data))
+        rule = config.save_rule(actor=request.user, document=_rule_document(request.data))
         return Response(RuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -80,7 +81,7 @@ class RuleViewSet(
         rule = self.get_object()
         serializer = RuleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rule = services.save_rule(
+        rule = config.save_rule(
             actor=request.user, document=_rule_document(request.data), rule=rule
         )
         return Response(RuleSerializer(rule).data)
@@ -99,11 +100,11 @@ class RuleViewSet(
             document.pop("actions", None)
         if "actions" in request.data:
             document.pop("action", None)
-        rule = services.save_rule(actor=request.user, document=document, rule=rule)
+        rule = config.save_rule(actor=request.user, document=document, rule=rule)
         return Response(RuleSerializer(rule).data)
 
     def perform_destroy(self, instance: RoutingRule) -> None:
-        services.delete_rule(actor=self.request.user, rule=instance)
+        config.delete_rule(actor=self.request.user, rule=instance)
 
 
 def _rule_document(data) -> dict:
@@ -133,7 +134,7 @@ class WeightsViewSet(
         serializer = WeightsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        weights = services.save_weights(
+        weights = config.save_weights(
             actor=request.user, category=values.pop("category", ""), values=values
         )
         return Response(WeightsSerializer(weights).data, status=status.HTTP_201_CREATED)
@@ -148,7 +149,7 @@ class WeightsViewSet(
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         category = values.pop("category", weights.category)
-        weights = services.save_weights(
+        weights = config.save_weights(
             actor=request.user, category=category, values=values, weights=weights
         )
         return Response(WeightsSerializer(weights).data)
@@ -157,11 +158,7 @@ class WeightsViewSet(
         return self.partial_update(request, pk)
 
     def perform_destroy(self, instance: ScoringWeights) -> None:
-        if instance.category == "":
-            from core.exceptions import DomainValidationError
-
-            raise DomainValidationError({"category": ["The default weights cannot be deleted."]})
-        instance.delete()
+        config.delete_weights(actor=self.request.user, weights=instance)
 
 
 @extend_schema_view(
@@ -191,7 +188,7 @@ class AllocateView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if "ticket" in data:
-            prepared, decided_at = services.dry_run(data=data["ticket"])
+            prepared, decided_at = decide.dry_run(data=data["ticket"])
             return Response(dry_run_payload(prepared, decided_at))
         tickets = Ticket.objects.all()
         if role_of(request.user) == Role.INTEGRATION:
@@ -199,7 +196,7 @@ class AllocateView(APIView):
         ticket = tickets.filter(pk=data["ticket_id"]).only("pk").first()
         if ticket is None:
             return error_response({"ticket_id": ["Not found."]}, status.HTTP_404_NOT_FOUND)
-        decision = services.route_ticket(ticket_id=ticket.pk, reroute=True, actor=_actor(request))
+        decision = route.route_ticket(ticket_id=ticket.pk, reroute=True, actor=_actor(request))
         if decision is None:
             return error_response(
                 {"ticket_id": ["The ticket is resolved or closed; it is not routed."]},

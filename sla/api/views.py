@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from core.api.base import GenericViewSet
 from core.api.permissions import IsStaffRole, ReadStaffWriteAdmin
-from sla import reminders, selectors, services
+from sla import selectors
+from sla.actions import policies, reminders
 from sla.api import serializers as s
 from sla.models import Reminder, SLAPolicy
 
@@ -51,7 +52,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
     )
     def create(self, request: Request) -> Response:
         data = _input(s.PolicyInputSerializer, request)
-        policy = services.save_policy(actor=request.user, policy=SLAPolicy(**data))
+        policy = policies.save_policy(actor=request.user, policy=SLAPolicy(**data))
         return self._respond(policy, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -64,7 +65,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
         data = _input(s.PolicyInputSerializer, request, partial=True)
         for name, value in data.items():
             setattr(policy, name, value)
-        return self._respond(services.save_policy(actor=request.user, policy=policy))
+        return self._respond(policies.save_policy(actor=request.user, policy=policy))
 
 
 @extend_schema_view(

@@ -5,7 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
-from tickets import services
+from tickets.actions import flags, ownership
+from tickets.actions.tasks import create_task
+from tickets.actions.timeline import add_timeline_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +16,9 @@ def build(rows: int, team, agent, requester):
     for n in range(rows):
         ticket = factories.TicketFactory(team=team, requester=requester.contact)
         if n % 2 == 0:
-            services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-            services.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
-            services.create_task(ticket_id=ticket.pk, actor=agent, title=f"t{n}", assigned_to=agent)
+            ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+            flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
+            create_task(ticket_id=ticket.pk, actor=agent, title=f"t{n}", assigned_to=agent)
         factories.ContactFactory()
         member = factories.AgentFactory(teams=[team])
         member.agent_profile.skills = ["x"]
@@ -59,19 +61,19 @@ def test_list_query_count_is_constant(
 def test_timeline_and_ticket_tasks_query_count_is_constant(
     api, ticket, agent, django_assert_max_num_queries
 ):
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     for n in range(5):
-        services.add_timeline_entry(
+        add_timeline_entry(
             ticket_id=ticket.pk, actor=agent, type="note", visibility="internal", content=f"n{n}"
         )
-        services.create_task(ticket_id=ticket.pk, actor=agent, title=f"t{n}", assigned_to=agent)
+        create_task(ticket_id=ticket.pk, actor=agent, title=f"t{n}", assigned_to=agent)
     timeline = count_queries(api, agent, f"/api/v1/tickets/{ticket.pk}/timeline/")
     tasks = count_queries(api, agent, f"/api/v1/tickets/{ticket.pk}/tasks/")
     for n in range(45):
-        services.add_timeline_entry(
+        add_timeline_entry(
             ticket_id=ticket.pk, actor=agent, type="note", visibility="internal", content=f"m{n}"
         )
-        services.create_task(ticket_id=ticket.pk, actor=agent, title=f"u{n}", assigned_to=agent)
+        create_task(ticket_id=ticket.pk, actor=agent, title=f"u{n}", assigned_to=agent)
     with django_assert_max_num_queries(timeline):
         api.as_(agent).get(f"/api/v1/tickets/{ticket.pk}/timeline/", {"page_size": 100})
     with django_assert_max_num_queries(tasks):

@@ -4,7 +4,7 @@ import pytest
 
 from core.models import AuditLog
 from tests import factories
-from tickets import services
+from tickets.actions import flags, ownership, tasks, timeline
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_detail_of_an_invisible_ticket_is_404(api, ticket, other_agent, requeste
 
 
 def test_ticket_shape(api, ticket, agent):
-    services.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
+    flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
     body = api.as_(agent).get(url(ticket)).json()
     assert {
         "id",
@@ -258,9 +258,9 @@ def test_transfer_to_an_unknown_email_is_400(api, ticket, agent, manager):
 
 @pytest.fixture
 def mixed_timeline(ticket, agent):
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     for visibility, text in (("public", "public-reply"), ("internal", "internal-secret")):
-        services.add_timeline_entry(
+        timeline.add_timeline_entry(
             ticket_id=ticket.pk, actor=agent, type="note", visibility=visibility, content=text
         )
     factories.TimelineEntryFactory(ticket=ticket, visibility="envelope_only", content="expert-only")
@@ -331,7 +331,7 @@ def test_tasks_over_http(api, ticket, agent, team):
 
 def test_tasks_of_invisible_tickets_are_404(api, ticket, agent, other_agent, requester):
     api.as_(agent).post(url(ticket, "accept"))
-    task = services.create_task(ticket_id=ticket.pk, actor=agent, title="x")
+    task = tasks.create_task(ticket_id=ticket.pk, actor=agent, title="x")
     assert api.as_(other_agent).get(f"/api/v1/tasks/{task.pk}/").status_code == 404
     assert api.as_(requester).get(f"/api/v1/tasks/{task.pk}/").status_code == 403
     assert api.as_(requester).get(url(ticket, "tasks")).status_code == 403
@@ -351,7 +351,7 @@ def spread(team, other_team, agent):
         "other": factories.TicketFactory(team=other_team, priority="high", type="request"),
         "unrouted": factories.TicketFactory(team=None, priority="medium"),
     }
-    services.accept_ticket(ticket_id=made["crit"].pk, actor=agent)
+    ownership.accept_ticket(ticket_id=made["crit"].pk, actor=agent)
     Ticket.objects.filter(pk=made["low"].pk).update(created_at="2020-01-01T00:00:00Z")
     return made
 

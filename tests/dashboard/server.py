@@ -98,6 +98,45 @@ class Server:
                 self.process.wait(timeout=10)
 
 
+class Worker:
+    """``celery -A itsm worker`` in a subprocess: with a broker, it delivers the events the
+    servers' commits queue (core.drain_stream)."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Worker":
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "itsm",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
 def access_token(base: str) -> str:
     response = httpx.post(
         f"{base}/api/auth/token/",

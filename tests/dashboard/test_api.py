@@ -15,7 +15,7 @@ from notifications.models import SatisfactionRating
 from sla.models import SLAClock
 from tests import factories
 from tests.dashboard.factories import DecisionFactory
-from tickets import services
+from tickets.actions import creation, lifecycle, ownership
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +105,12 @@ def test_trends(api, manager, agent, team, frozen):
     frozen.move_to(datetime(2026, 3, 2, 9, tzinfo=UTC))
     early = factories.TicketFactory.create_batch(2, team=team)
     for ticket in (*early, old):
-        services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     frozen.move_to(datetime(2026, 3, 3, 9, tzinfo=UTC))
-    services.resolve_ticket(ticket_id=early[0].pk, actor=agent, resolution="Done.")
+    lifecycle.resolve_ticket(ticket_id=early[0].pk, actor=agent, resolution="Done.")
     frozen.move_to(NOW)
     factories.TicketFactory(team=team)
-    services.resolve_ticket(ticket_id=old.pk, actor=agent, resolution="Done.")
+    lifecycle.resolve_ticket(ticket_id=old.pk, actor=agent, resolution="Done.")
 
     api.force_authenticate(manager)
     response = api.get("/api/v1/analytics/trends/", {"days": 3})
@@ -137,17 +137,17 @@ def test_team_performance(api, manager, agent, team, frozen):
     frozen.move_to(datetime(2026, 3, 2, 10, tzinfo=UTC))
     data = {"title": "Broken", "requester_email": "r@customer.example", "team": team}
     n1, n2, n3, n4 = (
-        services.create_ticket(actor=manager, data=services.NewTicket(**data)) for _ in range(4)
+        creation.create_ticket(actor=manager, data=creation.NewTicket(**data)) for _ in range(4)
     )
     for ticket in (n1, n2, n4):
-        services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     frozen.shift(timedelta(hours=2))
-    services.resolve_ticket(ticket_id=n1.pk, actor=agent, resolution="Done.")  # 2 h
+    lifecycle.resolve_ticket(ticket_id=n1.pk, actor=agent, resolution="Done.")  # 2 h
     frozen.shift(timedelta(hours=2))
-    services.resolve_ticket(ticket_id=n2.pk, actor=agent, resolution="Done.")
-    services.reopen_ticket(ticket_id=n2.pk, actor=agent, reason="Not fixed")
+    lifecycle.resolve_ticket(ticket_id=n2.pk, actor=agent, resolution="Done.")
+    lifecycle.reopen_ticket(ticket_id=n2.pk, actor=agent, reason="Not fixed")
     frozen.shift(timedelta(hours=1))
-    services.resolve_ticket(ticket_id=n2.pk, actor=agent, resolution="Now.")  # 5 h
+    lifecycle.resolve_ticket(ticket_id=n2.pk, actor=agent, resolution="Now.")  # 5 h
     SLAClock.objects.filter(ticket=n1).update(state="met")
     SLAClock.objects.filter(ticket=n2).update(state="breached")
     SatisfactionRating.objects.create(ticket=n1, contact=n1.requester, rating=5)
@@ -240,8 +240,8 @@ def test_queries_do_not_grow_with_data(api, manager, team, other_team, agent, pa
             ticket = factories.TicketFactory(team=team if index % 2 else other_team)
             DecisionFactory(ticket=ticket, method="rule" if index % 3 else "scoring")
             if index % 4 == 0:
-                services.accept_ticket(ticket_id=ticket.pk, actor=manager)
-                services.resolve_ticket(ticket_id=ticket.pk, actor=manager, resolution="ok")
+                ownership.accept_ticket(ticket_id=ticket.pk, actor=manager)
+                lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=manager, resolution="ok")
         from django.core.cache import cache
 
         cache.clear()

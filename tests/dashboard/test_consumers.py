@@ -17,7 +17,7 @@ from dashboard import realtime
 from notifications.realtime import push_notification
 from tests import factories
 from tests.notifications.factories import NotificationFactory
-from tickets import services
+from tickets.actions import creation
 
 # Real commits: the consumer reads the database the way a server does.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,7 +87,7 @@ async def refused_with(app, **kwargs) -> int:
 
 def create(actor, team, **extra):
     data = {"title": "Printer on fire", "requester_email": "r@customer.example", "team": team}
-    return services.create_ticket(actor=actor, data=services.NewTicket(**(data | extra)))
+    return creation.create_ticket(actor=actor, data=creation.NewTicket(**(data | extra)))
 
 
 # --- authentication ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""Every event source publishes through dashboard.realtime, after commit, with the payload of
-API.md ("Live dashboard websocket"), to the managers' group and the ticket's team group only."""
+"""The dashboard hears every ticket's domain events from the outbox, after commit and in the
+order they happened, and sends them with the payload of API.md ("Live dashboard websocket") to
+the managers' group and the ticket's team group only. With REDIS_URL set these run on the
+Redis channel layer, without it on the in-memory one: both modes keep the order."""
 
 from datetime import timedelta
 
@@ -7,11 +9,12 @@ import pytest
 from django.db import transaction
 
 from dashboard import realtime
-from routing import services as routing_services
-from sla import services as sla_services
+from routing.actions import route
+from sla.actions import scan
 from tests import factories
 from tests.sla.factories import PolicyFactory
-from tickets import services
+from tickets.actions import creation, lifecycle, ownership, updates
+from tickets.events import summary
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,7 @@ def new_ticket(actor, **overrides):
         "category": "network",
         "priority": "high",
     }
-    return services.create_ticket(actor=actor, data=services.NewTicket(**(values | overrides)))
+    return creation.create_ticket(actor=actor, data=creation.NewTicket(**(values | overrides)))
 
 
 def test_created_ticket_event_has_the_documented_payload(
@@ -78,13 +81,13 @@ def test_lifecycle_events(listen, manager, agent, team, django_capture_on_commit
         with django_capture_on_commit_callbacks(execute=True):
             service(ticket_id=ticket.pk, **kwargs)
 
-    commit(services.update_ticket, actor=manager, changes={"priority": "high"})
-    commit(services.update_ticket, actor=manager, changes={"priority": "high"})
-    commit(services.accept_ticket, actor=agent)
-    commit(services.wait_ticket, actor=agent)
-    commit(services.resume_ticket, actor=agent)
-    commit(services.transfer_ownership, actor=manager, to_user=other, reason="agent_terminated")
-    commit(services.resolve_ticket, actor=other, resolution="Rebooted.")
+    commit(updates.update_ticket, actor=manager, changes={"priority": "high"})
+    commit(updates.update_ticket, actor=manager, changes={"priority": "high"})
+    commit(ownership.accept_ticket, actor=agent)
+    commit(lifecycle.wait_ticket, actor=agent)
+    commit(lifecycle.resume_ticket, actor=agent)
+    commit(ownership.transfer_ownership, actor=manager, to_user=other, reason="agent_terminated")
+    commit(lifecycle.resolve_ticket, actor=other, resolution="Rebooted.")
 
     events = managers.events()
     assert [(e["type"], e["ticket"]["status"]) for e in events] == [
@@ -103,9 +106,11 @@ def test_lifecycle_events(listen, manager, agent, team, django_capture_on_commit
     assert events[4]["ticket"]["owner"]["email"] == other.email
 
 
-def test_routing_a_ticket_announces_its_team(
+def test_a_routed_tickets_events_arrive_in_the_order_they_happened(
     listen, manager, team, django_capture_on_commit_callbacks
 ):
+    """ticket.created first (the ticket as it was: no team yet, so only the managers see it),
+    then ticket.assigned when routing gives it its team. No sorting: the order is the test."""
     managers, network = listen(ALL), listen(realtime.team_group(team.pk))
     with django_capture_on_commit_callbacks(execute=True):
         ticket = new_ticket(manager)  # no team: routed after commit (network matches)
@@ -113,14 +118,44 @@ def test_routing_a_ticket_announces_its_team(
     assert ticket.team == team
 
     events = managers.events()
-    assert sorted(e["type"] for e in events) == ["ticket.assigned", "ticket.created"]
-    assert all(e["ticket"]["team"] == {"id": str(team.pk), "name": team.name} for e in events)
-    assert sorted(e["type"] for e in network.events()) == ["ticket.assigned", "ticket.created"]
+    assert [(e["type"], e["ticket"]["team"]) for e in events] == [
+        ("ticket.created", None),
+        ("ticket.assigned", {"id": str(team.pk), "name": team.name}),
+    ]
+    assert events[0]["at"] <= events[1]["at"]
+    assert [e["type"] for e in network.events()] == ["ticket.assigned"]
 
     # A re-route that finds no better team changes nothing visible but still says so.
     with django_capture_on_commit_callbacks(execute=True):
-        routing_services.route_ticket(ticket_id=ticket.pk, reroute=True)
+        route.route_ticket(ticket_id=ticket.pk, reroute=True)
     assert [e["type"] for e in managers.events()] == ["ticket.assigned"]
+
+
+def test_one_tickets_events_keep_their_order_across_a_chain_of_actions(
+    listen, manager, agent, team, django_capture_on_commit_callbacks
+):
+    """Everything one request sets off (created, routed, a rule raising the priority) comes
+    out in the order it was recorded, each event showing the ticket at its own moment."""
+    from routing.actions.config import import_rules
+
+    import_rules(
+        text="""
+- name: vpn_is_urgent
+  trigger: {event: ticket.created, conditions: [{title: {contains: vpn}}]}
+  actions: [{type: set_priority, value: critical}, {type: assign, to: team:network}]
+"""
+    )
+    managers = listen(ALL)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = new_ticket(manager, priority="low")
+    with django_capture_on_commit_callbacks(execute=True):
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    events = managers.events()
+    assert [(e["type"], e["ticket"]["priority"], e["ticket"]["status"]) for e in events] == [
+        ("ticket.created", "low", "new"),
+        ("ticket.assigned", "critical", "new"),  # routed: team and priority set together
+        ("ticket.assigned", "critical", "in_progress"),  # accepted
+    ]
 
 
 def test_sla_warning_and_breach_events(listen, manager, team, django_capture_on_commit_callbacks):
@@ -142,7 +177,7 @@ def test_sla_warning_and_breach_events(listen, manager, team, django_capture_on_
     network = listen(realtime.team_group(team.pk))
     for minutes in (46, 66):  # the warning, then the breach
         with django_capture_on_commit_callbacks(execute=True):
-            sla_services.scan(now=T0 + timedelta(minutes=minutes))
+            scan.scan(now=T0 + timedelta(minutes=minutes))
     events = network.events()
     assert [(e["type"], e["ticket"]["id"]) for e in events] == [
         ("sla.warning", str(ticket.pk)),
@@ -158,26 +193,28 @@ def test_a_broken_channel_layer_never_breaks_the_write(manager, team, settings, 
         }
     }
     ticket = factories.TicketFactory(team=team)
-    assert realtime.send_events("ticket.updated", [str(ticket.pk)]) == 0
-    assert "Could not publish ticket.updated" in caplog.text
+    sent = realtime.send_event(event_type="ticket.updated", ticket=summary(ticket), at="now")
+    assert sent == 0
+    assert "Could not send" in caplog.text
 
 
-def test_unknown_event_types_are_refused():
+def test_unknown_event_types_are_refused(team):
+    ticket = factories.TicketFactory(team=team)
     with pytest.raises(ValueError):
-        realtime.publish(event_type="ticket.exploded", ticket_ids=["x"])
+        realtime.send_event(event_type="ticket.exploded", ticket=summary(ticket), at="now")
 
 
 def test_envelope_events_also_reach_the_team_asked(
     listen, agent, team, other_team, django_capture_on_commit_callbacks
 ):
-    from escalations import services as escalations
+    from escalations.actions import envelopes
 
     ticket = factories.TicketFactory(team=team)
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     managers, experts = listen(ALL), listen(realtime.team_group(other_team.pk))
     with django_capture_on_commit_callbacks(execute=True):
-        escalations.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="DB")
+        envelopes.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="DB")
 
-    assert sorted(e["type"] for e in managers.events()) == ["envelope.created", "ticket.updated"]
+    assert [e["type"] for e in managers.events()] == ["ticket.updated", "envelope.created"]
     [event] = experts.events()  # the ticket's own status change stays with its team
     assert (event["type"], event["ticket"]["status"]) == ("envelope.created", "escalated")

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dashboard import kpis
-from escalations import services as escalations
+from escalations.actions import envelopes
 from sla.models import SLAClock
 from tests import factories
-from tickets import services
+from tickets.actions import creation, lifecycle, ownership, timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +20,14 @@ NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 
 
 def create(actor, team, priority="medium", **extra):
-    data = services.NewTicket(
+    data = creation.NewTicket(
         title="Something broke",
         requester_email="r@customer.example",
         team=team,
         priority=priority,
         **extra,
     )
-    return services.create_ticket(actor=actor, data=data)
+    return creation.create_ticket(actor=actor, data=data)
 
 
 @pytest.fixture
@@ -45,19 +45,19 @@ def desk(manager, agent, team):
         t2 = create(manager, team, "low")
         t3 = create(manager, team, "high")
         t4, t5, t6 = (create(manager, team) for _ in range(3))
-        t8 = create(manager, None)  # not routed yet
+        t8 = factories.TicketFactory(team=None)  # no team yet (written without its event)
         clock.shift(timedelta(minutes=30))
         for ticket in (t3, t4, t5, t6):
-            services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-            services.add_timeline_entry(  # the first response: 30 min after creation
+            ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+            timeline.add_timeline_entry(  # the first response: 30 min after creation
                 ticket_id=ticket.pk, actor=agent, type="note", visibility="public", content="On it"
             )
         clock.shift(timedelta(minutes=30))
-        services.wait_ticket(ticket_id=t4.pk, actor=agent)
-        escalations.open_envelope(ticket_id=t3.pk, actor=agent, team=apps, reason="DB")
+        lifecycle.wait_ticket(ticket_id=t4.pk, actor=agent)
+        envelopes.open_envelope(ticket_id=t3.pk, actor=agent, team=apps, reason="DB")
         clock.shift(timedelta(hours=1))
         for ticket in (t5, t6):  # resolved 2 h after creation
-            services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed.")
+            lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed.")
     SLAClock.objects.filter(ticket=t1).update(state="warning")
     SLAClock.objects.filter(ticket__in=[t2, t5]).update(state="breached")  # t5 is resolved
     return {"network": team, "apps": apps, "oldest": t7, "unassigned": t8}

@@ -1,6 +1,7 @@
 """Scale-out: with REDIS_URL set (CI's second run), an event committed by one daphne process
-reaches a socket held by another, through channels-redis. Without REDIS_URL the embedded case
-is tested instead: one process with the in-memory layer serves both the write and the socket.
+is delivered by a Celery worker and reaches a socket held by another daphne process, through
+channels-redis. Without REDIS_URL the embedded case is tested instead: one process with the
+in-memory layer serves both the write and the socket.
 
 The websocket client runs in a process of its own (tests/dashboard/ws_listen.py)."""
 
@@ -19,6 +20,7 @@ import pytest
 from tests.dashboard.server import (
     ROOT,
     Server,
+    Worker,
     access_token,
     create_ticket,
     prepare_database,
@@ -29,8 +31,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def isolated_redis_url(url: str) -> str:
-    """The same Redis, database 15: the servers' Celery broker messages (routing tasks that
-    no worker here consumes) stay out of the suite's database."""
+    """The same Redis, database 15: the servers' broker messages and their worker stay out of
+    the suite's database."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/15", parts.query, parts.fragment))
 
@@ -50,9 +52,13 @@ def servers(tmp_path_factory):
     prepare_database(env)
     writer = Server(env).start()
     holder = Server(env).start() if REDIS_URL else writer
+    # With a broker, events are delivered by a worker (the production process set).
+    worker = Worker(env).start() if REDIS_URL else None
     yield writer, holder
     for server in {id(writer): writer, id(holder): holder}.values():
         server.stop()
+    if worker is not None:
+        worker.stop()
 
 
 class Listener:
@@ -108,6 +114,9 @@ def test_an_event_committed_in_one_process_reaches_a_socket_in_another(servers):
     try:
         _, snapshot = listener.next("kpi.snapshot")
         assert snapshot["data"]["scope"] == "all"
+        # A first ticket waits for the worker to be up (its start is not the commit's delay).
+        warm = create_ticket(writer.base, token, "Warm-up")
+        assert listener.next("ticket.created")[1]["ticket"]["id"] == warm["id"]
         latencies = []
         for index in range(5):
             ticket = create_ticket(writer.base, token, f"Scale {index}")

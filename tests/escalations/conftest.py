@@ -2,7 +2,7 @@ import pytest
 
 from itsm.celery import app as celery_app
 from tests import factories
-from tickets import services as ticket_services
+from tickets.actions import ownership
 
 
 @pytest.fixture(autouse=True)
@@ -34,4 +34,4 @@ def expert2(dba):
 @pytest.fixture
 def owned(ticket, agent):
     """`ticket` accepted by `agent`: in progress, owned."""
-    return ticket_services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    return ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)

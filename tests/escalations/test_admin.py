@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from escalations import services
+from escalations.actions.envelopes import cancel_envelope, open_envelope
 from escalations.models import Envelope
 from tests.escalations.factories import EnvelopeFactory
 
@@ -21,8 +21,8 @@ def admin_client(client, admin_user):
 @pytest.fixture
 def envelopes(owned, agent, dba, other_team):
     with time_machine.travel(timezone.now() - timedelta(hours=30)):
-        old = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="old one")
-    new = services.open_envelope(ticket_id=owned.pk, actor=agent, team=other_team, reason="new")
+        old = open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="old one")
+    new = open_envelope(ticket_id=owned.pk, actor=agent, team=other_team, reason="new")
     return old, new
 
 
@@ -33,7 +33,7 @@ def listed(response) -> set:
 def test_changelist_filters_by_status_team_and_age(admin_client, envelopes, dba, agent):
     old, new = envelopes
     url = reverse("admin:escalations_envelope_changelist")
-    services.cancel_envelope(envelope_id=new.pk, actor=agent)
+    cancel_envelope(envelope_id=new.pk, actor=agent)
     assert listed(admin_client.get(url)) == {old.pk, new.pk}
     assert listed(admin_client.get(url, {"status__exact": "pending"})) == {old.pk}
     assert listed(admin_client.get(url, {"team__id__exact": str(dba.pk)})) == {old.pk}

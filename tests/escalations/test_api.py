@@ -4,10 +4,10 @@ parallel envelopes, invalid transitions (409) and tasks under an envelope."""
 import pytest
 from rest_framework.test import APIClient
 
-from escalations import services
+from escalations.actions import envelopes
 from tests import factories
 from tests.escalations.factories import EnvelopeFactory
-from tickets import services as ticket_services
+from tickets.actions import lifecycle, ownership
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_open_by_others(api, owned, dba, expert, other_agent, requester, manager
 
 
 def test_open_on_a_ticket_that_is_not_in_progress_is_409(api, owned, agent, dba):
-    ticket_services.wait_ticket(ticket_id=owned.pk, actor=agent)
+    lifecycle.wait_ticket(ticket_id=owned.pk, actor=agent)
     response = api.as_(agent).post(envelopes_url(owned), {"team": str(dba.pk), "reason": "x"})
     assert response.status_code == 409
 
@@ -296,7 +296,7 @@ def test_a_task_refuses_an_envelope_of_another_ticket_or_a_closed_one(
     api, owned, agent, dba, team, requester
 ):
     other = factories.TicketFactory(team=team, requester=requester.contact)
-    ticket_services.accept_ticket(ticket_id=other.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=other.pk, actor=agent)
     foreign = opened(api, other, agent, team=str(dba.pk))
     tasks_url = f"/api/v1/tickets/{owned.pk}/tasks/"
     response = api.as_(agent).post(tasks_url, {"title": "x", "envelope": foreign["id"]})
@@ -320,7 +320,7 @@ def test_envelope_lists_do_not_grow_with_rows(
     EnvelopeFactory.create_batch(rows, ticket=owned, team=dba, agent=expert, requested_by=agent)
     envelope = owned.envelopes.first()
     for n in range(rows):
-        services.add_envelope_entry(envelope_id=envelope.pk, actor=agent, content=f"entry {n}")
+        envelopes.add_envelope_entry(envelope_id=envelope.pk, actor=agent, content=f"entry {n}")
     for user, path in (
         (agent, envelopes_url(owned)),
         (manager, "/api/v1/envelopes/?page_size=100"),

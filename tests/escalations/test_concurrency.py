@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from escalations import services
+from escalations.actions import age_rules, envelopes
 from escalations.models import Envelope, EscalationRuleFiring
 from notifications.models import Notification
 from tests import factories
 from tests.routing.factories import RoutingRuleFactory
 from tests.tickets.test_concurrency import run_together
-from tickets import services as ticket_services
+from tickets.actions import ownership
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,16 +26,16 @@ def setup():
     owner = factories.AgentFactory(teams=[team])
     experts = [factories.AgentFactory(teams=[dba]) for _ in range(THREADS)]
     ticket = factories.TicketFactory(team=team)
-    ticket_services.accept_ticket(ticket_id=ticket.pk, actor=owner)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=owner)
     return ticket, owner, dba, experts
 
 
 def test_concurrent_accepts_of_one_envelope_have_exactly_one_winner(setup):
     ticket, owner, dba, experts = setup
-    envelope = services.open_envelope(ticket_id=ticket.pk, actor=owner, team=dba, reason="x")
+    envelope = envelopes.open_envelope(ticket_id=ticket.pk, actor=owner, team=dba, reason="x")
 
     results = run_together(
-        lambda i: services.accept_envelope(envelope_id=envelope.pk, actor=experts[i]), THREADS
+        lambda i: envelopes.accept_envelope(envelope_id=envelope.pk, actor=experts[i]), THREADS
     )
 
     outcomes = Counter(type(result).__name__ for result in results)
@@ -47,16 +47,16 @@ def test_concurrent_accepts_of_one_envelope_have_exactly_one_winner(setup):
 
 def test_parallel_envelopes_closing_together_leave_the_ticket_in_progress(setup):
     ticket, owner, dba, experts = setup
-    envelopes = [
-        services.open_envelope(ticket_id=ticket.pk, actor=owner, team=dba, reason=f"#{n}")
+    opened = [
+        envelopes.open_envelope(ticket_id=ticket.pk, actor=owner, team=dba, reason=f"#{n}")
         for n in range(THREADS)
     ]
-    for envelope, expert in zip(envelopes, experts, strict=True):
-        services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    for envelope, expert in zip(opened, experts, strict=True):
+        envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
 
     results = run_together(
-        lambda i: services.complete_envelope(
-            envelope_id=envelopes[i].pk, actor=experts[i], summary="done"
+        lambda i: envelopes.complete_envelope(
+            envelope_id=opened[i].pk, actor=experts[i], summary="done"
         ),
         THREADS,
     )
@@ -73,10 +73,10 @@ def test_concurrent_beat_runs_fire_a_rule_once(setup):
         conditions=[{"age_hours": 4}, {"status": "pending"}],
         actions=[{"type": "notify", "to": "team:escalation-managers"}],
     )
-    envelope = services.open_envelope(ticket_id=ticket.pk, actor=owner, team=dba, reason="x")
+    envelope = envelopes.open_envelope(ticket_id=ticket.pk, actor=owner, team=dba, reason="x")
     Envelope.objects.filter(pk=envelope.pk).update(created_at=timezone.now() - timedelta(hours=5))
 
-    results = run_together(lambda i: services.fire_age_rules(), THREADS)
+    results = run_together(lambda i: age_rules.fire_age_rules(), THREADS)
 
     assert sorted(results) == [0] * (THREADS - 1) + [1], results
     assert EscalationRuleFiring.objects.count() == 1

@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from escalations import services
+from escalations.actions import envelopes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,8 @@ EXAMPLES_PER_OPERATION = 15
 
 @pytest.fixture
 def envelope(owned, agent, dba, expert):
-    envelope = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="Why")
-    services.add_envelope_entry(envelope_id=envelope.pk, actor=expert, content="Looking")
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="Why")
+    envelopes.add_envelope_entry(envelope_id=envelope.pk, actor=expert, content="Looking")
     return envelope
 
 

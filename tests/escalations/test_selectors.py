@@ -2,7 +2,7 @@
 
 import pytest
 
-from escalations import services
+from escalations.actions import envelopes
 from escalations.selectors import envelope_thread, visible_envelopes
 from tests import factories
 from tests.escalations.factories import EnvelopeFactory
@@ -19,21 +19,21 @@ def test_team_members_see_the_ticket_while_the_envelope_waits_for_their_team(
     owned, agent, dba, expert, expert2
 ):
     assert owned.pk not in ids(visible_tickets(expert))
-    envelope = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
     assert owned.pk in ids(visible_tickets(expert))
     assert owned.pk in ids(visible_tickets(expert2))
 
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     assert owned.pk in ids(visible_tickets(expert))  # holds it
     assert owned.pk not in ids(visible_tickets(expert2))  # no longer waiting for the team
 
 
 def test_a_named_agent_sees_the_ticket_while_pending(owned, agent, other_agent):
-    envelope = services.open_envelope(
+    envelope = envelopes.open_envelope(
         ticket_id=owned.pk, actor=agent, agent=other_agent, reason="x"
     )
     assert owned.pk in ids(visible_tickets(other_agent))
-    services.cancel_envelope(envelope_id=envelope.pk, actor=agent)
+    envelopes.cancel_envelope(envelope_id=envelope.pk, actor=agent)
     assert owned.pk not in ids(visible_tickets(other_agent))
 
 
@@ -46,7 +46,7 @@ def test_many_envelopes_give_no_duplicate_tickets(owned, agent, dba, expert):
 
 
 def test_requesters_and_role_less_users_see_no_envelope(owned, agent, dba, requester):
-    services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
     nobody = factories.UserFactory()
     assert not visible_envelopes(requester).exists()
     assert not visible_envelopes(nobody).exists()
@@ -54,8 +54,8 @@ def test_requesters_and_role_less_users_see_no_envelope(owned, agent, dba, reque
 
 
 def test_the_main_timeline_never_holds_thread_entries(owned, agent, dba, expert, requester):
-    envelope = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="why")
-    services.add_envelope_entry(envelope_id=envelope.pk, actor=expert, content="thread")
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="why")
+    envelopes.add_envelope_entry(envelope_id=envelope.pk, actor=expert, content="thread")
     for user in (agent, expert, requester):
         contents = set(visible_timeline(user, owned).values_list("content", flat=True))
         assert not contents & {"why", "thread"}

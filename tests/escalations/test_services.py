@@ -1,18 +1,15 @@
-import asyncio
-
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 
 from core.exceptions import DomainValidationError, NotPermitted
 from core.models import AuditLog
 from dashboard import realtime
-from escalations import services
+from escalations.actions import envelopes
 from escalations.lifecycle import EnvelopeClosed, InvalidEnvelopeTransition
 from escalations.models import Envelope
 from notifications.models import Notification
 from tests import factories
-from tickets import services as ticket_services
+from tests.dashboard.conftest import Listener
+from tickets.actions import lifecycle
 from tickets.lifecycle import InvalidTransition
 from tickets.models import Ticket, TimelineEntry
 
@@ -24,7 +21,7 @@ def status_of(ticket) -> str:
 
 
 def open_for(ticket, owner, team=None, agent=None, reason="Need a DBA"):
-    return services.open_envelope(
+    return envelopes.open_envelope(
         ticket_id=ticket.pk, actor=owner, team=team, agent=agent, reason=reason
     )
 
@@ -70,7 +67,7 @@ def test_opening_notifies_the_team_or_only_the_named_agent(owned, agent, dba, ex
 def test_open_refuses_bad_input(owned, agent, dba, kwargs, field):
     kwargs = {"team": dba, **kwargs}
     with pytest.raises(DomainValidationError) as caught:
-        services.open_envelope(ticket_id=owned.pk, actor=agent, **kwargs)
+        envelopes.open_envelope(ticket_id=owned.pk, actor=agent, **kwargs)
     assert field in caught.value.errors
     assert Envelope.objects.count() == 0
 
@@ -92,9 +89,9 @@ def test_only_the_owner_opens(owned, agent, manager, expert, dba):
 @pytest.mark.parametrize("move", ["wait", "resolve"])
 def test_open_needs_a_ticket_in_progress_or_escalated(owned, agent, dba, move):
     if move == "wait":
-        ticket_services.wait_ticket(ticket_id=owned.pk, actor=agent)
+        lifecycle.wait_ticket(ticket_id=owned.pk, actor=agent)
     else:
-        ticket_services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="ok")
+        lifecycle.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="ok")
     with pytest.raises(InvalidTransition):
         open_for(owned, agent, team=dba)
 
@@ -114,11 +111,11 @@ def test_parallel_envelopes_keep_the_ticket_escalated_until_the_last_closes(
     second = open_for(owned, agent, team=other_team)
     assert status_of(owned) == "escalated"
 
-    services.accept_envelope(envelope_id=first.pk, actor=expert)
-    services.complete_envelope(envelope_id=first.pk, actor=expert, summary="Index added")
+    envelopes.accept_envelope(envelope_id=first.pk, actor=expert)
+    envelopes.complete_envelope(envelope_id=first.pk, actor=expert, summary="Index added")
     assert status_of(owned) == "escalated"  # the second is still pending
 
-    services.cancel_envelope(envelope_id=second.pk, actor=agent, reason="Not needed")
+    envelopes.cancel_envelope(envelope_id=second.pk, actor=agent, reason="Not needed")
     assert status_of(owned) == "in_progress"
     moves = AuditLog.objects.filter(
         ticket_id=owned.pk, action__in=["ticket.escalated", "ticket.in_progress"]
@@ -131,10 +128,10 @@ def test_parallel_envelopes_keep_the_ticket_escalated_until_the_last_closes(
 
 def test_complete_posts_the_summary_internally_and_notifies_the_owner(owned, agent, dba, expert):
     envelope = open_for(owned, agent, team=dba)
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     Notification.objects.all().delete()
 
-    done = services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="  Vacuumed ")
+    done = envelopes.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="  Vacuumed ")
 
     assert (done.status, done.summary) == ("completed", "Vacuumed")
     assert done.closed_at is not None
@@ -147,19 +144,19 @@ def test_resolving_cancels_the_open_envelope_and_the_expert_can_no_longer_comple
     owned, agent, dba, expert
 ):
     envelope = open_for(owned, agent, team=dba)
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
-    ticket_services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    lifecycle.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
     envelope.refresh_from_db()
     assert envelope.status == "cancelled"
     with pytest.raises((InvalidEnvelopeTransition, EnvelopeClosed)):
-        services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="Too late")
+        envelopes.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="Too late")
     assert status_of(owned) == "resolved"
 
 
 def test_reopening_after_resolve_is_in_progress_not_escalated(owned, agent, dba):
     open_for(owned, agent, team=dba)
-    ticket_services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
-    ticket_services.reopen_ticket(ticket_id=owned.pk, actor=agent)
+    lifecycle.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Fixed")
+    lifecycle.reopen_ticket(ticket_id=owned.pk, actor=agent)
     assert status_of(owned) == "in_progress"
 
 
@@ -168,7 +165,7 @@ def test_reopening_after_resolve_is_in_progress_not_escalated(owned, agent, dba)
 
 def test_an_agent_of_the_envelope_team_accepts(owned, agent, dba, expert):
     envelope = open_for(owned, agent, team=dba)
-    accepted = services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    accepted = envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     assert (accepted.status, accepted.assigned_to) == ("active", expert)
     assert accepted.accepted_at is not None
     owned.refresh_from_db()
@@ -179,21 +176,21 @@ def test_accept_is_refused_to_others(owned, agent, dba, other_agent, manager):
     envelope = open_for(owned, agent, team=dba)
     for actor in (other_agent, agent, manager):  # other team, the owner, not an expert
         with pytest.raises(NotPermitted):
-            services.accept_envelope(envelope_id=envelope.pk, actor=actor)
+            envelopes.accept_envelope(envelope_id=envelope.pk, actor=actor)
 
 
 def test_a_named_agent_envelope_is_accepted_by_that_agent_only(owned, agent, expert, expert2):
     envelope = open_for(owned, agent, agent=expert2)
     with pytest.raises(NotPermitted):
-        services.accept_envelope(envelope_id=envelope.pk, actor=expert)
-    assert services.accept_envelope(envelope_id=envelope.pk, actor=expert2).status == "active"
+        envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    assert envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert2).status == "active"
 
 
 def test_second_accept_is_an_invalid_transition(owned, agent, dba, expert, expert2):
     envelope = open_for(owned, agent, team=dba)
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     with pytest.raises(InvalidEnvelopeTransition):
-        services.accept_envelope(envelope_id=envelope.pk, actor=expert2)
+        envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert2)
     envelope.refresh_from_db()
     assert envelope.assigned_to == expert
 
@@ -204,31 +201,31 @@ def test_second_accept_is_an_invalid_transition(owned, agent, dba, expert, exper
 def test_transitions_outside_the_machine_are_refused(owned, agent, dba, expert):
     pending = open_for(owned, agent, team=dba)
     with pytest.raises(InvalidTransition):  # pending -> completed
-        services.complete_envelope(envelope_id=pending.pk, actor=agent, summary="x")
-    services.cancel_envelope(envelope_id=pending.pk, actor=agent)
+        envelopes.complete_envelope(envelope_id=pending.pk, actor=agent, summary="x")
+    envelopes.cancel_envelope(envelope_id=pending.pk, actor=agent)
     with pytest.raises(InvalidTransition):  # cancelled -> cancelled
-        services.cancel_envelope(envelope_id=pending.pk, actor=agent)
+        envelopes.cancel_envelope(envelope_id=pending.pk, actor=agent)
     with pytest.raises(InvalidTransition):  # cancelled -> active
-        services.accept_envelope(envelope_id=pending.pk, actor=expert)
+        envelopes.accept_envelope(envelope_id=pending.pk, actor=expert)
 
     active = open_for(owned, agent, team=dba)
-    services.accept_envelope(envelope_id=active.pk, actor=expert)
-    services.complete_envelope(envelope_id=active.pk, actor=expert, summary="done")
+    envelopes.accept_envelope(envelope_id=active.pk, actor=expert)
+    envelopes.complete_envelope(envelope_id=active.pk, actor=expert, summary="done")
     with pytest.raises(InvalidTransition):  # completed -> cancelled
-        services.cancel_envelope(envelope_id=active.pk, actor=agent)
+        envelopes.cancel_envelope(envelope_id=active.pk, actor=agent)
     with pytest.raises(InvalidTransition, match="An envelope cannot go from 'completed'"):
-        services.complete_envelope(envelope_id=active.pk, actor=expert, summary="again")
+        envelopes.complete_envelope(envelope_id=active.pk, actor=expert, summary="again")
 
 
 def test_who_completes_and_who_cancels(owned, agent, dba, expert, expert2):
     envelope = open_for(owned, agent, team=dba)
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     with pytest.raises(NotPermitted):
-        services.complete_envelope(envelope_id=envelope.pk, actor=expert2, summary="x")
+        envelopes.complete_envelope(envelope_id=envelope.pk, actor=expert2, summary="x")
     with pytest.raises(NotPermitted):
-        services.cancel_envelope(envelope_id=envelope.pk, actor=expert)
+        envelopes.cancel_envelope(envelope_id=envelope.pk, actor=expert)
     with pytest.raises(DomainValidationError):
-        services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary=" ")
+        envelopes.complete_envelope(envelope_id=envelope.pk, actor=expert, summary=" ")
 
 
 # --- thread ----------------------------------------------------------------------------------
@@ -238,95 +235,66 @@ def test_thread_entries_are_envelope_only_and_closed_threads_refuse_writes(
     owned, agent, dba, expert, other_agent
 ):
     envelope = open_for(owned, agent, team=dba)
-    entry = services.add_envelope_entry(envelope_id=envelope.pk, actor=expert, content="Which DB?")
+    entry = envelopes.add_envelope_entry(envelope_id=envelope.pk, actor=expert, content="Which DB?")
     assert (entry.visibility, entry.envelope_id, entry.ticket_id) == (
         "envelope_only",
         envelope.pk,
         owned.pk,
     )
     with pytest.raises(NotPermitted):
-        services.add_envelope_entry(envelope_id=envelope.pk, actor=other_agent, content="hi")
-    services.cancel_envelope(envelope_id=envelope.pk, actor=agent)
+        envelopes.add_envelope_entry(envelope_id=envelope.pk, actor=other_agent, content="hi")
+    envelopes.cancel_envelope(envelope_id=envelope.pk, actor=agent)
     with pytest.raises(EnvelopeClosed):
-        services.add_envelope_entry(envelope_id=envelope.pk, actor=agent, content="late")
+        envelopes.add_envelope_entry(envelope_id=envelope.pk, actor=agent, content="late")
 
 
 # --- dashboard events ------------------------------------------------------------------------
 
 
-def envelope_events(callbacks) -> list:
-    """The envelope.* events scheduled (dashboard.realtime; the ticket's own status change
-    sends a ticket.updated beside them)."""
-    return [
-        cb
-        for cb in callbacks
-        if getattr(cb, "func", None) is realtime.send_events and cb.args[0].startswith("envelope.")
+def test_envelope_events_reach_the_dashboard_after_commit_in_order(owned, agent, dba, expert):
+    managers = Listener(realtime.ALL_TEAMS_GROUP)
+    envelope = open_for(owned, agent, team=dba)
+    events = managers.events()
+    assert [(e["type"], e["ticket"]["status"]) for e in events] == [
+        ("ticket.updated", "escalated"),  # the ticket's own status change, first
+        ("envelope.created", "escalated"),
     ]
-
-
-def receive_from_dashboard(callback_runner):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(realtime.ALL_TEAMS_GROUP, channel)
-    try:
-        callback_runner()
-
-        async def receive():
-            return await asyncio.wait_for(layer.receive(channel), timeout=2)
-
-        return async_to_sync(receive)()["event"]
-    finally:
-        async_to_sync(layer.group_discard)(realtime.ALL_TEAMS_GROUP, channel)
-
-
-def test_envelope_events_reach_the_dashboard_group_after_commit(
-    owned, agent, dba, expert, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as opened:
-        envelope = open_for(owned, agent, team=dba)
-    events = envelope_events(opened)
-    assert len(events) == 1  # scheduled for after commit, not sent inside the transaction
-
-    message = receive_from_dashboard(events[0])
-    assert message["type"] == "envelope.created"
+    message = events[1]
     assert message["ticket"]["id"] == str(owned.pk)
     assert message["ticket"]["reference"] == owned.reference
-    assert message["ticket"]["status"] == "escalated"
     assert message["ticket"]["owner"]["email"] == agent.email
     assert message["ticket"]["team"] == {"id": str(owned.team_id), "name": owned.team.name}
     assert message["at"]
 
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
-    with django_capture_on_commit_callbacks(execute=False) as completed:
-        services.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="ok")
-    events = envelope_events(completed)
-    message = receive_from_dashboard(events[0])
-    assert (message["type"], message["ticket"]["status"]) == ("envelope.completed", "in_progress")
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    envelopes.complete_envelope(envelope_id=envelope.pk, actor=expert, summary="ok")
+    assert [(e["type"], e["ticket"]["status"]) for e in managers.events()] == [
+        ("ticket.updated", "in_progress"),
+        ("envelope.completed", "in_progress"),
+    ]
 
 
-def test_a_refused_open_sends_nothing(owned, dba, django_capture_on_commit_callbacks):
+def test_a_refused_open_sends_nothing(owned, dba):
+    managers = Listener(realtime.ALL_TEAMS_GROUP)
     not_the_owner = factories.AgentFactory(teams=[owned.team])
-    with (
-        django_capture_on_commit_callbacks(execute=False) as callbacks,
-        pytest.raises(NotPermitted),
-    ):
+    with pytest.raises(NotPermitted):
         open_for(owned, not_the_owner, team=dba)
-    assert not [cb for cb in callbacks if getattr(cb, "func", None) is realtime.send_events]
+    assert managers.events() == []
 
 
 def test_resolving_an_escalated_ticket_cancels_its_open_envelopes(agent, other_team, team):
     from escalations.models import Envelope
     from tests import factories
-    from tickets import services as tickets
+    from tickets.actions import lifecycle, ownership
 
     ticket = factories.TicketFactory(team=team)
-    tickets.accept_ticket(ticket_id=ticket.pk, actor=agent)
-    first = services.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="a")
-    second = services.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="b")
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    first = envelopes.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="a")
+    second = envelopes.open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="b")
     ticket.refresh_from_db()
     assert ticket.status == "escalated"
 
-    resolved = tickets.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed.")
+    resolved = lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed.")
 
     assert resolved.status == "resolved"
     statuses = set(

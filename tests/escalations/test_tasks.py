@@ -6,13 +6,14 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from escalations import services, tasks
+from escalations import tasks
+from escalations.actions import age_rules, envelopes
 from escalations.models import EscalationRuleFiring
 from notifications.models import Notification, NotificationQueue
 from tests import factories
 from tests.escalations.factories import EnvelopeFactory
 from tests.routing.factories import RoutingRuleFactory
-from tickets import services as ticket_services
+from tickets.actions import updates
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def tick(traveller, hours: float) -> int:
 
 def test_the_rule_fires_once_when_the_envelope_is_old_enough(clock, owned, agent, dba, watchers):
     rule = age_rule(4)
-    envelope = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
 
     assert tick(clock, 3.9) == 0
     assert tick(clock, 4.1) == 1
@@ -74,9 +75,9 @@ def test_the_rule_fires_once_when_the_envelope_is_old_enough(clock, owned, agent
 def test_each_rule_fires_once_per_envelope(clock, owned, agent, dba, other_team, watchers):
     age_rule(4)
     age_rule(8)
-    services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="a")
+    envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="a")
     clock.move_to(T0 + timedelta(hours=2))
-    services.open_envelope(ticket_id=owned.pk, actor=agent, team=other_team, reason="b")
+    envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=other_team, reason="b")
 
     assert tick(clock, 4.5) == 1  # the first envelope, 4 h rule
     assert tick(clock, 6.5) == 1  # the second envelope, 4 h rule
@@ -88,9 +89,9 @@ def test_each_rule_fires_once_per_envelope(clock, owned, agent, dba, other_team,
 
 def test_the_status_condition_is_the_envelopes(clock, owned, agent, dba, expert, watchers):
     age_rule(1, status="active")
-    envelope = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
     assert tick(clock, 2) == 0  # pending, not active
-    services.accept_envelope(envelope_id=envelope.pk, actor=expert)
+    envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     assert tick(clock, 3) == 1
     assert tick(clock, 4) == 0
 
@@ -105,8 +106,8 @@ def test_closed_envelopes_and_inactive_or_other_rules_never_fire(
         actions=[{"type": "notify", "to": "team:escalation-managers"}],
     )
     age_rule(1)
-    envelope = services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
-    services.cancel_envelope(envelope_id=envelope.pk, actor=agent)
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    envelopes.cancel_envelope(envelope_id=envelope.pk, actor=agent)
     assert tick(clock, 5) == 0
     assert not Notification.objects.filter(user=watchers).exists()
 
@@ -115,10 +116,10 @@ def test_ticket_conditions_are_the_engines_and_a_late_match_still_fires(
     clock, owned, agent, dba, watchers
 ):
     age_rule(1, conditions=[{"priority": "critical"}])
-    services.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
     assert tick(clock, 2) == 0
     assert not EscalationRuleFiring.objects.exists()  # no match: nothing recorded
-    ticket_services.update_ticket(ticket_id=owned.pk, actor=agent, changes={"priority": "critical"})
+    updates.update_ticket(ticket_id=owned.pk, actor=agent, changes={"priority": "critical"})
     assert tick(clock, 3) == 1
     assert tick(clock, 4) == 0
 
@@ -144,4 +145,4 @@ def test_a_tick_with_nothing_new_is_set_based(
     )
     clock.move_to(T0 + timedelta(hours=5))
     with django_assert_max_num_queries(3):  # the rules, then one query per rule
-        assert services.fire_age_rules() == 0
+        assert age_rules.fire_age_rules() == 0

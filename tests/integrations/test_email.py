@@ -162,10 +162,10 @@ def test_reply_from_someone_else_is_internal(monkeypatch, existing):
 
 
 def test_requester_reply_resumes_a_waiting_ticket(monkeypatch, existing, manager):
-    from tickets import services
+    from tickets.actions import lifecycle, ownership
 
-    services.accept_ticket(ticket_id=existing.pk, actor=manager)
-    services.wait_ticket(ticket_id=existing.pk, actor=manager)
+    ownership.accept_ticket(ticket_id=existing.pk, actor=manager)
+    lifecycle.wait_ticket(ticket_id=existing.pk, actor=manager)
     ingest(message(subject="Re: [INC-2026-000123]"), monkeypatch)
     existing.refresh_from_db()
     assert existing.status == "in_progress"

@@ -15,11 +15,11 @@ from django.utils import timezone
 from werkzeug import Response
 
 from core.models import AuditLog
-from integrations import netguard, outbound, signing
+from integrations import dispatch, netguard, outbound, signing
 from integrations.models import HandlerEndpoint, OutboundDelivery
 from integrations.plugins import OutboundRequest
 from integrations.tasks import retry_due_deliveries
-from routing.services import route_ticket
+from routing.actions.route import route_ticket
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_dispatching_twice_creates_nothing_new(httpserver, routed, eager_celery)
     httpserver.expect_request("/hook").respond_with_data("ok")
     decision = routed(unrouted_ticket(source="web", external_id=""))
 
-    again = outbound.dispatch_decision(decision.pk)
+    again = dispatch.dispatch_decision(decision.pk)
 
     assert again == [str(OutboundDelivery.objects.get().pk)]
     assert len(httpserver.log) == 1

@@ -11,9 +11,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core.models import OutboxEvent
 from itsm.celery import app as celery_app
 from routing.tasks import route_ticket_task
+from sla.models import SLAClock
 from tests import factories
+from tickets.actions import creation
 from tickets.models import Ticket
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,3 +98,29 @@ def test_a_worker_routes_a_ticket_sent_through_redis(worker, through_the_broker)
         assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
         time.sleep(0.25)  # polling another process's write; bounded by the deadline
     assert ticket.team == team
+
+
+def test_a_worker_delivers_the_events_of_a_ticket_created_here(worker, through_the_broker):
+    """The scale-out path of the event bus: the commit here queues ``core.drain_stream`` on
+    Redis, the worker delivers ticket.created (routing, the SLA clock) and what follows."""
+    team = factories.TeamFactory(slug="network", capabilities=["network"])
+    requester = factories.ContactFactory()
+    ticket = creation.create_ticket(
+        actor=None,
+        data=creation.NewTicket(
+            title="VPN down", requester_email=requester.email, category="network"
+        ),
+    )
+    assert OutboxEvent.objects.filter(stream=f"ticket:{ticket.pk}").exists()
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists():
+            break
+        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
+        time.sleep(0.25)  # polling another process's work; bounded by the deadline
+    ticket.refresh_from_db()
+    assert ticket.team == team
+    assert SLAClock.objects.filter(ticket=ticket).exists()
+    names = OutboxEvent.objects.filter(stream=f"ticket:{ticket.pk}").order_by("id")
+    assert list(names.values_list("name", flat=True)) == ["ticket.created", "ticket.routed"]

@@ -11,7 +11,7 @@ from core.models import AuditLog
 from notifications import csat, selectors, services
 from notifications.models import SatisfactionRating
 from tests import factories
-from tickets import services as ticket_services
+from tickets.actions import lifecycle, ownership
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def resolved(agent, ticket) -> Ticket:
-    ticket_services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-    return ticket_services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed")
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    return lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Fixed")
 
 
 def path_of(ticket) -> str:

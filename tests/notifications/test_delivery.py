@@ -9,15 +9,16 @@ import pytest
 from django.core import mail
 from werkzeug import Response
 
-from notifications import delivery, services
+from notifications import delivery, queue_admin, services
 from notifications.csat import read_token
 from notifications.models import MessageTemplate, NotificationQueue, QueueStatus
 from notifications.tasks import deliver_due_notifications, send_digests
 from tests import factories
 from tests.notifications.factories import NotificationPreferenceFactory, TeamChannelFactory
-from tickets import services as ticket_services
+from tickets.actions import lifecycle, ownership
 
-pytestmark = pytest.mark.django_db
+# These tests run the delivery by hand, step by step: nothing runs by itself after a commit.
+pytestmark = [pytest.mark.django_db, pytest.mark.held_commits]
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -112,8 +113,8 @@ def test_header_injection_is_neutralised(team, django_capture_on_commit_callback
 def test_resolved_email_carries_a_working_satisfaction_link(
     agent, requester, ticket, django_capture_on_commit_callbacks
 ):
-    ticket_services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-    ticket = ticket_services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Reset")
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ticket = lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Reset")
     notify(
         django_capture_on_commit_callbacks,
         recipients=[requester.contact],
@@ -252,7 +253,7 @@ def test_a_failing_webhook_is_retried_with_backoff_then_marked_failed(
     httpserver.clear()
     httpserver.expect_request("/hook").respond_with_data("ok")
     with django_capture_on_commit_callbacks(execute=True):
-        assert delivery.retry_queued(queue_ids=[row.pk], actor=None) == 1
+        assert queue_admin.retry_queued(queue_ids=[row.pk], actor=None) == 1
     row.refresh_from_db()
     assert row.status == QueueStatus.SENT
     assert len(httpserver.log) == 1

@@ -360,6 +360,7 @@ def test_internal_payload_to_agents_is_fine(agent, ticket):
 # --- in-app and websocket push ----------------------------------------------------------------
 
 
+@pytest.mark.held_commits
 def test_in_app_notification_is_pushed_to_the_users_group_after_commit(
     agent, ticket, django_capture_on_commit_callbacks
 ):

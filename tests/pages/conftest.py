@@ -1,8 +1,9 @@
 import pytest
 
-from sla import services as sla_services
+from sla.actions.clocks import start_clock
 from tests import factories
 from tests.sla.factories import PolicyFactory
+from tickets.actions import ownership
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def make_tickets(policy):
     def make(count: int, **fields) -> list:
         tickets = factories.TicketFactory.create_batch(count, **fields)
         for ticket in tickets:
-            sla_services.on_ticket_created(ticket=ticket)
+            start_clock(ticket_id=ticket.pk)
         return tickets
 
     return make
@@ -26,6 +27,4 @@ def make_tickets(policy):
 @pytest.fixture
 def owned(agent, ticket):
     """`ticket`, accepted by `agent` (in progress)."""
-    from tickets import services
-
-    return services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    return ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from desk.models import KanbanView
-from escalations import services as escalations
+from escalations.actions import envelopes
 from org.models import AgentProfile, Team
-from tickets import services
+from tickets.actions import creation, ownership, timeline
 from tickets.models import Contact
 
 User = get_user_model()
@@ -36,9 +36,9 @@ Contact.objects.create(email=rita.email, name="Rita Requester", user=rita)
 
 
 def ticket(title: str):
-    return services.create_ticket(
+    return creation.create_ticket(
         actor=alice,
-        data=services.NewTicket(
+        data=creation.NewTicket(
             title=title, requester_email=rita.email, category="network", team=network
         ),
     )
@@ -46,16 +46,16 @@ def ticket(title: str):
 
 ticket("VPN drops every ten minutes")
 old = ticket("Printer offline on floor 3")
-services.accept_ticket(ticket_id=old.pk, actor=alice)
-services.add_timeline_entry(
+ownership.accept_ticket(ticket_id=old.pk, actor=alice)
+timeline.add_timeline_entry(
     ticket_id=old.pk, actor=alice, type="note", visibility="internal",
     content="SECRET-INTERNAL-NOTE the printer VLAN is misconfigured",
 )  # fmt: skip
-services.add_timeline_entry(
+timeline.add_timeline_entry(
     ticket_id=old.pk, actor=alice, type="note", visibility="public",
     content="We are looking at the printer now.",
 )  # fmt: skip
-escalations.open_envelope(
+envelopes.open_envelope(
     ticket_id=old.pk, actor=alice, team=apps, reason="SECRET-ENVELOPE-REASON check the spooler"
 )
 

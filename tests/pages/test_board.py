@@ -6,7 +6,7 @@ from django.urls import reverse
 from desk import kanban
 from desk.models import KanbanView
 from tests import factories
-from tickets import services
+from tickets.actions import ownership
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_an_illegal_move_is_refused_with_a_message(client, agent, ticket):
 
 
 def test_resolving_on_the_board_needs_a_resolution(client, agent, ticket):
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     client.force_login(agent)
     refused = client.post(MOVE, {"ticket": ticket.pk, "to": "resolved"})
     assert refused.status_code == 400

@@ -7,7 +7,7 @@ from core.models import AuditLog
 from desk import kanban
 from desk.models import KanbanView
 from tests import factories
-from tickets import services
+from tickets.actions import ownership
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def cards_by_lane(response) -> dict:
 def test_a_status_board_with_priority_swimlanes(client, agent, team):
     hot = factories.TicketFactory(team=team, priority="high", title="Hot one")
     cold = factories.TicketFactory(team=team, priority="low", title="Cold one")
-    services.accept_ticket(ticket_id=cold.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=cold.pk, actor=agent)
     view = board_view(agent, swimlane_field="priority")
     client.force_login(agent)
 
@@ -45,7 +45,7 @@ def test_a_status_board_with_priority_swimlanes(client, agent, team):
 
 def test_a_team_board_with_agent_swimlanes(client, manager, agent, team, other_team):
     mine = factories.TicketFactory(team=team)
-    services.accept_ticket(ticket_id=mine.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=mine.pk, actor=agent)
     theirs = factories.TicketFactory(team=other_team)
     unrouted = factories.TicketFactory(team=None)
     view = board_view(manager, column_field="team", swimlane_field="owner")
@@ -92,7 +92,7 @@ def test_a_team_board_refuses_drops_outside_a_team(client, manager, team, to):
 
 def test_an_agent_board_takes_no_drops(client, manager, agent, other_agent, team):
     ticket = factories.TicketFactory(team=team)
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     view = board_view(manager, column_field="owner")
     client.force_login(manager)
 
@@ -136,7 +136,7 @@ def test_a_laned_board_runs_a_constant_number_of_queries(
     make_tickets(rows, team=team)
     make_tickets(rows, team=other_team)
     for ticket in make_tickets(rows, team=team):
-        services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     view = board_view(manager, column_field="team", swimlane_field="owner")
     client.force_login(manager)
     client.get("/")

@@ -4,11 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from escalations import services as escalation_services
+from escalations.actions import envelopes
 from routing.models import AllocationDecision
-from sla import services as sla_services
+from sla.actions.clocks import start_clock
 from tests import factories
-from tickets import services
+from tickets.actions import lifecycle
 from tickets.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_sla_clocks_are_shown_as_countdowns(client, agent, ticket):
     from tests.sla.factories import PolicyFactory
 
     PolicyFactory(first_response_minutes=60, resolution_minutes=240)
-    sla_services.on_ticket_created(ticket=ticket)
+    start_clock(ticket_id=ticket.pk)
     client.force_login(agent)
     body = client.get(url(ticket)).content.decode()
     assert body.count('class="countdown"') == 2
@@ -249,7 +249,7 @@ def test_escalating_without_a_target_is_refused_inline(client, agent, owned):
 
 
 def test_requesters_never_see_envelope_threads(client, agent, owned, other_team, requester):
-    escalation_services.open_envelope(
+    envelopes.open_envelope(
         ticket_id=owned.pk, actor=agent, team=other_team, reason="Internal expertise talk"
     )
     client.force_login(requester)
@@ -259,7 +259,7 @@ def test_requesters_never_see_envelope_threads(client, agent, owned, other_team,
 
 
 def test_the_requester_can_reopen_and_close_their_resolved_ticket(client, agent, owned, requester):
-    services.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Done")
+    lifecycle.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="Done")
     client.force_login(requester)
     assert client.get(url(owned)).context["actions"] == {"reopen", "close", "reply"}
     assert client.post(url(owned, "close")).status_code == 302
@@ -274,7 +274,7 @@ def test_the_page_runs_a_constant_number_of_queries(
     for n in range(rows):
         entry(owned, "public" if n % 2 else "internal", f"entry {n}")
         factories.TaskFactory(ticket=owned, assigned_to=agent)
-    envelope = escalation_services.open_envelope(
+    envelope = envelopes.open_envelope(
         ticket_id=owned.pk, actor=agent, team=other_team, reason="Need help"
     )
     for n in range(rows):

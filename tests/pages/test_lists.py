@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from routing.actions.config import import_rules
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +163,16 @@ def test_staff_open_a_ticket_for_a_requester(client, manager, policy):
     assert b"Printer jam" in client.get(response["Location"]).content
 
 
-def test_an_agent_who_cannot_see_the_new_ticket_lands_on_the_list(client, agent, policy):
+def test_an_agent_who_cannot_see_the_new_ticket_lands_on_the_list(
+    client, agent, other_team, policy
+):
+    import_rules(
+        text="""
+- name: printers_go_to_apps
+  trigger: {event: ticket.created, conditions: [{title: {contains: printer}}]}
+  action: {type: assign, to: team:apps}
+"""
+    )
     client.force_login(agent)
     response = client.post(
         "/tickets/new/", {"title": "Printer jam", "email": "someone@customer.example"}

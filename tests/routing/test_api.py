@@ -3,8 +3,8 @@ from rest_framework.test import APIClient
 
 from core.models import AuditLog
 from integrations.services import create_api_key
+from routing.actions.route import route_ticket
 from routing.models import AllocationDecision, RoutingRule, ScoringWeights
-from routing.services import route_ticket
 from tests import factories
 from tests.routing.factories import RoutingRuleFactory, unrouted_ticket
 from tickets.models import Ticket, TimelineEntry

@@ -8,7 +8,9 @@ from routing.models import RoutingRule, ScoringWeights
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+# Copies of the samples beside the integration contract: the suite needs nothing outside
+# the repository.
+FIXTURES = Path(__file__).resolve().parent / "data"
 
 
 def test_import_rules_loads_the_shared_fixture_and_is_repeatable():

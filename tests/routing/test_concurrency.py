@@ -4,8 +4,8 @@ by the routing read itself, lets exactly one decide."""
 
 import pytest
 
+from routing.actions.route import route_ticket
 from routing.models import AllocationDecision
-from routing.services import route_ticket
 from tests import factories
 from tests.tickets.test_concurrency import run_together
 from tickets.models import TimelineEntry

@@ -6,16 +6,13 @@ from pathlib import Path
 import pytest
 
 from routing.models import WEIGHT_FIELDS
-from routing.rules import (
-    RuleFileError,
-    facts_of,
-    parse_rules_file,
-    parse_weights_file,
-    rule_matches,
-)
+from routing.rule_files import parse_rules_file, parse_weights_file
+from routing.rules import RuleFileError, facts_of, rule_matches
 from tests.routing.factories import WEDNESDAY_10_UTC, ticket_snapshot
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+# Copies of the samples beside the integration contract: the suite needs nothing outside
+# the repository.
+FIXTURES = Path(__file__).resolve().parent / "data"
 FLAGS = ("vip", "legal")
 
 

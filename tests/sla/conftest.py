@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from tests.sla.factories import PolicyFactory
-from tickets import services
+from tickets.actions import creation
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC (GMT in London)
 
@@ -50,7 +50,7 @@ def open_ticket(manager, team):
             "team": team,
             **overrides,
         }
-        return services.create_ticket(actor=manager, data=services.NewTicket(**data))
+        return creation.create_ticket(actor=manager, data=creation.NewTicket(**data))
 
     return open_
 

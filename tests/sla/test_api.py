@@ -9,7 +9,7 @@ from sla.models import Reminder, SLAClock, SLAPolicy
 from tests import factories
 from tests.sla.conftest import T0
 from tests.sla.factories import ReminderFactory
-from tickets import services
+from tickets.actions import lifecycle, ownership
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,9 @@ def test_ticket_detail_shows_the_sla(api, clock, policy, open_ticket, manager):
 def test_sla_state_filter(api, clock, policy, open_ticket, manager, agent, state):
     fresh, warned, breached, waiting, resolved = (open_ticket() for _ in range(5))
     for ticket in (waiting, resolved):
-        services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-    services.wait_ticket(ticket_id=waiting.pk, actor=agent)
-    services.resolve_ticket(ticket_id=resolved.pk, actor=agent, resolution="done")
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    lifecycle.wait_ticket(ticket_id=waiting.pk, actor=agent)
+    lifecycle.resolve_ticket(ticket_id=resolved.pk, actor=agent, resolution="done")
     clock.shift(10)
     # Make two clocks cross without waiting 45 and 240 minutes (and without a scan).
     SLAClock.objects.filter(ticket=warned).update(first_response_warn_at=T0)

@@ -6,13 +6,13 @@ import pytest
 import time_machine
 
 from notifications.models import Notification
-from sla import services as sla_services
+from sla.actions import scan
 from sla.models import SLACrossing
 from tests import factories
 from tests.sla.conftest import T0
 from tests.sla.factories import PolicyFactory
 from tests.tickets.test_concurrency import run_together
-from tickets import services
+from tickets.actions import creation, ownership
 from tickets.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,9 +30,9 @@ def test_concurrent_scans_record_each_crossing_once():
     )
     with time_machine.travel(T0, tick=False):
         for n in range(TICKETS):
-            ticket = services.create_ticket(
+            ticket = creation.create_ticket(
                 actor=manager,
-                data=services.NewTicket(
+                data=creation.NewTicket(
                     title=f"t{n}",
                     requester_email="c@example.com",
                     category="network",
@@ -40,10 +40,10 @@ def test_concurrent_scans_record_each_crossing_once():
                     team=team,
                 ),
             )
-            services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+            ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
 
     with time_machine.travel(T0 + timedelta(minutes=61), tick=False):
-        results = run_together(lambda i: sla_services.scan(batch_size=7), THREADS)
+        results = run_together(lambda i: scan.scan(batch_size=7), THREADS)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors

@@ -10,14 +10,14 @@ from sla import selectors
 from sla.models import SLAClock, SLAPolicy, WorkingHours
 from tests import factories
 from tests.sla.factories import CalendarFactory, PolicyFactory
-from tickets import services
+from tickets.actions import creation
 
 
 def _new_ticket(actor, **overrides):
-    data = services.NewTicket(
+    data = creation.NewTicket(
         title="VPN down", requester_email="pat@customer.example", category="network", **overrides
     )
-    return services.create_ticket(actor=actor, data=data)
+    return creation.create_ticket(actor=actor, data=data)
 
 
 def _policy_queries(queries) -> int:

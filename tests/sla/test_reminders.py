@@ -6,7 +6,8 @@ import pytest
 
 from core.exceptions import DomainValidationError, NotPermitted
 from notifications.models import Notification
-from sla import reminders, tasks
+from sla import tasks
+from sla.actions import reminders
 from sla.models import Reminder
 from tests import factories
 from tests.sla.conftest import T0

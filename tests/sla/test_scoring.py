@@ -1,13 +1,18 @@
-"""Priority score: base x tier x SLA x escalation x staleness; the queue sorts by it."""
+"""Priority score: base x tier x escalation x SLA pressure (SLA factor x staleness), one
+formula (tickets.priority) fed by the SLA app's pressure (sla.scoring); the queue sorts by it."""
 
 import pytest
 
-from sla.scoring import priority_score
+from sla.scoring import pressure
+from tickets.priority import priority_score
 
 
 def score(priority="medium", tier="standard", status="in_progress", sla=1.0, stale=1.0):
     return priority_score(
-        priority=priority, tier=tier, status=status, sla_factor=sla, staleness_factor=stale
+        priority=priority,
+        tier=tier,
+        status=status,
+        pressure=pressure(sla_factor=sla, staleness_factor=stale),
     )
 
 

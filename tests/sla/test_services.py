@@ -5,14 +5,15 @@ from datetime import timedelta
 
 import pytest
 
+from core.exceptions import DomainValidationError
 from core.models import AuditLog
-from sla import services as sla_services
+from sla.actions import clocks, policies
 from sla.models import PauseReason, SLAClock, SLACrossing, SLAPolicy
 from sla.selectors import sla_payload
 from tests import factories
 from tests.sla.conftest import T0
 from tests.sla.factories import CalendarFactory, PolicyFactory
-from tickets import services
+from tickets.actions import lifecycle, ownership, timeline, updates
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket
 
@@ -90,9 +91,9 @@ def test_waiting_pauses_the_clock_and_resume_shifts_the_due_times(
 ):
     ticket = open_ticket()
     clock.shift(10)
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     clock.shift(10)
-    services.wait_ticket(ticket_id=ticket.pk, actor=agent)
+    lifecycle.wait_ticket(ticket_id=ticket.pk, actor=agent)
 
     paused = reload(ticket)
     assert paused.state == "paused"
@@ -103,7 +104,7 @@ def test_waiting_pauses_the_clock_and_resume_shifts_the_due_times(
     assert payload["paused"] is True and payload["state"] == "paused"
 
     clock.shift(60)
-    services.resume_ticket(ticket_id=ticket.pk, actor=agent)
+    lifecycle.resume_ticket(ticket_id=ticket.pk, actor=agent)
 
     resumed = reload(ticket)
     assert resumed.state == "ok"
@@ -117,11 +118,11 @@ def test_waiting_pauses_the_clock_and_resume_shifts_the_due_times(
 def test_requester_reply_resumes_a_waiting_ticket(clock, policy, open_ticket, agent):
     requester = factories.RequesterFactory(email="customer@example.com")
     ticket = open_ticket()
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-    services.wait_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    lifecycle.wait_ticket(ticket_id=ticket.pk, actor=agent)
     clock.shift(30)
 
-    services.add_timeline_entry(
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=requester, type="note", visibility="public", content="Here"
     )
 
@@ -135,20 +136,20 @@ def test_first_response_is_the_first_public_staff_reply(clock, policy, open_tick
     requester = factories.RequesterFactory(email="customer@example.com")
     ticket = open_ticket()
     clock.shift(5)
-    services.add_timeline_entry(
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=requester, type="note", visibility="public", content="Any news?"
     )
-    services.add_timeline_entry(
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=agent, type="note", visibility="internal", content="Looking"
     )
     assert reload(ticket).first_response_met_at is None
 
     clock.shift(10)
-    services.add_timeline_entry(
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=agent, type="email", visibility="public", content="On it"
     )
     clock.shift(10)
-    services.add_timeline_entry(
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=agent, type="note", visibility="public", content="Again"
     )
 
@@ -161,13 +162,13 @@ def test_resolve_meets_and_reopen_runs_again_without_the_resolved_time(
     clock, policy, open_ticket, agent
 ):
     ticket = open_ticket()
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     clock.shift(10)
-    services.add_timeline_entry(
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=agent, type="email", visibility="public", content="Hello"
     )
     clock.shift(100)
-    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Rebooted")
+    lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Rebooted")
 
     met = reload(ticket)
     assert met.state == "met"
@@ -177,7 +178,7 @@ def test_resolve_meets_and_reopen_runs_again_without_the_resolved_time(
     assert sla_payload(Ticket.objects.get(pk=ticket.pk))["state"] == "met"
 
     clock.shift(100)
-    services.reopen_ticket(ticket_id=ticket.pk, actor=agent)
+    lifecycle.reopen_ticket(ticket_id=ticket.pk, actor=agent)
 
     reopened = reload(ticket)
     assert reopened.resolution_met_at is None
@@ -185,8 +186,8 @@ def test_resolve_meets_and_reopen_runs_again_without_the_resolved_time(
     assert reopened.state == "ok"
 
     clock.shift(10)
-    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Really")
-    services.close_ticket(ticket_id=ticket.pk, actor=agent)
+    lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Really")
+    lifecycle.close_ticket(ticket_id=ticket.pk, actor=agent)
 
     closed = reload(ticket)
     assert closed.state == "met"
@@ -199,10 +200,10 @@ def test_resolving_without_any_reply_counts_as_the_first_response(
     clock, policy, open_ticket, agent
 ):
     ticket = open_ticket()
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     clock.shift(30)
 
-    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Quick fix")
+    lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Quick fix")
 
     assert reload(ticket).first_response_met_at == minutes(30)
     assert reload(ticket).state == "met"
@@ -212,10 +213,10 @@ def test_resolving_late_records_the_breach_without_waiting_for_the_scan(
     clock, policy, open_ticket, agent
 ):
     ticket = open_ticket()
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     clock.shift(300)
 
-    services.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Late")
+    lifecycle.resolve_ticket(ticket_id=ticket.pk, actor=agent, resolution="Late")
 
     sla = reload(ticket)
     assert sla.state == "breached"
@@ -231,31 +232,31 @@ def test_a_priority_change_retargets_the_clock(clock, policy, open_ticket, agent
     ticket = open_ticket()
     clock.shift(5)
 
-    services.update_ticket(ticket_id=ticket.pk, actor=agent, changes={"priority": "critical"})
+    updates.update_ticket(ticket_id=ticket.pk, actor=agent, changes={"priority": "critical"})
 
     sla = reload(ticket)
     assert sla.policy == urgent
     assert sla.first_response_due == minutes(15)
     assert sla.started_at == T0  # re-targeted, not restarted
     assert AuditLog.objects.filter(ticket_id=ticket.pk, action="sla.retargeted").count() == 1
-    services.update_ticket(ticket_id=ticket.pk, actor=agent, changes={"title": "VPN still down"})
+    updates.update_ticket(ticket_id=ticket.pk, actor=agent, changes={"title": "VPN still down"})
     assert AuditLog.objects.filter(ticket_id=ticket.pk, action="sla.retargeted").count() == 1
 
 
 def test_escalation_pauses_only_when_the_policy_says_so(clock, policy, open_ticket, agent):
     ticket = open_ticket()
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
 
     def escalate_and_return(after: float):
         escalated = Ticket.objects.get(pk=ticket.pk)
         escalated.status = TicketStatus.ESCALATED
         escalated.save()
-        sla_services.on_status_changed(ticket=escalated, previous=TicketStatus.IN_PROGRESS)
+        clocks.follow_status(ticket_id=ticket.pk, status=TicketStatus.ESCALATED)
         clock.shift(after)
         back = Ticket.objects.get(pk=ticket.pk)
         back.status = TicketStatus.IN_PROGRESS
         back.save()
-        sla_services.on_status_changed(ticket=back, previous=TicketStatus.ESCALATED)
+        clocks.follow_status(ticket_id=ticket.pk, status=TicketStatus.IN_PROGRESS)
 
     escalate_and_return(30)
     assert reload(ticket).first_response_due == minutes(60)  # not paused
@@ -271,12 +272,12 @@ def test_escalation_pauses_only_when_the_policy_says_so(clock, policy, open_tick
 
 def test_escalated_tickets_score_higher(clock, policy, open_ticket, agent):
     ticket = open_ticket()
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     escalated = Ticket.objects.get(pk=ticket.pk)
     escalated.status = TicketStatus.ESCALATED
     escalated.save()
 
-    sla_services.on_status_changed(ticket=escalated, previous=TicketStatus.IN_PROGRESS)
+    clocks.follow_status(ticket_id=ticket.pk, status=TicketStatus.ESCALATED)
 
     assert Ticket.objects.get(pk=ticket.pk).priority_score == pytest.approx(40 * 1.3)
 
@@ -285,13 +286,13 @@ def test_changing_a_policy_recomputes_open_clocks(
     clock, policy, open_ticket, admin_user, agent, django_capture_on_commit_callbacks
 ):
     open_one, resolved = open_ticket(), open_ticket()
-    services.accept_ticket(ticket_id=resolved.pk, actor=agent)
-    services.resolve_ticket(ticket_id=resolved.pk, actor=agent, resolution="done")
+    ownership.accept_ticket(ticket_id=resolved.pk, actor=agent)
+    lifecycle.resolve_ticket(ticket_id=resolved.pk, actor=agent, resolution="done")
     before = reload(resolved).resolution_due
 
     policy.resolution_minutes = 480
     with django_capture_on_commit_callbacks(execute=True):
-        sla_services.save_policy(actor=admin_user, policy=policy)
+        policies.save_policy(actor=admin_user, policy=policy)
 
     assert reload(open_one).resolution_due == minutes(480)
     assert reload(resolved).resolution_due == before  # finished clocks are history
@@ -314,7 +315,7 @@ def test_a_new_more_specific_policy_takes_over_open_tickets(
     factories.Contact.objects.filter(email="someone@example.com").update(tier="vip")
 
     with django_capture_on_commit_callbacks(execute=True):
-        sla_services.save_policy(actor=admin_user, policy=vip_net)
+        policies.save_policy(actor=admin_user, policy=vip_net)
 
     assert reload(ticket).policy.name == "Network, VIP"
     assert reload(ticket).tier == "vip"
@@ -323,19 +324,19 @@ def test_a_new_more_specific_policy_takes_over_open_tickets(
 def test_the_default_policy_cannot_be_undefaulted_or_deactivated(admin_user):
     default = SLAPolicy.objects.get(is_default=True)
     default.is_default = False
-    with pytest.raises(sla_services.DomainValidationError):
-        sla_services.save_policy(actor=admin_user, policy=default)
+    with pytest.raises(DomainValidationError):
+        policies.save_policy(actor=admin_user, policy=default)
 
     default.is_default, default.is_active = True, False
-    with pytest.raises(sla_services.DomainValidationError):
-        sla_services.save_policy(actor=admin_user, policy=default)
+    with pytest.raises(DomainValidationError):
+        policies.save_policy(actor=admin_user, policy=default)
 
 
 def test_a_new_default_demotes_the_old_one(admin_user, policy):
     old = SLAPolicy.objects.get(is_default=True)
     policy.is_default = True
 
-    sla_services.save_policy(actor=admin_user, policy=policy)
+    policies.save_policy(actor=admin_user, policy=policy)
 
     assert SLAPolicy.objects.get(is_default=True) == policy
     old.refresh_from_db()
@@ -345,6 +346,6 @@ def test_a_new_default_demotes_the_old_one(admin_user, policy):
 def test_tickets_without_a_clock_get_one_on_their_next_event(clock, ticket, agent):
     assert not SLAClock.objects.filter(ticket=ticket).exists()
 
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
 
     assert reload(ticket).started_at == ticket.created_at

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from core.models import AuditLog
 from tests import factories
-from tickets import services
+from tickets.actions import flags, lifecycle, ownership, tasks
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,10 @@ def populated(team, agent, requester):
     """A few tickets in several states, with timeline, tasks, flags and audit rows."""
     tickets = factories.TicketFactory.create_batch(5, team=team, requester=requester.contact)
     for ticket in tickets[:3]:
-        services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-        services.create_task(ticket_id=ticket.pk, actor=agent, title="check", assigned_to=agent)
-        services.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
-    services.resolve_ticket(ticket_id=tickets[0].pk, actor=agent, resolution="done")
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+        tasks.create_task(ticket_id=ticket.pk, actor=agent, title="check", assigned_to=agent)
+        flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
+    lifecycle.resolve_ticket(ticket_id=tickets[0].pk, actor=agent, resolution="done")
     return tickets
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from core.exceptions import OwnershipLocked
 from tests import factories
-from tickets import services
+from tickets.actions import creation, ownership
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def test_concurrent_accepts_have_exactly_one_winner():
     ticket = factories.TicketFactory(team=team)
 
     results = run_together(
-        lambda i: services.accept_ticket(ticket_id=ticket.pk, actor=agents[i]), THREADS
+        lambda i: ownership.accept_ticket(ticket_id=ticket.pk, actor=agents[i]), THREADS
     )
 
     outcomes = Counter(type(result).__name__ for result in results)
@@ -64,9 +64,9 @@ def test_concurrent_creation_never_duplicates_a_reference():
 
     def create_several(index: int) -> list[str]:
         return [
-            services.create_ticket(
+            creation.create_ticket(
                 actor=actor,
-                data=services.NewTicket(
+                data=creation.NewTicket(
                     title=f"t{index}-{n}", requester_email=f"r{index}@example.com"
                 ),
             ).reference

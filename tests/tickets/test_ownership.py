@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.exceptions import OwnershipLocked
 from tests import factories
-from tickets import services
+from tickets.actions import ownership
 from tickets.lifecycle import InvalidTransition
 from tickets.models import OwnerChangeRefused, Ticket
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def owned_ticket(ticket, agent):
-    return services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    return ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
 
 
 def test_model_save_cannot_change_the_owner(owned_ticket, other_agent, agent):
@@ -76,7 +76,7 @@ def test_other_fields_still_save(owned_ticket):
 
 def test_accept_cannot_take_an_owned_ticket(owned_ticket, manager):
     with pytest.raises(OwnershipLocked):
-        services.accept_ticket(ticket_id=owned_ticket.pk, actor=manager)
+        ownership.accept_ticket(ticket_id=owned_ticket.pk, actor=manager)
 
 
 def test_admin_change_form_shows_owner_read_only_and_ignores_a_posted_owner(

@@ -3,6 +3,10 @@ import pytest
 from tickets.priority import derive_priority, parse_level, priority_score
 
 
+def score(priority: str, tier: str) -> float:
+    return priority_score(priority=priority, tier=tier, status="new")
+
+
 @pytest.mark.parametrize(
     ("urgency", "impact", "expected"),
     [
@@ -33,9 +37,9 @@ def test_parse_level_rejects_out_of_range_and_junk():
 
 
 def test_priority_score_orders_priority_then_tier():
-    assert priority_score("critical", "premium") > priority_score("high", "vip")
+    assert score("critical", "premium") > score("high", "vip")
     # The VIP factor (x1.5) lifts a VIP's high ticket just above a standard critical one.
-    assert priority_score("high", "vip") > priority_score("critical", "standard")
-    assert priority_score("critical", "standard") > priority_score("high", "premium")
-    assert priority_score("high", "vip") > priority_score("high", "premium")
-    assert priority_score("high", "premium") > priority_score("high", "standard")
+    assert score("high", "vip") > score("critical", "standard")
+    assert score("critical", "standard") > score("high", "premium")
+    assert score("high", "vip") > score("high", "premium")
+    assert score("high", "premium") > score("high", "standard")

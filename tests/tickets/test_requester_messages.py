@@ -6,7 +6,7 @@ from django.core import mail
 
 from notifications.models import Notification, NotificationQueue
 from tests import factories
-from tickets import services
+from tickets.actions import creation, lifecycle, ownership, timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,13 @@ def requester_events(ticket) -> list[str]:
 @pytest.fixture
 def opened(agent, team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = services.create_ticket(
+        ticket = creation.create_ticket(
             actor=agent,
-            data=services.NewTicket(
+            data=creation.NewTicket(
                 title="VPN down", requester_email="pat@customer.example", team=team
             ),
         )
-        services.accept_ticket(ticket_id=ticket.pk, actor=agent)
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
     return ticket
 
 
@@ -40,14 +40,14 @@ def test_public_reply_reaches_the_requester_internal_note_does_not(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_timeline_entry(
+        timeline.add_timeline_entry(
             ticket_id=opened.pk,
             actor=agent,
             type="note",
             visibility="internal",
             content="SECRET-internal-diagnosis",
         )
-        services.add_timeline_entry(
+        timeline.add_timeline_entry(
             ticket_id=opened.pk,
             actor=agent,
             type="email",
@@ -63,9 +63,9 @@ def test_public_reply_reaches_the_requester_internal_note_does_not(
 def test_waiting_and_resolved_messages(opened, agent, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.wait_ticket(ticket_id=opened.pk, actor=agent, reason="internal: user slow")
-        services.resume_ticket(ticket_id=opened.pk, actor=agent)
-        services.resolve_ticket(ticket_id=opened.pk, actor=agent, resolution="Router replaced.")
+        lifecycle.wait_ticket(ticket_id=opened.pk, actor=agent, reason="internal: user slow")
+        lifecycle.resume_ticket(ticket_id=opened.pk, actor=agent)
+        lifecycle.resolve_ticket(ticket_id=opened.pk, actor=agent, resolution="Router replaced.")
     assert requester_events(opened)[-2:] == ["waiting_on_you", "resolved"]
     resolved_mail = mail.outbox[-1]
     assert "Router replaced." in resolved_mail.body
@@ -75,8 +75,8 @@ def test_waiting_and_resolved_messages(opened, agent, django_capture_on_commit_c
 
 def test_requester_reply_tells_the_owner(opened, agent, requester):
     ticket = factories.TicketFactory(team=opened.team, requester=requester.contact)
-    services.accept_ticket(ticket_id=ticket.pk, actor=agent)
-    services.add_timeline_entry(
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    timeline.add_timeline_entry(
         ticket_id=ticket.pk, actor=requester, type="email", visibility="public", content="Done!"
     )
     assert Notification.objects.filter(user=agent, ticket=ticket, event_type="reply").exists()
@@ -84,7 +84,7 @@ def test_requester_reply_tells_the_owner(opened, agent, requester):
 
 def test_transfer_tells_the_new_owner(opened, agent, manager, team):
     successor = factories.AgentFactory(teams=[team])
-    services.transfer_ownership(
+    ownership.transfer_ownership(
         ticket_id=opened.pk, actor=manager, to_user=successor, reason="agent_terminated"
     )
     assert Notification.objects.filter(user=successor, event_type="assigned").exists()

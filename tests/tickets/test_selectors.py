@@ -1,7 +1,7 @@
 import pytest
 
 from tests import factories
-from tickets import services
+from tickets.actions import ownership, tasks
 from tickets.selectors import visible_tickets, visible_timeline
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +33,19 @@ def test_agent_sees_own_teams_tickets(board, agent):
 
 def test_agent_also_sees_tickets_they_own_or_hold_a_task_on(board, agent, other_agent, manager):
     theirs = board["theirs"]
-    services.accept_ticket(ticket_id=theirs.pk, actor=other_agent)
-    services.create_task(ticket_id=theirs.pk, actor=other_agent, title="Help", assigned_to=agent)
+    ownership.accept_ticket(ticket_id=theirs.pk, actor=other_agent)
+    tasks.create_task(ticket_id=theirs.pk, actor=other_agent, title="Help", assigned_to=agent)
     assert ids(visible_tickets(agent)) == {board["mine"].pk, theirs.pk}
     # ...and ownership outlives team membership:
-    services.accept_ticket(ticket_id=board["mine"].pk, actor=agent)
+    ownership.accept_ticket(ticket_id=board["mine"].pk, actor=agent)
     agent.agent_profile.teams.clear()
     assert board["mine"].pk in ids(visible_tickets(agent))
 
 
 def test_agent_list_has_no_duplicates(board, agent, team):
-    services.accept_ticket(ticket_id=board["mine"].pk, actor=agent)
+    ownership.accept_ticket(ticket_id=board["mine"].pk, actor=agent)
     for n in range(3):
-        services.create_task(
-            ticket_id=board["mine"].pk, actor=agent, title=f"t{n}", assigned_to=agent
-        )
+        tasks.create_task(ticket_id=board["mine"].pk, actor=agent, title=f"t{n}", assigned_to=agent)
     assert visible_tickets(agent).count() == 1
 
 

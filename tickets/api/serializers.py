@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from core.api.fields import PersonSerializer, StrictInputSerializer
 from org.models import Team
+from tickets.actions.ownership import TransferReason
 from tickets.lifecycle import TaskStatus
 from tickets.models import (
     Attachment,
@@ -19,7 +20,6 @@ from tickets.models import (
     Tier,
     TimelineEntry,
 )
-from tickets.services import TransferReason
 
 User = get_user_model()
 LEVELS = [str(n) for n in range(1, 6)]
@@ -185,23 +185,6 @@ class TaskCreateSerializer(StrictInputSerializer):
         if user is None:
             raise serializers.ValidationError("No active agent has this e-mail address.")
         return user
-
-    def validate_envelope(self, envelope_id):
-        """An envelope of this ticket (the view's ``pk``) that the caller may see."""
-        if envelope_id is None:
-            return None
-        from escalations.selectors import visible_envelopes
-
-        request, view = self.context.get("request"), self.context.get("view")
-        ticket_id = view.kwargs.get("pk") if view is not None else None
-        envelope = None
-        if request is not None and ticket_id is not None:
-            envelope = (
-                visible_envelopes(request.user).filter(pk=envelope_id, ticket_id=ticket_id).first()
-            )
-        if envelope is None:
-            raise serializers.ValidationError("Unknown envelope.")
-        return envelope
 
 
 class TaskUpdateSerializer(StrictInputSerializer):

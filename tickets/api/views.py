@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from core.api.base import GenericViewSet
 from core.api.permissions import IsAnyRole, IsStaffRole
-from tickets import services
+from tickets.actions import contacts, tasks
 from tickets.api import serializers as s
 from tickets.api.filters import TaskFilterSet
 from tickets.models import Contact, Task
@@ -81,7 +81,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
         task = self.get_object()
         serializer = s.TaskUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        updated = services.set_task_status(
+        updated = tasks.set_task_status(
             task_id=task.pk, actor=request.user, status=serializer.validated_data["status"]
         )
         return Response(s.TaskSerializer(self.get_queryset().get(pk=updated.pk)).data)
@@ -107,5 +107,5 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     def create(self, request: Request) -> Response:
         serializer = s.ContactCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contact = services.create_contact(actor=request.user, **serializer.validated_data)
+        contact = contacts.create_contact(actor=request.user, **serializer.validated_data)
         return Response(s.ContactSerializer(contact).data, status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from core.roles import Role
 from kb.services import seed_demo_articles
 from org.actions.agents import NewAgent, Place, create_agent
 from org.models import AgentProfile, Team
-from tickets import services
+from tickets.actions import creation, lifecycle, ownership, timeline
 from tickets.models import Company, Contact, Ticket, Tier
 
 User = get_user_model()
@@ -207,9 +207,9 @@ class Command(BaseCommand):
             title, category, slug, urgency, impact, kind = TICKETS[index % len(TICKETS)]
             email, name, _ = REQUESTERS[index % len(REQUESTERS)]
             team = Team.objects.get(slug=slug)
-            ticket = services.create_ticket(
+            ticket = creation.create_ticket(
                 actor=admin_actor,
-                data=services.NewTicket(
+                data=creation.NewTicket(
                     title=title,
                     description=f"{title}. Reported via the demo seed (#{index}).",
                     requester_email=email,
@@ -232,8 +232,8 @@ class Command(BaseCommand):
             return
         agents = list(AgentProfile.objects.filter(teams=team).select_related("user"))
         owner = rng.choice(agents).user
-        services.accept_ticket(ticket_id=ticket.pk, actor=owner)
-        services.add_timeline_entry(
+        ownership.accept_ticket(ticket_id=ticket.pk, actor=owner)
+        timeline.add_timeline_entry(
             ticket_id=ticket.pk,
             actor=owner,
             type="email",
@@ -241,10 +241,12 @@ class Command(BaseCommand):
             content="Thanks for reporting this, I am looking into it now.",
         )
         if stage == "waiting":
-            services.wait_ticket(ticket_id=ticket.pk, actor=owner, reason="Asked for a screenshot.")
+            lifecycle.wait_ticket(
+                ticket_id=ticket.pk, actor=owner, reason="Asked for a screenshot."
+            )
         if stage in ("resolved", "closed"):
-            services.resolve_ticket(
+            lifecycle.resolve_ticket(
                 ticket_id=ticket.pk, actor=owner, resolution="Fixed and confirmed with the user."
             )
         if stage == "closed":
-            services.close_ticket(ticket_id=ticket.pk, actor=owner)
+            lifecycle.close_ticket(ticket_id=ticket.pk, actor=owner)

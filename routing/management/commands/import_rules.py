@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from routing.actions.config import import_rules
 from routing.rules import RuleFileError
-from routing.services import import_rules
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import DomainValidationError
+from routing.actions.config import import_weights
 from routing.rules import RuleFileError
-from routing.services import import_weights
 
 
 class Command(BaseCommand):

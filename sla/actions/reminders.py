@@ -1,16 +1,21 @@
-"""Reminder services: an agent's follow-ups on a ticket (one-off or recurring), snoozed and
-completed by their owner; the per-minute firing of due reminders through the notifications
-service. The SLA-warning reminders are created by sla.services when a warning is crossed."""
+"""Reminders: an agent's follow-ups on a ticket (one-off or recurring), snoozed and completed
+by their owner; the per-minute firing of due reminders (an ``sla.reminder_due`` event that the
+notifications app delivers). The SLA-warning reminders are created with the warning's crossing
+(sla.actions.crossings)."""
 
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import publish_many
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import is_staff_role
 from sla import recurrence, selectors
+from sla.events import REMINDER_DUE
 from sla.models import Reminder
+from tickets.events import stream_of
+from tickets.selectors import visible_tickets
 
 MAX_SNOOZE = timedelta(days=90)
 
@@ -60,8 +65,6 @@ def schedule_reminder(
     interval: int = 1,
     until: datetime | None = None,
 ) -> Reminder:
-    from tickets.selectors import visible_tickets
-
     _ensure_staff(actor)
     if not message.strip():
         raise DomainValidationError({"message": ["Say what to follow up."]})
@@ -154,28 +157,17 @@ def cancel_reminder(*, actor, reminder_id) -> Reminder:
 
 
 def fire_due_reminders(*, now: datetime | None = None, batch_size: int = 200) -> int:
-    """Notify the owners of due reminders, then move each to its next occurrence (or to
-    ``fired`` when the series is over). The notification and the move commit together, and
-    concurrent runs skip each other's rows: each occurrence fires once."""
-    from notifications.services import notify
-
+    """Announce due reminders (``sla.reminder_due``: notifications tells their owners), then
+    move each to its next occurrence (or to ``fired`` when the series is over). The event and
+    the move commit together, and concurrent runs skip each other's rows: each occurrence
+    fires once."""
     now = now or timezone.now()
     fired = 0
     while True:
         with transaction.atomic():
             due = list(selectors.due_reminders(now)[:batch_size])
+            publish_many([_due_event(reminder) for reminder in due])
             for reminder in due:
-                notify(
-                    recipients=[reminder.user],
-                    event_type="reminder",
-                    ticket=reminder.ticket,
-                    payload={
-                        "reminder": str(reminder.pk),
-                        "message": reminder.message,
-                        "kind": reminder.kind,
-                        "trigger_at": reminder.trigger_at.isoformat(),
-                    },
-                )
                 _advance(reminder, now)
             Reminder.objects.bulk_update(
                 due, ["trigger_at", "status", "fire_count", "last_fired_at", "updated_at"]
@@ -201,3 +193,19 @@ def _advance(reminder: Reminder, now: datetime) -> None:
         reminder.status = Reminder.Status.FIRED
     else:
         reminder.trigger_at = following
+
+
+def _due_event(reminder: Reminder) -> tuple[str, str, dict]:
+    stream = stream_of(reminder.ticket_id) if reminder.ticket_id else f"user:{reminder.user_id}"
+    return (
+        REMINDER_DUE,
+        stream,
+        {
+            "ticket": {"id": str(reminder.ticket_id)} if reminder.ticket_id else None,
+            "user": reminder.user_id,
+            "reminder": str(reminder.pk),
+            "kind": reminder.kind,
+            "message": reminder.message,
+            "trigger_at": reminder.trigger_at.isoformat(),
+        },
+    )

@@ -1,12 +1,13 @@
-"""Writes of routing's configuration: rules and scoring weights, from the admin, the API and
-the import commands. Re-exported by routing.services."""
+"""Routing's configuration: rules and scoring weights, from the admin, the API and the import
+commands; each change audited."""
 
 from django.db import transaction
 
 from core.audit import record_audit
 from core.exceptions import DomainValidationError
 from routing.models import WEIGHT_FIELDS, RoutingRule, ScoringWeights
-from routing.rules import RuleError, parse_rules_file, parse_weights_file, validate_rule
+from routing.rule_files import parse_rules_file, parse_weights_file
+from routing.rules import RuleError, validate_rule
 from tickets.models import CaseFlag
 
 
@@ -111,3 +112,13 @@ def import_weights(*, text: str, actor=None) -> int:
         existing = ScoringWeights.objects.filter(category=category).first()
         save_weights(actor=actor, category=category, values=values, weights=existing)
     return len(sets)
+
+
+@transaction.atomic
+def delete_weights(*, actor, weights: ScoringWeights) -> None:
+    """A category's weights go; the default weights stay (every decision needs them)."""
+    if weights.category == "":
+        raise DomainValidationError({"category": ["The default weights cannot be deleted."]})
+    category = weights.category
+    weights.delete()
+    record_audit(actor=actor, action="routing.weights_deleted", data={"category": category})

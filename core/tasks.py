@@ -1,0 +1,32 @@
+"""Celery tasks of the event bus: thin wrappers over core.dispatch, safe to run twice."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from core import dispatch
+
+
+@shared_task(
+    name="core.drain_stream",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,
+)
+def drain_stream(stream: str) -> int:
+    """Deliver a stream's pending events (queued after the commit that recorded them)."""
+    return dispatch.drain(stream)
+
+
+@shared_task(name="core.drain_due", acks_late=True)
+def drain_due() -> int:
+    """Beat, every few seconds: events whose delivery never started or whose retry is due."""
+    return dispatch.drain_due()
+
+
+@shared_task(name="core.purge_events", acks_late=True)
+def purge_events() -> int:
+    """Beat, daily: forget events delivered more than a week ago."""
+    return dispatch.purge_dispatched()

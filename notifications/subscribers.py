@@ -1,0 +1,278 @@
+"""Who hears of what happens, in the order it happened (the events of one ticket come in
+order). Each subscriber picks the recipients and the message; ``notify`` does the rest
+(preferences, quiet hours, channels, the requester-safety checks)."""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+
+from core.exceptions import DomainError
+from core.roles import Role
+from core.subscriptions import Event, subscribe
+from escalations.events import ENVELOPE_COMPLETED, ENVELOPE_CREATED
+from notifications.models import EventType
+from notifications.services import notify
+from routing.actions.effects import ROUTING_ALERT
+from sla.events import REMINDER_DUE, SLA_BREACHED, SLA_WARNING
+from tickets.actions.timeline import add_system_note
+from tickets.events import (
+    TICKET_ASSIGNED,
+    TICKET_CREATED,
+    TICKET_ENTRY_ADDED,
+    TICKET_RESOLVED,
+    TICKET_ROUTED,
+    TICKET_UPDATED,
+    TicketEvent,
+)
+from tickets.lifecycle import TicketStatus
+from tickets.models import Ticket, TimelineEntry
+
+User = get_user_model()
+
+
+def _ticket(ticket_id) -> Ticket:
+    return Ticket.objects.select_related("requester", "owner", "team").get(pk=ticket_id)
+
+
+@subscribe(TICKET_CREATED, name="notifications.receipt")
+def tell_requester_received(event: Event) -> None:
+    ticket = _ticket(TicketEvent.of(event).ticket_id)
+    notify(
+        recipients=[ticket.requester],
+        event_type=EventType.TICKET_RECEIVED,
+        ticket=ticket,
+        payload={},
+    )
+
+
+@subscribe(TICKET_UPDATED, name="notifications.waiting")
+def tell_requester_waiting(event: Event) -> None:
+    change = TicketEvent.of(event)
+    if (change.changed.get("status") or [None, None])[1] != TicketStatus.WAITING:
+        return
+    ticket = _ticket(change.ticket_id)
+    notify(
+        recipients=[ticket.requester],
+        event_type=EventType.WAITING_ON_YOU,
+        ticket=ticket,
+        payload={},
+    )
+
+
+@subscribe(TICKET_RESOLVED, name="notifications.resolved")
+def tell_requester_resolved(event: Event) -> None:
+    change = TicketEvent.of(event)
+    ticket = _ticket(change.ticket_id)
+    notify(
+        recipients=[ticket.requester],
+        event_type=EventType.RESOLVED,
+        ticket=ticket,
+        payload={
+            "resolution": change.data.get("resolution", ""),
+            "actor_name": _actor_name(change),
+        },
+    )
+
+
+@subscribe(TICKET_ASSIGNED, name="notifications.transferred")
+def tell_new_owner(event: Event) -> None:
+    change = TicketEvent.of(event)
+    reason = change.data.get("reason", "")
+    if reason == "accepted":
+        return  # the one who accepted knows
+    ticket = _ticket(change.ticket_id)
+    notify(
+        recipients=[ticket.owner],
+        event_type=EventType.ASSIGNED,
+        ticket=ticket,
+        payload={"message": f"You now own {ticket.reference} ({reason.replace('_', ' ')})."},
+    )
+
+
+@subscribe(TICKET_ENTRY_ADDED, name="notifications.entries")
+def tell_of_entry(event: Event) -> None:
+    """A requester's reply goes to the owner; a public staff reply in the app to the
+    requester. Internal notes are never sent to a requester; comments a source system sent us
+    were told to its own users already."""
+    change = TicketEvent.of(event)
+    data = change.data
+    if data["by_requester"]:
+        ticket = _ticket(change.ticket_id)
+        if ticket.owner_id is not None:
+            entry = TimelineEntry.objects.get(pk=data["entry"])
+            notify(
+                recipients=[ticket.owner],
+                event_type=EventType.REPLY,
+                ticket=ticket,
+                payload={"entry_id": str(entry.pk), "content": entry.content},
+            )
+        return
+    if data["imported"] or data["visibility"] != TimelineEntry.Visibility.PUBLIC:
+        return
+    ticket = _ticket(change.ticket_id)
+    entry = TimelineEntry.objects.get(pk=data["entry"])
+    notify(
+        recipients=[ticket.requester],
+        event_type=EventType.PUBLIC_REPLY,
+        ticket=ticket,
+        payload={
+            "entry_id": str(entry.pk),
+            "content": entry.content,
+            "actor_name": _actor_name(change),
+        },
+    )
+
+
+@subscribe(TICKET_ROUTED, name="notifications.routed")
+def tell_team_and_suggested_agent(event: Event) -> None:
+    """The team that now holds the ticket hears of it, and the agent routing suggests is asked
+    by name."""
+    change = TicketEvent.of(event)
+    team = change.ticket.get("team")
+    if team is None or "team" not in change.changed:
+        return
+    ticket = _ticket(change.ticket_id)
+    suggested = change.data.get("suggested_agent")
+    agent = User.objects.filter(pk=suggested, is_active=True).first() if suggested else None
+    payload = {"message": f"{ticket.reference} was routed to {ticket.team.name}."}
+    members = [
+        user
+        for user in ticket.team.agents.select_related("user").filter(user__is_active=True)
+        if agent is None or user.user_id != agent.pk
+    ]
+    if members:
+        notify(
+            recipients=[member.user for member in members],
+            event_type=EventType.ROUTED,
+            ticket=ticket,
+            payload=payload,
+        )
+    if agent is not None:
+        notify(
+            recipients=[agent],
+            event_type=EventType.SUGGESTED,
+            ticket=ticket,
+            payload={"message": f"Routing suggests you take {ticket.reference}."},
+        )
+
+
+@subscribe(ENVELOPE_CREATED, ENVELOPE_COMPLETED, name="notifications.envelopes")
+def tell_of_envelope(event: Event) -> None:
+    """A new envelope goes to the named expert (else its team); a completed one to the owner
+    (unless the owner completed it)."""
+    change = TicketEvent.of(event)
+    envelope = change.data["envelope"]
+    ticket = _ticket(change.ticket_id)
+    if event.name == ENVELOPE_CREATED:
+        if envelope["agent"]:
+            recipients = list(User.objects.filter(pk=envelope["agent"]))
+        else:
+            recipients = [f"team:{envelope['team']['slug']}"]
+        message = "An envelope is waiting for you."
+    else:
+        if ticket.owner_id is None or ticket.owner_id == change.actor_id:
+            return
+        recipients, message = [ticket.owner], "An envelope was completed."
+    notify(
+        recipients=recipients,
+        event_type=EventType.ENVELOPE,
+        ticket=ticket,
+        payload={
+            "envelope_id": envelope["id"],
+            "status": envelope["status"],
+            "reason": envelope["reason"],
+            "message": message,
+            "actor_name": _actor_name(change),
+            "internal": True,
+        },
+    )
+
+
+@subscribe(SLA_WARNING, SLA_BREACHED, name="notifications.sla")
+def tell_of_crossing(event: Event) -> None:
+    """Whom the policy's escalation actions name: the owner (or, unowned, the ticket's team),
+    the team, the managers."""
+    ticket = _ticket(event.data["ticket"]["id"])
+    recipients = _sla_audience(ticket, set(event.data.get("notify", ())))
+    if not recipients:
+        return
+    breach = event.name == SLA_BREACHED
+    notify(
+        recipients=recipients,
+        event_type=EventType.SLA_BREACH if breach else EventType.SLA_WARNING,
+        ticket=ticket,
+        payload={
+            "kind": event.data["kind"],
+            "threshold_at": event.data["threshold_at"],
+            "policy": event.data["policy"],
+            "message": event.data["message"],
+        },
+    )
+
+
+def _sla_audience(ticket: Ticket, who: set[str]) -> list:
+    recipients = []
+    if "owner" in who and ticket.owner_id is not None:
+        recipients.append(ticket.owner)
+    elif ("team" in who or "owner" in who) and ticket.team_id is not None:
+        recipients.append(ticket.team)
+    if "team" in who and ticket.owner_id is not None and ticket.team_id is not None:
+        recipients.append(ticket.team)
+    if "managers" in who:
+        recipients += list(User.objects.filter(is_active=True, groups__name=Role.MANAGER))
+    return recipients
+
+
+@subscribe(REMINDER_DUE, name="notifications.reminders")
+def tell_of_reminder(event: Event) -> None:
+    user = User.objects.filter(pk=event.data["user"], is_active=True).first()
+    if user is None:
+        return
+    ticket_ref = event.data.get("ticket")
+    ticket = _ticket(ticket_ref["id"]) if ticket_ref else None
+    notify(
+        recipients=[user],
+        event_type=EventType.REMINDER,
+        ticket=ticket,
+        payload={
+            "reminder": event.data["reminder"],
+            "message": event.data["message"],
+            "kind": event.data["kind"],
+            "trigger_at": event.data["trigger_at"],
+        },
+    )
+
+
+@subscribe(ROUTING_ALERT, name="notifications.alerts")
+def tell_of_alert(event: Event) -> None:
+    """A rule's ``notify``: the owner, the managers, the ticket's team, ``team:<slug>`` or
+    ``agent:<email>``. A target that names nobody known leaves a line on the timeline."""
+    ticket = _ticket(uuid.UUID(event.data["ticket"]["id"]))
+    target = event.data["to"]
+    kind, _, name = target.partition(":")
+    if kind == "owner":
+        recipients = [ticket.owner] if ticket.owner_id else []
+    elif kind == "managers":
+        recipients = list(User.objects.filter(groups__name=Role.MANAGER, is_active=True))
+    elif kind == "team" and name == "":
+        recipients = [f"team:{ticket.team.slug}"] if ticket.team_id else []
+    else:
+        recipients = [target] if name else []
+    if not recipients:
+        return
+    payload = {
+        "message": event.data["message"],
+        "rule": event.data["rule"],
+        "event": event.data["event"],
+    }
+    try:
+        notify(recipients=recipients, event_type=EventType.ALERT, ticket=ticket, payload=payload)
+    except DomainError as error:  # a rule naming an unknown team must not stop the others
+        add_system_note(
+            ticket_id=ticket.pk,
+            content=f"Rule '{event.data['rule']}' could not notify {target}: {error}",
+        )
+
+
+def _actor_name(change: TicketEvent) -> str:
+    return change.actor["name"] if change.actor else "the service desk"

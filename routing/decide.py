@@ -1,0 +1,152 @@
+"""What routing would decide for a ticket: the snapshots (routing.selectors) handed to the pure
+engine (routing.engine), with the agent to suggest. Reads only: the actions of routing.actions
+store and apply what this returns; the admin's "try these rules" and the dry run of
+``POST /api/v1/handlers/allocate`` use it as it is."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from routing import engine, learned_triage, selectors, triage
+from routing.engine import Decision
+from routing.models import RoutingEvent
+from routing.snapshots import AgentSnapshot, TicketSnapshot
+from tickets.models import Ticket
+from tickets.priority import derive_priority
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the engine decided on, and what it decided."""
+
+    ticket: TicketSnapshot
+    decision: Decision
+    agent: AgentSnapshot | None
+    assigned_email: str | None
+    event: str
+    triaged: bool
+
+
+def guess_category(*, title: str, description: str = "") -> str:
+    """The triage: the learned model when confident, else the keyword map from the admin;
+    empty when nothing matches."""
+    return learned_triage.guess_category(title, description, selectors.keyword_map())
+
+
+def _suggest(decision: Decision, keywords) -> tuple[AgentSnapshot | None, str | None]:
+    if decision.team is None:
+        return None, None
+    agents = selectors.agent_snapshots(decision.team.team_id)
+    if decision.agent_email:
+        forced = next((a for a in agents if a.email.lower() == decision.agent_email), None)
+        return forced, decision.agent_email
+    agent = engine.suggest_agent(decision.ticket, agents, keywords)
+    return agent, agent.email if agent else None
+
+
+def decide(
+    *, ticket: TicketSnapshot, event: str, rows, keywords_map, now, rule_ids=None, facts=None
+) -> tuple[Decision, AgentSnapshot | None, str | None]:
+    keywords = triage.keywords_for(ticket.category, keywords_map)
+    config = selectors.routing_config(rows, ticket.category, keywords)
+    rules = selectors.rule_snapshots(event, rule_ids)
+    teams = selectors.team_snapshots(category=ticket.category, config=config)
+    decision = engine.decide(
+        ticket=ticket,
+        teams=teams,
+        rules=rules,
+        config=config,
+        at=now,
+        agent_teams=selectors.agent_directory(rules),
+        extra_facts=facts,
+    )
+    if decision.changes.get("category"):
+        # A rule changed the category: eligibility and metrics follow the new one.
+        keywords = triage.keywords_for(decision.ticket.category, keywords_map)
+    agent, email = _suggest(decision, keywords)
+    return decision, agent, email
+
+
+def prepare_decision(
+    *, ticket_id, event: str | None = None, now=None, rule_ids=None, facts=None
+) -> tuple[Ticket, Prepared]:
+    """Read-only: what routing would decide for this ticket now (no lock, nothing stored)."""
+    now = now or timezone.now()
+    rows = selectors.weight_rows()
+    keywords_map = selectors.keyword_map()
+    ticket, snapshot, triaged = selectors.ticket_snapshot(
+        ticket_id=ticket_id,
+        keyword_map=keywords_map,
+        window_hours=selectors.affinity_window_hours(rows),
+        now=now,
+    )
+    if event is None:
+        event = (
+            RoutingEvent.TICKET_UPDATED if ticket.decided_before else RoutingEvent.TICKET_CREATED
+        )
+    decision, agent, email = decide(
+        ticket=snapshot,
+        event=event,
+        rows=rows,
+        keywords_map=keywords_map,
+        now=now,
+        rule_ids=rule_ids,
+        facts=facts,
+    )
+    return ticket, Prepared(snapshot, decision, agent, email, event, triaged)
+
+
+def dry_run(*, data: dict, now=None) -> tuple[Prepared, datetime]:
+    """Decide for a StandardTicket payload (already validated) without writing anything."""
+    now = now or timezone.now()
+    rows = selectors.weight_rows()
+    keywords_map = selectors.keyword_map()
+    category = (data.get("category") or "").strip().lower()
+    triaged = False
+    if not category:
+        category = learned_triage.guess_category(
+            data["title"], data.get("description", ""), keywords_map
+        )
+        triaged = bool(category)
+    requester = data.get("requester") or {}
+    location = data.get("requester_location") or {}
+    contact = selectors.requester_facts(
+        email=requester.get("email", ""),
+        category=category,
+        window_hours=selectors.affinity_window_hours(rows),
+        now=now,
+    )
+    metadata = data.get("external_metadata") or {}
+    previous = selectors.as_uuid(getattr(contact, "previous_team", None))
+    snapshot = TicketSnapshot(
+        ticket_id=str(data["ticket_id"]),
+        title=data["title"],
+        description=data.get("description", ""),
+        category=category,
+        priority=data.get("priority") or derive_priority(data.get("urgency"), data.get("impact")),
+        type=data.get("type") or "incident",
+        source=data.get("source") or "api",
+        urgency=str(data.get("urgency") or ""),
+        impact=str(data.get("impact") or ""),
+        tier=contact.effective_tier if contact else "standard",
+        created_at=now,
+        requester_email=requester.get("email", ""),
+        latitude=_first(location.get("lat"), contact and contact.latitude),
+        longitude=_first(location.get("lng"), contact and contact.longitude),
+        timezone=location.get("timezone") or (contact.timezone if contact else "UTC"),
+        language=str(metadata.get("language") or metadata.get("locale") or ""),
+        previous_team_id=previous,
+    )
+    decision, agent, email = decide(
+        ticket=snapshot,
+        event=RoutingEvent.TICKET_CREATED,
+        rows=rows,
+        keywords_map=keywords_map,
+        now=now,
+    )
+    return Prepared(snapshot, decision, agent, email, RoutingEvent.TICKET_CREATED, triaged), now
+
+
+def _first(*values):
+    return next((value for value in values if value is not None and value is not False), None)

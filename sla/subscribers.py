@@ -1,0 +1,49 @@
+"""The SLA clock of a ticket follows the ticket's events (sla.actions.clocks): started when it
+is created, paused, stopped and run again as its status moves (at the time each move
+happened), re-targeted when priority, type or category change (whoever changed them: an agent,
+an integration or a routing rule), met by the first public staff reply."""
+
+from core.subscriptions import Event, subscribe
+from sla.actions.clocks import follow_change, follow_status, note_activity, start_clock
+from tickets.events import (
+    TICKET_ASSIGNED,
+    TICKET_CREATED,
+    TICKET_ENTRY_ADDED,
+    TICKET_RESOLVED,
+    TICKET_ROUTED,
+    TICKET_UPDATED,
+    TicketEvent,
+)
+from tickets.models import TimelineEntry
+
+NOT_DESCRIPTIVE = frozenset({"status", "owner"})
+REPLY_TYPES = frozenset({TimelineEntry.Type.NOTE, TimelineEntry.Type.EMAIL})
+
+
+@subscribe(TICKET_CREATED, name="sla.start_clock")
+def start(event: Event) -> None:
+    start_clock(ticket_id=TicketEvent.of(event).ticket_id, at=event.occurred_at)
+
+
+@subscribe(TICKET_UPDATED, TICKET_ROUTED, TICKET_ASSIGNED, TICKET_RESOLVED, name="sla.follow")
+def follow(event: Event) -> None:
+    change = TicketEvent.of(event)
+    status = change.changed.get("status")
+    if status:
+        follow_status(ticket_id=change.ticket_id, status=status[1], at=event.occurred_at)
+    fields = set(change.changed) - NOT_DESCRIPTIVE
+    if fields:
+        follow_change(ticket_id=change.ticket_id, fields=fields, at=event.occurred_at)
+
+
+@subscribe(TICKET_ENTRY_ADDED, name="sla.entries")
+def note_entry(event: Event) -> None:
+    change = TicketEvent.of(event)
+    data = change.data
+    first_response = (
+        data["visibility"] == TimelineEntry.Visibility.PUBLIC
+        and data["type"] in REPLY_TYPES
+        and data["by_staff"]
+        and not data["by_requester"]
+    )
+    note_activity(ticket_id=change.ticket_id, at=event.occurred_at, first_response=first_response)
