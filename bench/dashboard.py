@@ -12,7 +12,7 @@ audit row per resolution; an open envelope per escalated ticket. Then ``ANALYZE`
 
 Latency (when ``redis-server`` is installed): a throwaway Redis, a daphne process holding a
 manager's /ws/dashboard/ socket (the websocket client is tests/dashboard/ws_listen.py, a
-process of its own), and this process creating tickets through tickets.services. Latency is
+process of its own), and this process creating tickets through tickets.actions. Latency is
 from the commit (an on_commit callback registered before the service's own) to the moment
 the client process has the event; same machine, same clock.
 """

@@ -41,7 +41,7 @@ import httpx  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from core.models import AuditLog  # noqa: E402
-from integrations.services import create_api_key  # noqa: E402
+from integrations.actions.keys import create_api_key  # noqa: E402
 from tests import factories  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 
 class ReadOnlyAdminMixin:
-    """Rows written only by services (or never changed): listed and shown, not edited here."""
+    """Rows written only by actions (or never changed): listed and shown, not edited here."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -1,7 +1,8 @@
-"""Delivering the outbox. After a commit that recorded events, their stream is drained: in the
-embedded mode (no broker) right here, after the commit; with a broker by the
-``core.drain_stream`` task on a worker. ``core.drain_due`` (beat) is the safety net for events
-whose delivery never started (a process died between commit and drain) or is due for a retry.
+"""Delivering the outbox. After a commit that recorded events, their stream is drained
+(core.tasks.schedule_drain: in the embedded mode right here, after the commit; with a broker
+by the ``core.drain_stream`` task on a worker). ``core.drain_due`` (beat) is the safety net for
+events whose delivery never started (a process died between commit and drain) or whose retry
+is due.
 
 A drain delivers the stream's pending events in order, each to its subscribers in order, in
 one transaction that holds the stream's lock (PostgreSQL: an advisory lock; SQLite runs one
@@ -21,7 +22,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -45,29 +45,31 @@ def is_draining(stream: str) -> bool:
     return stream in _draining.get()
 
 
-def schedule_drain(stream: str) -> None:
-    """After a commit: deliver now in the embedded mode, else queue it for a worker."""
-    if current_app.conf.task_always_eager:
-        drain(stream)
-    else:
-        current_app.send_task("core.drain_stream", args=[stream])
-
-
 def drain(stream: str) -> int:
-    """Deliver the stream's pending events; returns how many were fully dispatched."""
+    """Deliver the stream's pending events; returns how many were fully dispatched. A long
+    chain of events is delivered in several transactions of at most MAX_EVENTS_PER_DRAIN."""
     if is_draining(stream):
         return 0
     token = _draining.set(_draining.get() | {stream})
     try:
-        try:
-            with transaction.atomic():
-                return _deliver(stream, isolate=False)
-        except Exception:
-            logger.info("A subscriber failed on %s; delivering with isolation", stream)
-        with transaction.atomic():
-            return _deliver(stream, isolate=True)
+        dispatched = 0
+        while True:
+            done, more = _drain_once(stream)
+            dispatched += done
+            if not more:
+                return dispatched
     finally:
         _draining.reset(token)
+
+
+def _drain_once(stream: str) -> tuple[int, bool]:
+    try:
+        with transaction.atomic():
+            return _deliver(stream, isolate=False)
+    except Exception:
+        logger.info("A subscriber failed on %s; delivering with isolation", stream)
+    with transaction.atomic():
+        return _deliver(stream, isolate=True)
 
 
 def _lock(stream: str) -> None:
@@ -87,7 +89,8 @@ class _Pass:
     dispatched: int = 0
 
 
-def _deliver(stream: str, *, isolate: bool) -> int:
+def _deliver(stream: str, *, isolate: bool) -> tuple[int, bool]:
+    """One transaction's worth: (events dispatched, whether more are waiting)."""
     _lock(stream)
     state = _Pass(now=timezone.now(), isolate=isolate)
     last_id, seen = 0, 0
@@ -101,9 +104,7 @@ def _deliver(stream: str, *, isolate: bool) -> int:
             break
         _deliver_batch(rows, state)
         last_id, seen = rows[-1].id, seen + len(rows)
-    if seen >= MAX_EVENTS_PER_DRAIN:
-        transaction.on_commit(lambda: schedule_drain(stream), robust=True)
-    return state.dispatched
+    return state.dispatched, seen >= MAX_EVENTS_PER_DRAIN
 
 
 def _deliver_batch(rows: list[OutboxEvent], state: _Pass) -> None:

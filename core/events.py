@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core import dispatch
+from core import dispatch, tasks
 from core.models import OutboxEvent
 
 
@@ -52,7 +52,7 @@ class _DrainAfterCommit:
         self.stream = stream
 
     def __call__(self) -> None:
-        dispatch.schedule_drain(self.stream)
+        tasks.schedule_drain(self.stream)
 
 
 def _drain_after_commit(stream: str) -> None:

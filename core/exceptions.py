@@ -1,4 +1,4 @@
-"""Domain errors raised by services. The API maps them to HTTP codes in one handler:
+"""Domain errors raised by actions. The API maps them to HTTP codes in one handler:
 InvalidTransition and OwnershipLocked -> 409, NotPermitted -> 403 (or 404 when the object must
 stay invisible), DomainValidationError -> 400."""
 

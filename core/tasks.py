@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from core import dispatch
+from core.background import run_or_queue
 
 
 @shared_task(
@@ -18,6 +19,12 @@ from core import dispatch
 def drain_stream(stream: str) -> int:
     """Deliver a stream's pending events (queued after the commit that recorded them)."""
     return dispatch.drain(stream)
+
+
+def schedule_drain(stream: str) -> None:
+    """After a commit that recorded events on ``stream``: deliver them (right here in the
+    embedded mode, on a worker with a broker)."""
+    run_or_queue(drain_stream, stream)
 
 
 @shared_task(name="core.drain_due", acks_late=True)

@@ -25,17 +25,11 @@ from notifications.models import SatisfactionRating
 from org.models import Team
 from routing.models import AllocationDecision, RoutingEvent
 from sla.clocks import State
-from tickets.lifecycle import TicketStatus
+from tickets.lifecycle import OPEN_STATUSES, TicketStatus
 from tickets.models import Ticket
 
 MAX_DAYS = 365
 DEFAULT_DAYS = 30
-OPEN_STATUSES = (
-    TicketStatus.NEW,
-    TicketStatus.IN_PROGRESS,
-    TicketStatus.ESCALATED,
-    TicketStatus.WAITING,
-)
 REOPEN_ACTION = f"ticket.{TicketStatus.IN_PROGRESS}"  # audit rows of moves into in_progress
 
 

@@ -30,22 +30,15 @@ from django.db.models import (
 from django.utils import timezone
 
 from core.models import AuditLog
-from escalations.lifecycle import EnvelopeStatus
+from escalations.lifecycle import OPEN_ENVELOPE_STATUSES, EnvelopeStatus
 from escalations.models import Envelope
 from org.models import Team
 from sla.clocks import State
 from sla.models import SLAClock
-from tickets.lifecycle import TicketStatus
+from tickets.lifecycle import OPEN_STATUSES, TicketStatus
 from tickets.models import Priority, Ticket
 
-OPEN_STATUSES = (
-    TicketStatus.NEW,
-    TicketStatus.IN_PROGRESS,
-    TicketStatus.ESCALATED,
-    TicketStatus.WAITING,
-)
-OPEN_ENVELOPE_STATUSES = (EnvelopeStatus.PENDING, EnvelopeStatus.ACTIVE)
-RESOLVED_ACTION = f"ticket.{TicketStatus.RESOLVED}"  # written by tickets.services._move
+RESOLVED_ACTION = f"ticket.{TicketStatus.RESOLVED}"  # written by tickets.actions.status.move
 
 
 def cache_seconds() -> int:

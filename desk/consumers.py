@@ -11,6 +11,7 @@ Server -> client: ``{"type": "presence", "state": "here"|"left"|"typing"|"idle",
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.display import display_name
 from core.roles import is_staff_role
 from tickets.selectors import visible_tickets
 
@@ -37,7 +38,7 @@ class TicketPresenceConsumer(AsyncJsonWebsocketConsumer):
         if not await database_sync_to_async(_may_watch)(user, ticket_id):
             await self._refuse(CLOSE_FORBIDDEN)
             return
-        self.me = {"id": user.pk, "name": user.get_full_name() or user.get_username()}
+        self.me = {"id": user.pk, "name": display_name(user)}
         self.group = presence_group(ticket_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()

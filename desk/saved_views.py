@@ -1,16 +1,15 @@
 """Saved views of the ticket list: a name for a TicketFilterSet query string, an agent's own
-or shared with a team. Who sees which, saving one (the query must parse) and deleting one's own."""
+or shared with a team. Who sees which, and the query a view may keep (saving and deleting:
+desk.actions.saved_views)."""
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from core.exceptions import DomainValidationError, NotPermitted
-from core.roles import is_manager_or_admin, is_staff_role
+from core.exceptions import DomainValidationError
+from core.roles import is_manager_or_admin
 from desk.filters import TicketFilterSet
 from desk.models import SavedTicketView
-from org.models import Team
-from org.selectors import is_team_member, team_ids_of
+from org.selectors import team_ids_of
 from tickets.models import Ticket
 
 # Besides the FilterSet's own parameters a saved query may keep the list's sort.
@@ -39,31 +38,3 @@ def clean_query(query: str) -> str:
         problems = [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
         raise DomainValidationError({"query": problems})
     return params.urlencode()
-
-
-@transaction.atomic
-def save_ticket_view(*, actor, name: str, query: str, team: Team | None = None) -> SavedTicketView:
-    """Save the list's current filters under a name unique among the actor's views; shared with
-    ``team`` when given (a member of it, or a manager or admin)."""
-    if not is_staff_role(actor):
-        raise NotPermitted("Only agents, managers and admins save ticket views.")
-    name = name.strip()[:120]
-    if not name:
-        raise DomainValidationError({"name": ["Name the view."]})
-    cleaned = clean_query(query)
-    if len(cleaned) > 1000:
-        raise DomainValidationError({"query": ["Too many filters to save."]})
-    if team is not None and not (is_manager_or_admin(actor) or is_team_member(actor, team)):
-        raise NotPermitted("Views are shared with your own teams only.")
-    if SavedTicketView.objects.filter(owner=actor, name__iexact=name).exists():
-        raise DomainValidationError({"name": [f"You already have a view named '{name}'."]})
-    return SavedTicketView.objects.create(name=name, owner=actor, team=team, query=cleaned)
-
-
-@transaction.atomic
-def delete_ticket_view(*, actor, view_id: int) -> None:
-    """Only the one who saved a view deletes it."""
-    view = visible_saved_views(actor).get(pk=view_id)
-    if view.owner_id != actor.pk:
-        raise NotPermitted("Only the one who saved a view deletes it.")
-    view.delete()

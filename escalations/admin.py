@@ -1,5 +1,5 @@
 """Envelopes in the admin: read and filtered here (status, team, age), written through
-escalations.services (the cancel action); opened by the owner from the ticket."""
+escalations.actions (the cancel action); opened by the owner from the ticket."""
 
 from datetime import timedelta
 
@@ -34,7 +34,7 @@ class AgeFilter(admin.SimpleListFilter):
 
 
 class ThreadInline(admin.TabularInline):
-    """The envelope's thread, read-only (entries are written through the service)."""
+    """The envelope's thread, read-only (entries are written through the actions)."""
 
     model = TimelineEntry
     fk_name = "envelope"

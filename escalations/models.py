@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.display import display_name
 from escalations.lifecycle import EnvelopeStatus
 from org.models import Team
 from routing.models import RoutingRule
@@ -87,7 +88,7 @@ class Envelope(models.Model):
         if self.team_id:
             parts.append(self.team.name)
         if self.agent_id:
-            parts.append(self.agent.get_full_name() or self.agent.get_username())
+            parts.append(display_name(self.agent))
         return " / ".join(parts) or "nobody"
 
     @property

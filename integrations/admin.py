@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 
-from integrations.dispatch import retry_dead_letters
-from integrations.inbound_email import poll_mailbox
+from integrations.actions.dispatch import retry_dead_letters
+from integrations.actions.inbound_email import poll_mailbox
+from integrations.actions.keys import create_api_key
 from integrations.models import (
     ApiKey,
     DeadLetter,
@@ -16,7 +17,6 @@ from integrations.models import (
     WebhookDelivery,
 )
 from integrations.plugins import handler_names
-from integrations.services import create_api_key
 
 
 @admin.register(ApiKey)

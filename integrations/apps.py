@@ -7,9 +7,9 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations import subscribers  # noqa: F401  subscribers register
+        from integrations.actions.outbound import endpoint_memo
+        from integrations.actions.webhooks import source_config_memo
         from integrations.api import schema  # noqa: F401  registers the Api-Key scheme
-        from integrations.outbound import endpoint_memo
-        from integrations.webhooks import source_config_memo
 
         endpoint_memo.watch(["integrations.HandlerEndpoint"])
         source_config_memo.watch(["integrations.SourceConfig"])

@@ -3,7 +3,7 @@ their log and audit rows, like every other delivery."""
 
 from django.http import HttpRequest, HttpResponse
 
-from integrations.webhooks import Received, record_refusal
+from integrations.actions.webhooks import Received, record_refusal
 
 WEBHOOK_PATH = "/api/v1/webhooks/ticket"
 

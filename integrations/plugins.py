@@ -59,7 +59,7 @@ class OutboundRequest:
 
 class HandlerPlugin:
     """Subclass and implement ``build_requests`` (pure: no I/O). The requests are sent in
-    order by integrations.outbound; any failure retries the whole list later, so every
+    order by integrations.actions.outbound; any failure retries the whole list later, so every
     request must be safe to repeat."""
 
     name: str = ""

@@ -2,8 +2,8 @@
 one delivery, attempted by a task after the commit, retried with backoff)."""
 
 from core.subscriptions import Event, subscribe
-from integrations.dispatch import dispatch_decision
-from integrations.outbound import any_endpoint_enabled
+from integrations.actions.dispatch import dispatch_decision
+from integrations.actions.outbound import any_endpoint_enabled
 from tickets.events import TICKET_ROUTED
 
 

@@ -1,9 +1,9 @@
-"""Celery tasks: thin, idempotent wrappers over the integrations services."""
+"""Celery tasks: thin, idempotent wrappers over the integrations actions."""
 
 from celery import shared_task
 
-from integrations import inbound_email, outbound
-from integrations.webhooks import purge_idempotency_records
+from integrations.actions import inbound_email, outbound
+from integrations.actions.webhooks import purge_idempotency_records
 
 
 @shared_task(bind=True, acks_late=True)

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 
 from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from core.exceptions import DomainError
-from kb import services
+from kb.actions import articles
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
 from kb.rendering import render_markdown
 
@@ -71,7 +71,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
         try:
-            saved = services.save_article(
+            saved = articles.save_article(
                 actor=request.user,
                 article_id=obj.pk if change else None,
                 title=data["title"],
@@ -89,7 +89,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(ArticleUse)
 class ArticleUseAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
-    """Uses feed the articles' counters: written by kb.services.mark_used only."""
+    """Uses feed the articles' counters: written by kb.feedback.mark_used only."""
 
     list_display = ("article", "ticket", "used_by", "score", "created_at")
     list_select_related = ("article", "ticket", "used_by")

@@ -1,7 +1,7 @@
 """Knowledge base: articles (Markdown, rendered and sanitised on save), their version history,
 votes, and the uses of an article to resolve a ticket.
 
-Written only through kb.services. On PostgreSQL ``search_vector`` holds the weighted tsvector
+Written only through kb.actions. On PostgreSQL ``search_vector`` holds the weighted tsvector
 (title A, body B) behind a GIN index; on SQLite it stays empty and kb.search ranks with TF-IDF.
 """
 

@@ -1,7 +1,7 @@
 """Article search ranked by relevance, one API whatever the database.
 
 PostgreSQL: the stored ``search_vector`` (title weight A, body weight B, kept by
-kb.services on every save) is matched with an OR of the query's words and ordered by
+kb.actions on every save) is matched with an OR of the query's words and ordered by
 SearchRank, using the GIN index. SQLite (the embedded default): a scikit-learn TF-IDF index
 over all articles, fitted once per process and refitted when the articles change, ranks by
 cosine similarity. Both return the caller's queryset filtered to the matches, annotated with

@@ -17,11 +17,11 @@ from core.roles import is_staff_role
 from kb.models import Article, ArticleStatus
 from kb.search import article_index
 from kb.text import Document, TfidfIndex
-from tickets.lifecycle import TicketStatus
+from tickets.lifecycle import CLOSED_STATUSES
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 
-DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+DONE = CLOSED_STATUSES
 MAX_INDEXED_TICKETS = 20_000
 CANDIDATES = 50
 MIN_SCORE = 0.05

@@ -1,7 +1,7 @@
 """Knowledge-base pages (mounted at /kb/): browse and search, read, vote, write and edit
 (staff), an article from a resolved ticket, and two htmx fragments: suggestions while a
 requester types a new ticket, and a ticket's suggestions on its page. Reads go through
-kb.selectors / tickets.selectors, writes through kb.services."""
+kb.selectors / tickets.selectors, writes through kb.actions."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError, DomainValidationError
 from core.roles import is_staff_role, role_of
-from kb import search, services, suggestions
+from kb import search, suggestions
+from kb.actions import articles, feedback
 from kb.forms import ArticleForm, VoteForm
 from kb.models import Article, ArticleStatus
 from kb.selectors import visible_articles
@@ -82,7 +83,7 @@ def article_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("Choose yes or no.", status=400)
     try:
-        article = services.vote(
+        article = feedback.vote(
             actor=request.user, article_id=pk, helpful=form.cleaned_data["helpful"]
         )
     except Article.DoesNotExist as error:
@@ -109,7 +110,7 @@ def _edit(request: HttpRequest, article: Article | None) -> HttpResponse:
     form = ArticleForm(request.POST)
     if form.is_valid():
         try:
-            saved = services.save_article(
+            saved = articles.save_article(
                 actor=request.user, article_id=article.pk if article else None, **form.cleaned_data
             )
         except DomainValidationError as error:
@@ -141,7 +142,7 @@ def article_from_ticket(request: HttpRequest, ticket_id) -> HttpResponse:
     """ "Create article from this resolution" on a resolved ticket: a draft to edit."""
     _require_staff(request.user)
     try:
-        article = services.create_article_from_ticket(actor=request.user, ticket_id=ticket_id)
+        article = articles.create_article_from_ticket(actor=request.user, ticket_id=ticket_id)
     except Ticket.DoesNotExist as error:
         raise Http404 from error
     except DomainError as error:
@@ -191,7 +192,7 @@ def mark_used(request: HttpRequest, ticket_id) -> HttpResponse:
     except ValueError:
         return HttpResponse("Unknown article.", status=400)
     try:
-        services.mark_used(
+        feedback.mark_used(
             actor=request.user, ticket_id=ticket_id, article_id=article_id, score=score
         )
     except Ticket.DoesNotExist as error:

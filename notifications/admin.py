@@ -1,12 +1,12 @@
 """Admin: preferences, quiet hours, team chat channels, message templates, the delivery queue
-(with its failures, and actions to retry or cancel through the services), in-app
+(with its failures, and actions to retry or cancel through the actions), in-app
 notifications and satisfaction ratings."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from notifications import queue_admin
+from notifications.actions import queue
 from notifications.models import (
     MessageTemplate,
     Notification,
@@ -95,14 +95,14 @@ class NotificationQueueAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry selected failed or cancelled messages")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queue_admin.retry_queued(
+        count = queue.retry_queued(
             queue_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
         self.message_user(request, f"{count} message(s) queued again.", messages.SUCCESS)
 
     @admin.action(description="Cancel selected pending messages")
     def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queue_admin.cancel_queued(
+        count = queue.cancel_queued(
             queue_ids=list(
                 queryset.filter(status=QueueStatus.PENDING).values_list("pk", flat=True)
             ),

@@ -10,8 +10,8 @@ from core.exceptions import DomainError
 from core.roles import Role
 from core.subscriptions import Event, subscribe
 from escalations.events import ENVELOPE_COMPLETED, ENVELOPE_CREATED
+from notifications.actions.notify import notify
 from notifications.models import EventType
-from notifications.services import notify
 from routing.actions.effects import ROUTING_ALERT
 from sla.events import REMINDER_DUE, SLA_BREACHED, SLA_WARNING
 from tickets.actions.timeline import add_system_note

@@ -1,10 +1,11 @@
-"""Celery tasks: thin, idempotent wrappers over notifications.delivery. Retries of failed
+"""Celery tasks: thin, idempotent wrappers over notifications.actions.delivery. Retries of failed
 deliveries are rows in NotificationQueue with an exponential backoff (policy.backoff), so they
 survive restarts and show in the admin; the beat entries in settings pick them up."""
 
 from celery import shared_task
 
-from notifications import delivery
+from core.background import run_or_queue
+from notifications.actions import delivery
 
 
 @shared_task(name="notifications.deliver")
@@ -17,7 +18,7 @@ def deliver_due_notifications() -> int:
     """Every row due now (first sends held by quiet hours, retries, expired leases)."""
     ids = delivery.due_queue_ids()
     for queue_id in ids:
-        deliver_notification.delay(str(queue_id))
+        run_or_queue(deliver_notification, str(queue_id))
     return len(ids)
 
 

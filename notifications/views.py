@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import DomainValidationError
-from notifications import services
+from notifications.actions import ratings
 from notifications.csat import ExpiredCsatToken, InvalidCsatToken
 from notifications.forms import RatingForm
 
@@ -15,7 +15,7 @@ from notifications.forms import RatingForm
 @require_http_methods(["GET", "POST"])
 def csat(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        ticket = services.ticket_for_csat_token(token)
+        ticket = ratings.ticket_for_csat_token(token)
     except ExpiredCsatToken as error:
         return _refused(request, str(error), status=410)
     except InvalidCsatToken as error:
@@ -28,7 +28,7 @@ def csat(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, ticket, form, status=400)
     try:
-        services.rate_ticket(
+        ratings.rate_ticket(
             token=token, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
         )
     except DomainValidationError as error:

@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits
 from core.exceptions import DomainValidationError
 from routing import triage
 from routing.models import TriageModel, TriageSettings
-from tickets.lifecycle import TicketStatus
+from tickets.lifecycle import CLOSED_STATUSES
 from tickets.models import Ticket
 
 MIN_SAMPLES = 20
@@ -178,7 +178,7 @@ def training_rows(max_samples: int = MAX_SAMPLES):
     """Title, description, category and priority of the latest resolved or closed tickets
     that have a category."""
     rows = (
-        Ticket.objects.filter(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED])
+        Ticket.objects.filter(status__in=CLOSED_STATUSES)
         .exclude(category="")
         .order_by("-resolved_at", "reference")  # a stable order: the same split every run
         .values_list("title", "description", "category", "priority")[:max_samples]

@@ -162,7 +162,7 @@ class TriageKeyword(models.Model):
 
 class TeamMetrics(models.Model):
     """What a team's resolved tickets of one category measure (refreshed periodically by
-    routing.services.refresh_team_metrics); used instead of the baseline once there are
+    routing.actions.metrics.refresh_team_metrics); used instead of the baseline once there are
     enough samples."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="measured_metrics")

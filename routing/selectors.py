@@ -32,7 +32,7 @@ from tickets.lifecycle import OPEN_STATUSES, TicketStatus
 from tickets.models import Contact, Ticket
 
 # Open work whose SLA clock runs: waiting on the requester does not count as load.
-RUNNING_STATUSES = tuple(sorted(OPEN_STATUSES - {TicketStatus.WAITING}))
+RUNNING_STATUSES = tuple(sorted(set(OPEN_STATUSES) - {TicketStatus.WAITING}))
 OPEN = tuple(sorted(OPEN_STATUSES))
 
 

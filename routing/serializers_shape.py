@@ -62,7 +62,7 @@ def decision_payload(decision: AllocationDecision) -> dict:
 
 
 def dry_run_payload(prepared, decided_at: datetime) -> dict:
-    """``prepared`` is a routing.services.Prepared from ``dry_run``: nothing stored."""
+    """``prepared`` is a routing.actions.Prepared from ``dry_run``: nothing stored."""
     decision = prepared.decision
     return document(
         decision_id=None,

@@ -1,5 +1,5 @@
 """Admin screens for policies, calendars (hours, closed dates), clocks, crossings and
-reminders. Saves go through sla.services so open clocks are recomputed."""
+reminders. Saves go through sla.actions so open clocks are recomputed."""
 
 from django import forms
 from django.contrib import admin

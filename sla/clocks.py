@@ -5,7 +5,7 @@ escalation when the policy says so, resolved). ``milestones`` replays the stored
 through the business calendar to find when each target reaches half-time, its warning and
 its breach; ``evaluate`` compares those instants with "now" to say which crossings happened
 since the last look, what state the clock is in, and when it next needs a look. The scan and
-the services store what these return; nothing here decides twice.
+the actions store what these return; nothing here decides twice.
 """
 
 from collections.abc import Sequence

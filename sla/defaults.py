@@ -1,5 +1,5 @@
 """The calendars and policies every installation starts with. Used by the data migration
-(with historical models) and by sla.services when the default policy has gone missing (a test
+(with historical models) and by sla.actions when the default policy has gone missing (a test
 database flushed between tests, say): a default policy always exists."""
 
 from datetime import time

@@ -1,6 +1,6 @@
 """SLA policies, business calendars, per-ticket clocks with their pause intervals, the record
 of every warning/breach crossing, and agents' reminders. Arithmetic lives in the pure modules
-(sla.calendar, sla.clocks, sla.matching, sla.scoring, sla.recurrence); writes in sla.services."""
+(sla.calendar, sla.clocks, sla.matching, sla.scoring, sla.recurrence); writes in sla.actions."""
 
 import uuid
 from datetime import time

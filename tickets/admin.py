@@ -134,7 +134,7 @@ class TicketAdmin(admin.ModelAdmin):
                     team=data.get("team"),
                 ),
             )
-        # The inlines and the admin's redirect hold `obj`: make it the row the service wrote.
+        # The inlines and the admin's redirect hold `obj`: make it the row the action wrote.
         obj.__dict__.update(saved.__dict__)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -167,11 +167,11 @@ class TicketAdmin(admin.ModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
-    def _apply(self, request: HttpRequest, tickets: QuerySet, service, verb: str) -> None:
+    def _apply(self, request: HttpRequest, tickets: QuerySet, action, verb: str) -> None:
         done = 0
         for ticket in tickets:
             try:
-                service(ticket_id=ticket.pk, actor=request.user)
+                action(ticket_id=ticket.pk, actor=request.user)
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{ticket.reference}: {describe(error)}", messages.ERROR)

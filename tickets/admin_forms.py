@@ -75,7 +75,7 @@ class TransferForm(forms.Form):
 
 
 class TicketAdminForm(forms.ModelForm):
-    """Priority may be left blank on creation: the service derives it from urgency x impact."""
+    """Priority may be left blank on creation: the action derives it from urgency x impact."""
 
     class Meta:
         model = Ticket

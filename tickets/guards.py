@@ -1,4 +1,4 @@
-"""The owner of a ticket is written only by tickets.services (accept, transfer).
+"""The owner of a ticket is written only by tickets.actions (accept, transfer).
 
 Services open ``owner_write_allowed()`` around their write; Ticket.save and the Ticket queryset's
 update() refuse any owner change made outside it, whichever door it comes through.

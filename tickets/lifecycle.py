@@ -9,6 +9,7 @@ from django.db import models
 from core.exceptions import InvalidTransition
 
 __all__ = [
+    "CLOSED_STATUSES",
     "OPEN_STATUSES",
     "TASK_TRANSITIONS",
     "TICKET_TRANSITIONS",
@@ -48,7 +49,9 @@ TICKET_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset(),
 }
 
-OPEN_STATUSES = frozenset({S.NEW, S.IN_PROGRESS, S.ESCALATED, S.WAITING})
+# Open work, in the machine's order; and done work (resolved or closed). The one definition.
+OPEN_STATUSES = (S.NEW, S.IN_PROGRESS, S.ESCALATED, S.WAITING)
+CLOSED_STATUSES = (S.RESOLVED, S.CLOSED)
 
 T = TaskStatus
 TASK_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -7,63 +7,16 @@ from django.db import models
 from django.db.models import Q
 
 from core.exceptions import DomainError
-from org.models import Location, Team
+from org.models import Team
 from tickets.guards import owner_write_is_allowed
-from tickets.lifecycle import InvalidTransition, TaskStatus, TicketStatus, can_transition
-
-
-class Tier(models.TextChoices):
-    STANDARD = "standard", "Standard"
-    PREMIUM = "premium", "Premium"
-    VIP = "vip", "VIP"
-
-
-class Company(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
-    domain = models.CharField(
-        max_length=200, blank=True, help_text="E-mail domain of its people, e.g. acme.com."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "companies"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Contact(Location):
-    """A requester. With a linked user the contact can sign in and see their own tickets."""
-
-    email = models.EmailField(unique=True)
-    name = models.CharField(max_length=200, blank=True)
-    company = models.ForeignKey(
-        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
-    )
-    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="contact",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["email"]
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>" if self.name else self.email
-
-    @property
-    def effective_tier(self) -> str:
-        """The better of the contact's own tier and their company's."""
-        order = [Tier.STANDARD, Tier.PREMIUM, Tier.VIP]
-        tiers = [self.tier] + ([self.company.tier] if self.company_id else [])
-        return max(tiers, key=order.index)
+from tickets.lifecycle import (
+    CLOSED_STATUSES,
+    InvalidTransition,
+    TaskStatus,
+    TicketStatus,
+    can_transition,
+)
+from tickets.requesters import Company, Contact, Tier  # noqa: F401  (the app's models)
 
 
 class TicketType(models.TextChoices):
@@ -107,7 +60,7 @@ class ReferenceCounter(models.Model):
 
 
 class OwnerChangeRefused(DomainError):
-    """Raised by the model layer when the owner is written outside tickets.services."""
+    """Raised by the model layer when the owner is written outside tickets.actions."""
 
 
 class TicketQuerySet(models.QuerySet):
@@ -121,7 +74,7 @@ class TicketQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def open(self):
-        return self.exclude(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED])
+        return self.exclude(status__in=CLOSED_STATUSES)
 
 
 class Ticket(models.Model):
@@ -232,7 +185,7 @@ class Ticket(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        return self.status not in CLOSED_STATUSES
 
 
 class TimelineEntry(models.Model):

@@ -1,6 +1,6 @@
 """One error shape for the whole API: ``{"errors": {"<field or non_field_errors>": [msg]}}``.
 
-Domain errors from the services are mapped here and nowhere else:
+Domain errors from the actions are mapped here and nowhere else:
 InvalidTransition / OwnershipLocked -> 409, NotPermitted -> 403, DomainValidationError -> 400.
 """
 

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.display import display_name
+
 
 class StrictInputSerializer(serializers.Serializer):
     """Refuses keys it does not accept, with a 400 naming them, instead of ignoring them:
@@ -43,4 +45,4 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)

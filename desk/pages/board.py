@@ -1,5 +1,5 @@
 """``/board/``: the kanban board of a saved view (or the default status board), card moves and
-saving a view. Moves go through desk.kanban.move_card, which calls the lifecycle services."""
+saving a view. Moves go through desk.actions.boards.move_card, which calls the lifecycle actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.roles import is_manager_or_admin
-from desk import kanban
+from desk import boards
+from desk.actions import boards as board_actions
 from desk.models import KanbanView
 from desk.pages.common import error_message, error_status, require_staff, with_sla
 from org.models import Team
@@ -44,17 +45,17 @@ def _selected(request: HttpRequest) -> KanbanView:
 
 
 def _board(request: HttpRequest, view: KanbanView, error: str = "", status: int = 200):
-    tickets = kanban.board_tickets(user=request.user, view=view, request=request)
+    tickets = boards.board_tickets(user=request.user, view=view, request=request)
     tickets = tickets.select_related("owner", "team", "sla_clock__policy").order_by(
         *ORDER[view.sort], "id"
     )
     cards = with_sla(tickets[:BOARD_SIZE])
     teams = list(Team.objects.filter(id__in=team_ids_of(request.user)).order_by("name"))
-    choices = kanban.grouping(view.column_field, cards, teams)
+    choices = boards.grouping(view.column_field, cards, teams)
     lanes = []
     if view.swimlane_field:
-        for value, label in kanban.grouping(view.swimlane_field, cards, teams):
-            held = [card for card in cards if kanban.card_value(card, view.swimlane_field) == value]
+        for value, label in boards.grouping(view.swimlane_field, cards, teams):
+            held = [card for card in cards if boards.card_value(card, view.swimlane_field) == value]
             lanes.append({"value": value, "label": label, "columns": _columns(view, choices, held)})
     context = {
         "view": view,
@@ -76,7 +77,7 @@ def _board(request: HttpRequest, view: KanbanView, error: str = "", status: int 
 def _columns(view: KanbanView, choices, cards) -> list[dict]:
     columns = []
     for value, label in choices:
-        held = [card for card in cards if kanban.card_value(card, view.column_field) == value]
+        held = [card for card in cards if boards.card_value(card, view.column_field) == value]
         limit = view.wip_limits.get(value)
         columns.append(
             {
@@ -104,7 +105,7 @@ def move(request: HttpRequest) -> HttpResponse:
     require_staff(request.user)
     view = _selected(request)
     try:
-        warning = kanban.move_card(
+        warning = board_actions.move_card(
             ticket_id=request.POST.get("ticket"),
             actor=request.user,
             view=view,
@@ -128,12 +129,12 @@ def save_view(request: HttpRequest) -> HttpResponse:
     column_field = post.get("column_field", "status")
     limits = {}
     try:
-        for value, _label in kanban.columns(column_field):
+        for value, _label in boards.columns(column_field):
             raw = post.get(f"wip_{value}", "").strip()
             if raw:
                 limits[value] = int(raw)
         team = Team.objects.get(pk=post["team"]) if post.get("team") else None
-        view = kanban.save_view(
+        view = board_actions.save_view(
             actor=request.user,
             name=post.get("name", ""),
             column_field=column_field,

@@ -1,5 +1,5 @@
 """Bulk actions from the ticket list: set priority, route again, close. The first POST shows a
-confirmation; the confirmed POST calls the service once per ticket (each its own transaction)
+confirmation; the confirmed POST calls the action once per ticket (each its own transaction)
 and reports each ticket's outcome."""
 
 import uuid
@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from core.exceptions import DomainError
-from core.roles import is_manager_or_admin
+from core.exceptions import DomainError, NotPermitted
 from desk.pages.common import error_message, require_staff, ticket_rows
 from routing.actions import route
 from tickets.actions import lifecycle, updates
@@ -28,7 +27,7 @@ def _run(action: str, ticket, actor) -> None:
             ticket_id=ticket.pk, actor=actor, changes={"priority": action.split(":", 1)[1]}
         )
     elif action == "route":
-        if route.route_ticket(ticket_id=ticket.pk, reroute=True, actor=actor) is None:
+        if route.reroute_ticket(ticket_id=ticket.pk, actor=actor) is None:
             raise DomainError("Resolved or closed: not routed.")
     else:
         lifecycle.close_ticket(ticket_id=ticket.pk, actor=actor)
@@ -49,8 +48,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         return render(request, "desk/bulk.html", {"error": "Pick an action."}, status=400)
-    if action == "route" and not is_manager_or_admin(request.user):
-        raise PermissionDenied("Only managers and admins route tickets again.")
+    if action == "route":
+        try:
+            route.ensure_may_reroute(request.user)
+        except NotPermitted as refused:
+            raise PermissionDenied(str(refused)) from refused
     ids = [value for value in request.POST.getlist("ticket")[:MAX_TICKETS] if _is_uuid(value)]
     tickets = list(ticket_rows(request.user).filter(pk__in=ids))
     context = {"action": action, "label": ACTIONS[action], "tickets": tickets}

@@ -1,6 +1,6 @@
 """``/tickets/<uuid>/``: the ticket with its timeline, envelopes, tasks, SLA clocks and the
-allocation explained, and the POSTs its forms send (each one a service call). A refused action
-renders the page again with the service's message and the matching 4xx status."""
+allocation explained, and the POSTs its forms send (each one an action call). A refused action
+renders the page again with the action's message and the matching 4xx status."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -37,7 +37,7 @@ FACTORS = (
 
 
 def allowed_actions(user, ticket: Ticket) -> set[str]:
-    """The buttons to show. The services decide again on POST; this only hides the hopeless."""
+    """The buttons to show. The actions decide again on POST; this only hides the hopeless."""
     role = require_role(user)
     requester = role == Role.REQUESTER
     works = is_manager_or_admin(user) or (

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import DomainError
 from core.roles import Role, is_manager_or_admin
 from desk import saved_views
+from desk.actions import saved_views as view_actions
 from desk.filters import TicketFilterSet
 from desk.models import SavedTicketView
 from desk.pages.bulk import ACTIONS
@@ -112,7 +113,7 @@ def save_list_view(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     try:
         team = Team.objects.get(pk=request.POST["team"]) if request.POST.get("team") else None
-        view = saved_views.save_ticket_view(
+        view = view_actions.save_ticket_view(
             actor=request.user, name=request.POST.get("name", ""), query=query, team=team
         )
     except (Team.DoesNotExist, ValueError, ValidationError):
@@ -130,7 +131,7 @@ def save_list_view(request: HttpRequest) -> HttpResponse:
 def delete_list_view(request: HttpRequest, view_id: int) -> HttpResponse:
     require_staff(request.user)
     try:
-        saved_views.delete_ticket_view(actor=request.user, view_id=view_id)
+        view_actions.delete_ticket_view(actor=request.user, view_id=view_id)
     except SavedTicketView.DoesNotExist as error:
         raise Http404("No such view.") from error
     except DomainError as error:

@@ -23,7 +23,7 @@ def fire_age_rules(*, now=None) -> int:
     once per envelope. Per rule, one query finds the open envelopes it has not fired for yet
     (narrowed by its ``age_hours`` / ``status`` conditions); the routing engine then decides
     whether the rule matches (envelope facts: status, age_hours, escalation.*) and applies
-    its actions (``notify`` goes through the notifications service). Returns the firings."""
+    its actions (``notify`` goes through notifications). Returns the firings."""
     now = now or timezone.now()
     rules = RoutingRule.objects.filter(event=AGE_EVENT, active=True).order_by("order", "name")
     fired = 0

@@ -1,4 +1,4 @@
-"""Envelope API shapes. Input serializers validate only; the views call escalations.services."""
+"""Envelope API shapes. Input serializers validate only; the views call escalations.actions."""
 
 from django.contrib.auth import get_user_model
 from rest_framework import serializers

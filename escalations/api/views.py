@@ -1,5 +1,5 @@
 """Envelope endpoints. Visibility comes from escalations.selectors (invisible: 404); every
-write calls escalations.services."""
+write calls escalations.actions."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from rest_framework import authentication, exceptions
 
+from integrations.actions.keys import find_active_key, touch_key
 from integrations.models import ApiKey
-from integrations.services import find_active_key, touch_key
 
 KEYWORD = "Api-Key"
 

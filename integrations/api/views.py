@@ -9,10 +9,7 @@ from rest_framework.response import Response
 from core.api.base import APIView
 from core.api.exceptions import error_response
 from core.api.permissions import IsIntegration
-from integrations.api.serializers import WebhookResultSerializer
-from integrations.plugins import get_source
-from integrations.standard import PayloadError
-from integrations.webhooks import (
+from integrations.actions.webhooks import (
     IdempotencyConflict,
     Received,
     body_hash,
@@ -20,6 +17,9 @@ from integrations.webhooks import (
     ingest,
     record_refusal,
 )
+from integrations.api.serializers import WebhookResultSerializer
+from integrations.plugins import get_source
+from integrations.standard import PayloadError
 
 ERRORS = OpenApiResponse(description='{"errors": {"<field>": ["message"]}}')
 HEADERS = [

@@ -1,4 +1,4 @@
-"""KB API shapes. Input serializers validate only; the views call kb.services."""
+"""KB API shapes. Input serializers validate only; the views call kb.actions."""
 
 from rest_framework import serializers
 

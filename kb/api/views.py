@@ -1,5 +1,5 @@
 """KB endpoints: articles (requesters: published only; agents and up write), votes, and a
-ticket's suggestions. Visibility comes from the selectors; writes call kb.services."""
+ticket's suggestions. Visibility comes from the selectors; writes call kb.actions."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from core.api.base import APIView, GenericViewSet
 from core.api.permissions import IsAnyRole, IsStaffRole
-from kb import search, services, suggestions
+from kb import search, suggestions
+from kb.actions import articles, feedback
 from kb.api import serializers as s
 from kb.models import Article, ArticleStatus
 from kb.selectors import visible_articles
@@ -89,7 +90,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     )
     def create(self, request: Request) -> Response:
         data = _input(s.ArticleWriteSerializer, request)
-        article = services.save_article(
+        article = articles.save_article(
             actor=request.user,
             title=data["title"],
             body=data["content"],
@@ -107,7 +108,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     def partial_update(self, request: Request, pk=None) -> Response:
         article = self.get_object()
         data = _input(s.ArticleUpdateSerializer, request)
-        updated = services.save_article(
+        updated = articles.save_article(
             actor=request.user,
             article_id=article.pk,
             title=data.get("title", article.title),
@@ -127,7 +128,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     def vote(self, request: Request, pk=None) -> Response:
         article = self.get_object()
         data = _input(s.VoteSerializer, request)
-        services.vote(actor=request.user, article_id=article.pk, helpful=data["helpful"])
+        feedback.vote(actor=request.user, article_id=article.pk, helpful=data["helpful"])
         return self._respond(article)
 
 
@@ -169,7 +170,7 @@ class MarkSuggestionUsedView(APIView):
     )  # fmt: skip
     def post(self, request: Request, ticket_id) -> Response:
         data = _input(s.MarkUsedSerializer, request)
-        use, created = services.mark_used(
+        use, created = feedback.mark_used(
             actor=request.user, ticket_id=ticket_id, article_id=data["article"], score=data["score"]
         )
         use.created = created

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from core.api.base import APIView, GenericViewSet
 from core.api.permissions import IsAnyRole, IsStaffRole
 from core.exceptions import DomainValidationError
-from notifications import policy, selectors, services
+from notifications import policy, selectors
+from notifications.actions import inbox, preferences
 from notifications.api.serializers import (
     NotificationSerializer,
     PreferenceSerializer,
@@ -39,17 +40,17 @@ class NotificationViewSet(mixins.ListModelMixin, GenericViewSet):
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def read(self, request, pk=None):
-        note = services.mark_read(user=request.user, notification_id=pk)
+        note = inbox.mark_read(user=request.user, notification_id=pk)
         return Response(NotificationSerializer(note).data)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def unread(self, request, pk=None):
-        note = services.mark_unread(user=request.user, notification_id=pk)
+        note = inbox.mark_unread(user=request.user, notification_id=pk)
         return Response(NotificationSerializer(note).data)
 
     @extend_schema(request=None, responses=ReadAllSerializer)
     def read_all(self, request):
-        return Response({"marked": services.mark_all_read(user=request.user)})
+        return Response({"marked": inbox.mark_all_read(user=request.user)})
 
 
 class PreferenceListView(APIView):
@@ -76,7 +77,7 @@ class PreferenceDetailView(APIView):
             raise DomainValidationError({"event_type": [f"{event_type!r} is not an agent event."]})
         serializer = PreferenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pref = services.set_preference(
+        pref = preferences.set_preference(
             user=request.user, event_type=event_type, **serializer.validated_data
         )
         return Response(PreferenceSerializer(_describe(event_type, pref)).data)

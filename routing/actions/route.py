@@ -64,11 +64,16 @@ def route_ticket(
     return stored
 
 
-@transaction.atomic
-def reroute_ticket(*, ticket_id, actor) -> AllocationDecision | None:
-    """Route a ticket again, whatever team it has (managers and admins)."""
+def ensure_may_reroute(actor) -> None:
+    """Routing a ticket again, whatever team it has, is for managers and admins."""
     if not is_manager_or_admin(actor):
         raise NotPermitted("Only managers and admins route tickets again.")
+
+
+@transaction.atomic
+def reroute_ticket(*, ticket_id, actor) -> AllocationDecision | None:
+    """Route a ticket again (managers and admins); None when it is no longer open."""
+    ensure_may_reroute(actor)
     return route_ticket(ticket_id=ticket_id, reroute=True, actor=actor)
 
 

@@ -1,4 +1,4 @@
-"""Routing API shapes. Serializers validate and shape only; writes go through routing.services."""
+"""Routing API shapes. Serializers validate and shape only; writes go through routing.actions."""
 
 from rest_framework import serializers
 
@@ -59,7 +59,7 @@ class TriggerSerializer(StrictInputSerializer):
 
 class RuleSerializer(StrictInputSerializer):
     """A rule in the YAML import shape (API.md "Routing rules"); the conditions and actions are
-    checked by the same code as the import, in routing.services.save_rule."""
+    checked by the same code as the import, in routing.actions.save_rule."""
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=120)
@@ -120,7 +120,7 @@ class WeightsSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]
-        # Uniqueness and the sum of the weights are checked by routing.services.save_weights.
+        # Uniqueness and the sum of the weights are checked by routing.actions.save_weights.
         validators: list = []
         extra_kwargs = {"category": {"validators": []}}
 

@@ -1,4 +1,4 @@
-"""Routing endpoints: groups, rules, weights, decisions (viewsets calling routing.services) and
+"""Routing endpoints: groups, rules, weights, decisions (viewsets calling routing.actions) and
 ``POST /api/v1/handlers/allocate``."""
 
 from django.db.models import QuerySet

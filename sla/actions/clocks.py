@@ -16,7 +16,7 @@ from sla.models import PauseReason, SLAClock, SLAPause, SLAPolicy
 from sla.policies import match_policy
 from sla.timing import apply_policy, calendar_of, new_clock, retime, settle
 from tickets.actions.scores import set_sla_pressure
-from tickets.lifecycle import TicketStatus
+from tickets.lifecycle import CLOSED_STATUSES, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import lock_ticket
 
@@ -58,7 +58,7 @@ def _pause_reason(status: str, policy: SLAPolicy) -> str | None:
         return PauseReason.WAITING
     if status == TicketStatus.ESCALATED and policy.pause_on_escalation:
         return PauseReason.ESCALATION
-    if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+    if status in CLOSED_STATUSES:
         return PauseReason.RESOLVED
     return None
 
@@ -84,7 +84,7 @@ def follow_status(*, ticket_id, status: str, at: datetime | None = None) -> SLAC
     if wanted is not None and current is None:
         pauses.append(SLAPause.objects.create(clock=clock, reason=wanted, started_at=now))
     clock.paused_since = next((p.started_at for p in pauses if p.ended_at is None), None)
-    if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+    if status in CLOSED_STATUSES:
         clock.first_response_met_at = clock.first_response_met_at or now
         clock.resolution_met_at = clock.resolution_met_at or now
     else:

@@ -1,5 +1,5 @@
 """SLA API shapes: policies and calendars (admin writes, staff reads) and the caller's own
-reminders. Input serializers validate only; the views call sla.services and sla.reminders."""
+reminders. Input serializers validate only; the views call sla.actions and sla.reminders."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -1,4 +1,4 @@
-"""SLA endpoints: declarative viewsets whose writes call sla.services / sla.reminders."""
+"""SLA endpoints: declarative viewsets whose writes call sla.actions / sla.reminders."""
 
 from datetime import timedelta
 

@@ -97,7 +97,7 @@ def test_wrong_api_keys_are_401(api, header):
 
 
 def test_revoked_key_is_401(api):
-    from integrations.services import create_api_key
+    from integrations.actions.keys import create_api_key
 
     key, raw = create_api_key(source="jira", name="old")
     ApiKey.objects.filter(pk=key.pk).update(is_active=False)

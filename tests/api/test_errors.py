@@ -158,8 +158,8 @@ def test_token_endpoint_is_throttled_per_address(api, agent, rates):
 
 
 def test_api_key_rate_is_per_key(api):
+    from integrations.actions.keys import create_api_key
     from integrations.models import ApiKey
-    from integrations.services import create_api_key
 
     key, raw = create_api_key(source="jira", name="busy")
     ApiKey.objects.filter(pk=key.pk).update(rate_per_minute=2)

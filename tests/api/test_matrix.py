@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrations.services import create_api_key
+from integrations.actions.keys import create_api_key
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from core import dispatch, subscriptions
+from core import dispatch, subscriptions, tasks
 from core.audit import record_audit
 from core.events import publish
 from core.models import AuditLog, EventReceipt, OutboxEvent
@@ -133,7 +133,7 @@ def test_events_left_by_a_process_that_died_are_delivered_by_the_safety_net(hear
     """The commit happened, the drain after it never ran (the process was killed): the row is
     the record, and the periodic drain_due finds it."""
     with monkeypatch.context() as died:
-        died.setattr(dispatch, "schedule_drain", lambda stream: None)
+        died.setattr(tasks, "schedule_drain", lambda stream: None)
         ping(1)
     assert heard.first == []
     OutboxEvent.objects.update(occurred_at=timezone.now() - timedelta(minutes=1))

@@ -131,6 +131,19 @@ def test_a_routed_tickets_events_arrive_in_the_order_they_happened(
     assert [e["type"] for e in managers.events()] == ["ticket.assigned"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_order_holds_when_each_change_commits_for_real(listen, manager, team):
+    """No test transaction around it: create_ticket commits, routing runs after that commit
+    and commits its own change, as in production. The routed ticket's ticket.assigned must
+    not overtake its ticket.created."""
+    managers = listen(ALL)
+    ticket = new_ticket(manager)
+    assert [(e["type"], e["ticket"]["id"]) for e in managers.events()] == [
+        ("ticket.created", str(ticket.pk)),
+        ("ticket.assigned", str(ticket.pk)),
+    ]
+
+
 def test_one_tickets_events_keep_their_order_across_a_chain_of_actions(
     listen, manager, agent, team, django_capture_on_commit_callbacks
 ):

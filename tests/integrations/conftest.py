@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from integrations.services import create_api_key
+from integrations.actions.keys import create_api_key
 from itsm.celery import app as celery_app
 
 # The shared samples beside API.md; a copy is kept here so the suite runs without shared/.

@@ -9,8 +9,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.models import AuditLog
+from integrations.actions.keys import create_api_key
 from integrations.models import IdempotencyRecord, WebhookDelivery
-from integrations.services import create_api_key
 from tests.integrations.conftest import sample
 from tests.tickets.test_concurrency import run_together
 from tickets.models import Ticket

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from integrations.inbound_email import poll_mailbox
+from integrations.actions.inbound_email import poll_mailbox
 from integrations.models import InboundEmail, Mailbox
 from integrations.tasks import poll_mailboxes
 from tickets.models import Ticket

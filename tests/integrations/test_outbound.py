@@ -15,7 +15,8 @@ from django.utils import timezone
 from werkzeug import Response
 
 from core.models import AuditLog
-from integrations import dispatch, netguard, outbound, signing
+from integrations import netguard, signing
+from integrations.actions import dispatch, outbound
 from integrations.models import HandlerEndpoint, OutboundDelivery
 from integrations.plugins import OutboundRequest
 from integrations.tasks import retry_due_deliveries

@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from integrations.services import create_api_key
+from integrations.actions.keys import create_api_key
 from tests.api.test_schema import keep_test_connection  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

@@ -92,7 +92,7 @@ def test_idempotency_key_same_body_duplicate_other_body_conflict(webhook):
 
 
 def test_idempotency_keys_are_kept_24_hours_then_purged(webhook):
-    from integrations.webhooks import purge_idempotency_records
+    from integrations.actions.webhooks import purge_idempotency_records
 
     payload = {"ticket_id": "i1", "title": "Kept"}
     with time_machine.travel("2026-11-20 10:00Z", tick=False):

@@ -1,9 +1,9 @@
 import pytest
 
-from kb import services
+from kb.actions import articles
 from tests import factories
 
 
 @pytest.fixture
 def demo_articles(db):
-    services.seed_demo_articles(author=factories.AdminUserFactory())
+    articles.seed_demo_articles(author=factories.AdminUserFactory())

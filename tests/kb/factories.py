@@ -1,16 +1,16 @@
-"""KB test data: articles written through kb.services (so HTML, versions and the PostgreSQL
+"""KB test data: articles written through kb.actions (so HTML, versions and the PostgreSQL
 search vector are what production stores), and resolved tickets."""
 
 from django.utils import timezone
 
-from kb import services
+from kb.actions import articles
 from kb.models import ArticleStatus
 from tests import factories
 
 
 def article(*, actor=None, title="An article", body="Some text.", status="published", **extra):
     actor = actor or factories.AdminUserFactory()
-    return services.save_article(
+    return articles.save_article(
         actor=actor, title=title, body=body, status=status or ArticleStatus.PUBLISHED, **extra
     )
 

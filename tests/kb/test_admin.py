@@ -1,4 +1,4 @@
-"""The article admin writes through kb.services and previews the sanitised HTML."""
+"""The article admin writes through kb.actions and previews the sanitised HTML."""
 
 import pytest
 

@@ -55,10 +55,10 @@ def test_no_match_and_no_words_find_nothing(demo_articles):
 
 def test_search_follows_edits(demo_articles):
     printer = Article.objects.get(title="Printer shows paper jam")
-    from kb import services
+    from kb.actions import articles
     from tests.factories import AdminUserFactory
 
-    services.save_article(
+    articles.save_article(
         actor=AdminUserFactory(),
         article_id=printer.pk,
         title="Plotter shows paper jam",

@@ -5,7 +5,7 @@ import pytest
 
 from core.exceptions import DomainValidationError, NotPermitted
 from core.models import AuditLog
-from kb import services
+from kb.actions import articles, feedback
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion
 from tests import factories
 from tests.kb.factories import article, resolved_ticket
@@ -20,7 +20,7 @@ def test_saving_renders_sanitised_html_and_versions(agent):
     assert draft.version == 1 and draft.published_at is None
     assert "<script>" not in draft.body_html
     # when it is published with new content
-    published = services.save_article(
+    published = articles.save_article(
         actor=agent, article_id=draft.pk, title="VPN", body="**Restart** it", status="published"
     )
     # then a second version exists and it is published
@@ -36,7 +36,7 @@ def test_saving_renders_sanitised_html_and_versions(agent):
 
 def test_saving_the_same_content_makes_no_new_version(agent):
     first = article(actor=agent, title="Same", body="Body", category="vpn")
-    again = services.save_article(
+    again = articles.save_article(
         actor=agent,
         article_id=first.pk,
         title="Same",
@@ -50,12 +50,12 @@ def test_saving_the_same_content_makes_no_new_version(agent):
 
 def test_requesters_cannot_write(requester):
     with pytest.raises(NotPermitted):
-        services.save_article(actor=requester, title="x", body="y")
+        articles.save_article(actor=requester, title="x", body="y")
 
 
 def test_invalid_article_is_refused(agent):
     with pytest.raises(DomainValidationError) as error:
-        services.save_article(actor=agent, title=" ", body="", status="secret")
+        articles.save_article(actor=agent, title=" ", body="", status="secret")
     assert set(error.value.errors) == {"title", "content", "status"}
 
 
@@ -68,7 +68,7 @@ def test_article_from_a_resolved_ticket(agent, team):
         resolution="Reinstalled the client.",
         category="vpn",
     )
-    draft = services.create_article_from_ticket(actor=agent, ticket_id=ticket.pk)
+    draft = articles.create_article_from_ticket(actor=agent, ticket_id=ticket.pk)
     assert draft.status == ArticleStatus.DRAFT
     assert draft.source_ticket_id == ticket.pk
     assert draft.title == "VPN drops every hour"
@@ -81,17 +81,17 @@ def test_article_from_a_resolved_ticket(agent, team):
 
 def test_article_from_an_open_or_invisible_ticket_is_refused(agent, other_agent, ticket, team):
     with pytest.raises(DomainValidationError):
-        services.create_article_from_ticket(actor=agent, ticket_id=ticket.pk)
+        articles.create_article_from_ticket(actor=agent, ticket_id=ticket.pk)
     resolved = resolved_ticket(owner=agent, team=team)
     with pytest.raises(Ticket.DoesNotExist):
-        services.create_article_from_ticket(actor=other_agent, ticket_id=resolved.pk)
+        articles.create_article_from_ticket(actor=other_agent, ticket_id=resolved.pk)
 
 
 def test_votes_count_once_per_person_and_can_change(requester, agent):
     piece = article(actor=agent)
-    services.vote(actor=requester, article_id=piece.pk, helpful=True)
-    services.vote(actor=agent, article_id=piece.pk, helpful=True)
-    services.vote(actor=requester, article_id=piece.pk, helpful=False)
+    feedback.vote(actor=requester, article_id=piece.pk, helpful=True)
+    feedback.vote(actor=agent, article_id=piece.pk, helpful=True)
+    feedback.vote(actor=requester, article_id=piece.pk, helpful=False)
     piece.refresh_from_db()
     assert (piece.helpful_count, piece.not_helpful_count) == (1, 1)
 
@@ -99,15 +99,15 @@ def test_votes_count_once_per_person_and_can_change(requester, agent):
 def test_requesters_cannot_vote_on_drafts(requester, agent):
     draft = article(actor=agent, status="draft")
     with pytest.raises(Article.DoesNotExist):
-        services.vote(actor=requester, article_id=draft.pk, helpful=True)
+        feedback.vote(actor=requester, article_id=draft.pk, helpful=True)
 
 
 def test_marking_used_counts_once_per_ticket(agent, ticket, team):
     piece = article(actor=agent)
-    use, created = services.mark_used(actor=agent, ticket_id=ticket.pk, article_id=piece.pk)
-    again, created_again = services.mark_used(actor=agent, ticket_id=ticket.pk, article_id=piece.pk)
+    use, created = feedback.mark_used(actor=agent, ticket_id=ticket.pk, article_id=piece.pk)
+    again, created_again = feedback.mark_used(actor=agent, ticket_id=ticket.pk, article_id=piece.pk)
     other = factories.TicketFactory(team=team)
-    services.mark_used(actor=agent, ticket_id=other.pk, article_id=piece.pk, score=0.7)
+    feedback.mark_used(actor=agent, ticket_id=other.pk, article_id=piece.pk, score=0.7)
     piece.refresh_from_db()
     assert (created, created_again, use.pk) == (True, False, again.pk)
     assert piece.used_count == 2
@@ -123,16 +123,16 @@ def test_marking_used_needs_staff_a_visible_ticket_and_a_published_article(
     draft = article(actor=agent, status="draft")
     published = article(actor=agent)
     with pytest.raises(DomainValidationError):
-        services.mark_used(actor=agent, ticket_id=ticket.pk, article_id=draft.pk)
+        feedback.mark_used(actor=agent, ticket_id=ticket.pk, article_id=draft.pk)
     with pytest.raises(Ticket.DoesNotExist):
-        services.mark_used(actor=other_agent, ticket_id=ticket.pk, article_id=published.pk)
+        feedback.mark_used(actor=other_agent, ticket_id=ticket.pk, article_id=published.pk)
     with pytest.raises(NotPermitted):
-        services.mark_used(actor=requester, ticket_id=ticket.pk, article_id=published.pk)
+        feedback.mark_used(actor=requester, ticket_id=ticket.pk, article_id=published.pk)
 
 
 def test_seed_demo_articles_is_idempotent(db):
-    first = services.seed_demo_articles()
+    first = articles.seed_demo_articles()
     assert first >= 10
-    assert services.seed_demo_articles() == 0
+    assert articles.seed_demo_articles() == 0
     assert Article.objects.filter(status=ArticleStatus.PUBLISHED).count() == first
     assert all(a.body_html for a in Article.objects.all())

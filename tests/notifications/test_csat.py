@@ -8,7 +8,8 @@ from django.test import Client
 
 from core.exceptions import DomainValidationError
 from core.models import AuditLog
-from notifications import csat, selectors, services
+from notifications import csat, selectors
+from notifications.actions import ratings
 from notifications.models import SatisfactionRating
 from tests import factories
 from tickets.actions import lifecycle, ownership
@@ -24,7 +25,7 @@ def resolved(agent, ticket) -> Ticket:
 
 
 def path_of(ticket) -> str:
-    return services.csat_link(ticket).removeprefix("https://desk.example.com")
+    return csat.csat_link(ticket).removeprefix("https://desk.example.com")
 
 
 def test_link_page_shows_a_form_with_csrf(resolved):
@@ -90,14 +91,14 @@ def test_a_link_for_another_ticket_cannot_be_forged_by_swapping_ids(resolved, te
     _payload, _, signature = csat.make_token(resolved).partition(":")
     forged = signing.b64_encode(f'{{"t":"{other.pk}","c":{other.requester_id}}}'.encode()).decode()
     with pytest.raises(csat.InvalidCsatToken):
-        services.rate_ticket(token=f"{forged}:{signature}", rating=1)
+        ratings.rate_ticket(token=f"{forged}:{signature}", rating=1)
 
 
 def test_a_link_stops_working_when_the_requester_changes(resolved):
     token = csat.make_token(resolved)
     Ticket.objects.filter(pk=resolved.pk).update(requester=factories.ContactFactory())
     with pytest.raises(csat.InvalidCsatToken):
-        services.rate_ticket(token=token, rating=5)
+        ratings.rate_ticket(token=token, rating=5)
 
 
 def test_an_old_link_has_expired(resolved, time_machine):
@@ -114,7 +115,7 @@ def test_out_of_range_rating_is_refused(resolved):
     assert response.status_code == 400
     assert not SatisfactionRating.objects.exists()
     with pytest.raises(DomainValidationError):
-        services.rate_ticket(token=csat.make_token(resolved), rating=0)
+        ratings.rate_ticket(token=csat.make_token(resolved), rating=0)
 
 
 def test_an_open_ticket_cannot_be_rated(ticket):

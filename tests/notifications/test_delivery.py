@@ -9,7 +9,9 @@ import pytest
 from django.core import mail
 from werkzeug import Response
 
-from notifications import delivery, queue_admin, services
+from notifications import csat
+from notifications.actions import delivery, queue
+from notifications.actions import notify as notifying
 from notifications.csat import read_token
 from notifications.models import MessageTemplate, NotificationQueue, QueueStatus
 from notifications.tasks import deliver_due_notifications, send_digests
@@ -27,7 +29,7 @@ T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 def notify(capture, **kwargs):
     kwargs.setdefault("payload", {})
     with capture(execute=True):
-        return services.notify(**kwargs)
+        return notifying.notify(**kwargs)
 
 
 # --- e-mail -----------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def test_resolved_email_carries_a_working_satisfaction_link(
         payload={"resolution": ticket.resolution},
     )
     [email] = mail.outbox
-    link = services.csat_link(ticket)
+    link = csat.csat_link(ticket)
     assert link.startswith("https://desk.example.com/csat/")
     assert link in email.body
     assert link in email.alternatives[0][0]
@@ -150,7 +152,7 @@ def test_a_message_template_overrides_the_default_wording(
 
 
 def test_delivering_the_same_row_twice_sends_once(agent, ticket):
-    row = services.notify(
+    row = notifying.notify(
         recipients=[agent], event_type="assigned", ticket=ticket, payload={}
     ).queued[0]
     assert delivery.deliver_queued(queue_id=row.pk) == QueueStatus.SENT
@@ -162,7 +164,7 @@ def test_a_row_left_sending_by_a_dead_worker_is_picked_up_after_its_lease(
     agent, ticket, time_machine
 ):
     time_machine.move_to(T0, tick=False)
-    row = services.notify(
+    row = notifying.notify(
         recipients=[agent], event_type="assigned", ticket=ticket, payload={}
     ).queued[0]
     NotificationQueue.objects.filter(pk=row.pk).update(
@@ -253,7 +255,7 @@ def test_a_failing_webhook_is_retried_with_backoff_then_marked_failed(
     httpserver.clear()
     httpserver.expect_request("/hook").respond_with_data("ok")
     with django_capture_on_commit_callbacks(execute=True):
-        assert queue_admin.retry_queued(queue_ids=[row.pk], actor=None) == 1
+        assert queue.retry_queued(queue_ids=[row.pk], actor=None) == 1
     row.refresh_from_db()
     assert row.status == QueueStatus.SENT
     assert len(httpserver.log) == 1
@@ -396,7 +398,7 @@ def test_a_failed_digest_is_retried_as_one(agent, ticket, settings, time_machine
     NotificationPreferenceFactory(user=agent, event_type="assigned", timing="hourly")
     time_machine.move_to(T0, tick=False)
     for _ in range(2):
-        services.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
+        notifying.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     time_machine.move_to(T0 + dt.timedelta(hours=1), tick=False)

@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from django.core import mail
 
 from core.exceptions import DomainValidationError, NotPermitted
-from notifications import services
+from notifications.actions import notify as notifying
 from notifications.models import (
     Notification,
     NotificationQueue,
@@ -33,7 +33,7 @@ def notify(capture, **kwargs):
     """notify() and run what it scheduled after commit (delivery, push)."""
     kwargs.setdefault("payload", {})
     with capture(execute=True):
-        return services.notify(**kwargs)
+        return notifying.notify(**kwargs)
 
 
 def set_timezone(user, tz: str) -> None:
@@ -68,7 +68,7 @@ def test_team_recipient_expands_to_active_members_once(
 
 def test_unknown_team_is_refused_and_nothing_is_written(agent, ticket):
     with pytest.raises(DomainValidationError) as error:
-        services.notify(recipients=["team:nope", agent], event_type="assigned", payload={})
+        notifying.notify(recipients=["team:nope", agent], event_type="assigned", payload={})
     assert "nope" in str(error.value.errors["recipients"])
     assert not Notification.objects.exists()
     assert not NotificationQueue.objects.exists()
@@ -77,7 +77,7 @@ def test_unknown_team_is_refused_and_nothing_is_written(agent, ticket):
 @pytest.mark.parametrize("bad", ["group:network", "team:", "agent", 42])
 def test_malformed_recipients_are_refused(db, bad):
     with pytest.raises(DomainValidationError):
-        services.notify(recipients=[bad], event_type="assigned", payload={})
+        notifying.notify(recipients=[bad], event_type="assigned", payload={})
 
 
 def test_agent_and_requester_by_email(agent, requester, ticket, django_capture_on_commit_callbacks):
@@ -97,15 +97,15 @@ def test_agent_and_requester_by_email(agent, requester, ticket, django_capture_o
     assert mail.outbox[0].to[0].endswith(f"<{agent.email}>")
     assert requester.email in mail.outbox[1].to[0]
     with pytest.raises(DomainValidationError):
-        services.notify(recipients=["agent:nobody@x.example"], event_type="mention", payload={})
+        notifying.notify(recipients=["agent:nobody@x.example"], event_type="mention", payload={})
     with pytest.raises(DomainValidationError):
-        services.notify(
+        notifying.notify(
             recipients=["requester:nobody@x.example"], event_type="resolved", payload={}
         )
 
 
 def test_a_requester_user_counts_as_their_contact(requester, ticket):
-    result = services.notify(
+    result = notifying.notify(
         recipients=[requester], event_type="ticket_received", ticket=ticket, payload={}
     )
     assert [row.contact_id for row in result.queued] == [requester.contact.pk]
@@ -114,13 +114,13 @@ def test_a_requester_user_counts_as_their_contact(requester, ticket):
 
 def test_event_types_must_fit_the_audience(agent, requester, ticket):
     with pytest.raises(DomainValidationError):
-        services.notify(recipients=[agent], event_type="resolved", ticket=ticket, payload={})
+        notifying.notify(recipients=[agent], event_type="resolved", ticket=ticket, payload={})
     with pytest.raises(DomainValidationError):
-        services.notify(
+        notifying.notify(
             recipients=[requester.contact], event_type="assigned", ticket=ticket, payload={}
         )
     with pytest.raises(DomainValidationError):
-        services.notify(recipients=[agent], event_type="party", payload={})
+        notifying.notify(recipients=[agent], event_type="party", payload={})
 
 
 # --- the preference matrix --------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_preference_matrix(agent, team, ticket, preference, in_app, emails, emai
     if preference is not None:
         NotificationPreferenceFactory(user=agent, event_type="assigned", **preference)
 
-    result = services.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
+    result = notifying.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
 
     assert len(result.notifications) == in_app
     email_rows = [row for row in result.queued if row.channel == "email"]
@@ -162,14 +162,14 @@ def test_preference_matrix(agent, team, ticket, preference, in_app, emails, emai
 
 
 def test_reply_defaults_to_in_app_only(agent, ticket):
-    result = services.notify(recipients=[agent], event_type="reply", ticket=ticket, payload={})
+    result = notifying.notify(recipients=[agent], event_type="reply", ticket=ticket, payload={})
     assert len(result.notifications) == 1
     assert result.queued == []
 
 
 def test_a_preference_for_one_event_leaves_the_others_at_default(agent, ticket):
     NotificationPreferenceFactory(user=agent, event_type="mention", email=False)
-    result = services.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
+    result = notifying.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
     assert [row.channel for row in result.queued] == ["email"]
 
 
@@ -178,7 +178,7 @@ def test_chat_goes_once_per_team_channel(team, agent, ticket):
     second = factories.AgentFactory(teams=[team])
     for user in (agent, second):
         NotificationPreferenceFactory(user=user, event_type="sla_warning", email=False, slack=True)
-    result = services.notify(
+    result = notifying.notify(
         recipients=["team:network"], event_type="sla_warning", ticket=ticket, payload={}
     )
     assert [row.channel for row in result.queued] == ["slack"]
@@ -189,7 +189,7 @@ def test_chat_uses_the_team_the_agent_was_reached_through(team, other_team, tick
     NotificationPreferenceFactory(user=both, event_type="envelope", email=False, slack=True)
     TeamChannelFactory(team=team, webhook_url="https://hooks.example.com/network")
     apps_channel = TeamChannelFactory(team=other_team, webhook_url="https://hooks.example.com/apps")
-    result = services.notify(
+    result = notifying.notify(
         recipients=["team:apps"], event_type="envelope", ticket=ticket, payload={}
     )
     assert [row.team_channel for row in result.queued] == [apps_channel]
@@ -197,7 +197,7 @@ def test_chat_uses_the_team_the_agent_was_reached_through(team, other_team, tick
 
 def test_users_without_email_get_no_email_row(team, ticket):
     silent = factories.AgentFactory(teams=[team], email="")
-    result = services.notify(recipients=[silent], event_type="assigned", ticket=ticket, payload={})
+    result = notifying.notify(recipients=[silent], event_type="assigned", ticket=ticket, payload={})
     assert result.queued == []
     assert len(result.notifications) == 1
 
@@ -299,7 +299,7 @@ def test_disabled_quiet_hours_do_not_hold(
 )
 def test_internal_payload_to_a_requester_is_refused(requester, ticket, payload):
     with pytest.raises(NotPermitted):
-        services.notify(
+        notifying.notify(
             recipients=[requester.contact],
             event_type="public_reply",
             ticket=ticket,
@@ -315,14 +315,14 @@ def test_an_internal_timeline_entry_is_refused_and_a_public_one_goes(
         ticket=ticket, visibility=TimelineEntry.Visibility.INTERNAL, content="Server pwd is hunter2"
     )
     with pytest.raises(NotPermitted):
-        services.notify(
+        notifying.notify(
             recipients=[requester.contact],
             event_type="public_reply",
             ticket=ticket,
             payload={"entry_id": str(secret.pk), "content": secret.content},
         )
     with pytest.raises(NotPermitted):
-        services.notify(
+        notifying.notify(
             recipients=[requester.contact],
             event_type="public_reply",
             ticket=ticket,
@@ -341,7 +341,7 @@ def test_an_internal_timeline_entry_is_refused_and_a_public_one_goes(
 
 
 def test_requester_payload_keeps_only_public_keys(requester, ticket):
-    result = services.notify(
+    result = notifying.notify(
         recipients=[requester.contact],
         event_type="public_reply",
         ticket=ticket,
@@ -351,7 +351,7 @@ def test_requester_payload_keeps_only_public_keys(requester, ticket):
 
 
 def test_internal_payload_to_agents_is_fine(agent, ticket):
-    result = services.notify(
+    result = notifying.notify(
         recipients=[agent], event_type="reply", ticket=ticket, payload={"visibility": "internal"}
     )
     assert len(result.notifications) == 1
@@ -369,7 +369,7 @@ def test_in_app_notification_is_pushed_to_the_users_group_after_commit(
     async_to_sync(layer.group_add)(user_group(agent.pk), channel)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        result = services.notify(
+        result = notifying.notify(
             recipients=[agent], event_type="reply", ticket=ticket, payload={"actor_name": "Kim"}
         )
     assert callbacks  # nothing pushed before commit
@@ -389,9 +389,9 @@ def test_in_app_notification_is_pushed_to_the_users_group_after_commit(
 
 def test_payload_values_are_stored_as_json(agent, ticket):
     due = dt.datetime(2026, 1, 1, 12, tzinfo=UTC)
-    result = services.notify(
+    result = notifying.notify(
         recipients=[agent], event_type="sla_warning", ticket=ticket, payload={"due_at": due}
     )
     assert result.notifications[0].payload == {"due_at": "2026-01-01T12:00:00Z"}
     with pytest.raises(DomainValidationError):
-        services.notify(recipients=[agent], event_type="sla_warning", payload=["x"])
+        notifying.notify(recipients=[agent], event_type="sla_warning", payload=["x"])

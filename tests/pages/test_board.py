@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from desk import kanban
+from desk import boards
 from desk.models import KanbanView
 from tests import factories
 from tickets.actions import ownership
@@ -29,7 +29,7 @@ def hard_view(team, **fields) -> KanbanView:
     ],
 )
 def test_wip_verdict(limit, count, mode, verdict):
-    assert kanban.wip_verdict(limit=limit, count=count, mode=mode) == verdict
+    assert boards.wip_verdict(limit=limit, count=count, mode=mode) == verdict
 
 
 def test_requesters_have_no_board(client, requester):

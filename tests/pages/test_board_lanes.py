@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditLog
-from desk import kanban
+from desk import boards
 from desk.models import KanbanView
 from tests import factories
 from tickets.actions import ownership
@@ -124,9 +124,9 @@ def test_saving_a_view_with_swimlanes(client, agent, team):
 def test_grouping_puts_cards_without_a_value_last():
     team = factories.TeamFactory.build(name="Zeta")
     cards = [factories.TicketFactory.build(team=team), factories.TicketFactory.build(team=None)]
-    assert kanban.grouping("team", cards) == [(str(team.pk), "Zeta"), ("none", "No team")]
-    assert kanban.grouping("owner", cards) == [("none", "Unowned")]
-    assert kanban.grouping("priority", cards) == kanban.columns("priority")
+    assert boards.grouping("team", cards) == [(str(team.pk), "Zeta"), ("none", "No team")]
+    assert boards.grouping("owner", cards) == [("none", "Unowned")]
+    assert boards.grouping("priority", cards) == boards.columns("priority")
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.exceptions import DomainValidationError, NotPermitted
-from desk import saved_views
+from desk.actions import saved_views as view_actions
 from desk.models import SavedTicketView
 from tests import factories
 
@@ -37,7 +37,7 @@ def test_an_agent_saves_the_current_filters_and_sees_the_view_listed(client, age
 def test_applying_a_view_filters_the_list(client, agent, team, make_tickets):
     high = make_tickets(1, team=team, priority="high", title="Hot one")[0]
     make_tickets(1, team=team, priority="low", title="Cold one")
-    view = saved_views.save_ticket_view(actor=agent, name="Hot", query="priority=high")
+    view = view_actions.save_ticket_view(actor=agent, name="Hot", query="priority=high")
     client.force_login(agent)
 
     response = client.get(f"/tickets/?{view.query}")
@@ -61,10 +61,10 @@ def test_a_query_the_filterset_refuses_is_not_saved(client, agent, query, messag
 
 
 def test_names_are_unique_per_owner_not_globally(agent, other_agent):
-    saved_views.save_ticket_view(actor=agent, name="Mine", query="")
+    view_actions.save_ticket_view(actor=agent, name="Mine", query="")
     with pytest.raises(DomainValidationError, match="already have a view"):
-        saved_views.save_ticket_view(actor=agent, name=" mine ", query="status=new")
-    saved_views.save_ticket_view(actor=other_agent, name="Mine", query="")
+        view_actions.save_ticket_view(actor=agent, name=" mine ", query="status=new")
+    view_actions.save_ticket_view(actor=other_agent, name="Mine", query="")
     assert SavedTicketView.objects.count() == 2
 
 
@@ -72,12 +72,12 @@ def test_requesters_save_no_views(client, requester):
     client.force_login(requester)
     assert client.post(SAVE, {"name": "Mine", "query": ""}).status_code == 403
     with pytest.raises(NotPermitted):
-        saved_views.save_ticket_view(actor=requester, name="Mine", query="")
+        view_actions.save_ticket_view(actor=requester, name="Mine", query="")
     assert "saved-views" not in client.get("/tickets/").content.decode()
 
 
 def test_another_agent_does_not_see_a_personal_view(client, agent, other_agent):
-    view = saved_views.save_ticket_view(actor=agent, name="Private", query="priority=low")
+    view = view_actions.save_ticket_view(actor=agent, name="Private", query="priority=low")
     client.force_login(other_agent)
 
     assert "Private" not in client.get("/tickets/").content.decode()
@@ -112,12 +112,12 @@ def test_sharing_with_a_team_needs_membership_or_a_manager(client, agent, manage
     )
     assert "your own teams only" in response.content.decode()
     assert not SavedTicketView.objects.exists()
-    view = saved_views.save_ticket_view(actor=manager, name="Theirs", query="", team=other_team)
+    view = view_actions.save_ticket_view(actor=manager, name="Theirs", query="", team=other_team)
     assert view.team == other_team
 
 
 def test_the_owner_deletes_their_view(client, agent):
-    view = saved_views.save_ticket_view(actor=agent, name="Gone soon", query="status=new")
+    view = view_actions.save_ticket_view(actor=agent, name="Gone soon", query="status=new")
     client.force_login(agent)
 
     response = client.post(delete_url(view))
@@ -133,8 +133,8 @@ def test_the_list_with_saved_views_runs_a_constant_number_of_queries(
     make_tickets(rows, team=team)
     other = factories.AgentFactory(teams=[team])
     for number in range(rows):
-        saved_views.save_ticket_view(actor=agent, name=f"Mine {number}", query="status=new")
-        saved_views.save_ticket_view(
+        view_actions.save_ticket_view(actor=agent, name=f"Mine {number}", query="status=new")
+        view_actions.save_ticket_view(
             actor=other, name=f"Team {number}", query="priority=high", team=team
         )
     client.force_login(agent)

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.models import AuditLog
-from integrations.services import create_api_key
+from integrations.actions.keys import create_api_key
 from routing.actions.route import route_ticket
 from routing.models import AllocationDecision, RoutingRule, ScoringWeights
 from tests import factories

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import PersonSerializer, StrictInputSerializer
+from core.display import display_name
 from org.models import Team
 from tickets.actions.ownership import TransferReason
 from tickets.lifecycle import TaskStatus
@@ -50,7 +51,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, entry: TimelineEntry) -> str | None:
         if entry.author is not None:
-            return entry.author.get_full_name() or entry.author.get_username()
+            return display_name(entry.author)
         if entry.author_contact is not None:
             return entry.author_contact.name or entry.author_contact.email
         return None

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import DomainValidationError
-from integrations.services import create_api_key
+from integrations.actions.keys import create_api_key
 
 
 class Command(BaseCommand):

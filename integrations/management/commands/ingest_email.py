@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from core.exceptions import DomainError
-from integrations.inbound_email import ingest_message
+from integrations.actions.inbound_email import ingest_message
 
 EX_TEMPFAIL = 75
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.roles import Role
-from kb.services import seed_demo_articles
+from kb.actions.articles import seed_demo_articles
 from org.actions.agents import NewAgent, Place, create_agent
 from org.models import AgentProfile, Team
 from tickets.actions import creation, lifecycle, ownership, timeline

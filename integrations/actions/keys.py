@@ -1,4 +1,5 @@
-"""Writes for integration keys."""
+"""Integration keys: created (the raw key shown once, stored hashed), found by their raw value,
+and touched when used."""
 
 from django.db import transaction
 from django.utils import timezone

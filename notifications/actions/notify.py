@@ -15,7 +15,7 @@ SLA, envelopes, reminders and the ticket lifecycle use to tell people things.
 4. after commit: pushes the in-app rows over the channel layer and hands every row that is due
    now to the delivery task. Rows scheduled later are picked up by the beat tasks.
 
-Sending, retries and the admin's retry/cancel live in notifications.delivery.
+Sending, retries and the admin's retry/cancel: notifications.actions.delivery and .queue.
 """
 
 import json
@@ -27,12 +27,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import record_audit
 from core.background import after_commit
 from core.display import display_name
 from core.exceptions import DomainValidationError, NotPermitted
 from notifications import policy
-from notifications.csat import InvalidCsatToken, csat_link, read_token
 from notifications.messages import in_app_parts, template_overrides
 from notifications.models import (
     REQUESTER_EVENTS,
@@ -42,7 +40,6 @@ from notifications.models import (
     NotificationPreference,
     NotificationQueue,
     QuietHours,
-    SatisfactionRating,
     TeamChannel,
     Timing,
 )
@@ -50,18 +47,7 @@ from notifications.realtime import push_notification
 from notifications.recipients import Recipients, resolve_recipients
 from notifications.tasks import deliver_notification
 from org.models import AgentProfile
-from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
-
-__all__ = [
-    "csat_link",
-    "mark_all_read",
-    "mark_read",
-    "mark_unread",
-    "notify",
-    "rate_ticket",
-    "set_preference",
-]
 
 INTERNAL_VISIBILITIES = frozenset(
     {TimelineEntry.Visibility.INTERNAL, TimelineEntry.Visibility.ENVELOPE_ONLY}
@@ -248,106 +234,3 @@ def _candidate_teams(user_id, profile, via_team: dict, ticket) -> list:
     if ticket is not None and ticket.team_id in ids:
         return [ticket.team_id]
     return ids
-
-
-# --- in-app read state -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def mark_read(*, user, notification_id) -> Notification:
-    """Mark one of the user's own notifications read (idempotent). Another user's: not found."""
-    note = Notification.objects.select_for_update().get(pk=notification_id, user=user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
-    return note
-
-
-@transaction.atomic
-def mark_unread(*, user, notification_id) -> Notification:
-    note = Notification.objects.select_for_update().get(pk=notification_id, user=user)
-    if note.read_at is not None:
-        note.read_at = None
-        note.save(update_fields=["read_at"])
-    return note
-
-
-@transaction.atomic
-def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-# --- preferences ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def set_preference(
-    *,
-    user,
-    event_type: str,
-    email: bool,
-    in_app: bool,
-    teams: bool = False,
-    slack: bool = False,
-    timing: str = Timing.IMMEDIATE,
-) -> NotificationPreference:
-    if event_type not in EventType.values or event_type in REQUESTER_EVENTS:
-        raise DomainValidationError({"event_type": [f"{event_type!r} is not an agent event."]})
-    if timing not in Timing.values:
-        raise DomainValidationError({"timing": [f"Unknown timing {timing!r}."]})
-    preference, _ = NotificationPreference.objects.update_or_create(
-        user=user,
-        event_type=event_type,
-        defaults={
-            "email": email,
-            "in_app": in_app,
-            "teams": teams,
-            "slack": slack,
-            "timing": timing,
-        },
-    )
-    return preference
-
-
-# --- satisfaction (CSAT) ----------------------------------------------------------------------
-
-RATEABLE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-
-
-def ticket_for_csat_token(token: str) -> Ticket:
-    """The ticket a rating link is for. Raises InvalidCsatToken (or its ExpiredCsatToken)."""
-    claim = read_token(token)
-    try:
-        ticket = (
-            Ticket.objects.select_related("requester", "satisfaction")
-            .filter(pk=claim.ticket_id, requester_id=claim.contact_id)
-            .first()
-        )
-    except (ValidationError, ValueError):
-        ticket = None
-    if ticket is None:
-        raise InvalidCsatToken("This rating link is not valid.")
-    return ticket
-
-
-@transaction.atomic
-def rate_ticket(*, token: str, rating: int, comment: str = "") -> SatisfactionRating:
-    """Store the requester's rating (1 to 5) from a signed link; rating again replaces it."""
-    ticket = ticket_for_csat_token(token)
-    if ticket.status not in RATEABLE:
-        raise DomainValidationError({"non_field_errors": ["Only resolved tickets are rated."]})
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise DomainValidationError({"rating": ["Choose a rating from 1 to 5."]})
-    stored, created = SatisfactionRating.objects.update_or_create(
-        ticket=ticket,
-        defaults={"rating": rating, "comment": comment.strip(), "contact": ticket.requester},
-    )
-    record_audit(
-        actor=None,
-        action="ticket.csat_rated" if created else "ticket.csat_changed",
-        ticket=ticket,
-        data={"rating": rating},
-    )
-    return stored

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import channels, messages, policy
+from notifications import messages, policy, transport
 from notifications.models import Channel, NotificationQueue, QueueStatus, Timing
 
 logger = logging.getLogger(__name__)
@@ -49,9 +49,9 @@ def deliver_queued(*, queue_id) -> str | None:
     try:
         overrides = messages.template_overrides([row.event_type])
         if row.channel == Channel.EMAIL:
-            channels.send_email(messages.email_for_row(row, overrides))
+            transport.send_email(messages.email_for_row(row, overrides))
         else:
-            channels.post_webhook(
+            transport.post_webhook(
                 row.team_channel.webhook_url, messages.chat_payload(row, overrides)
             )
     except Exception as error:  # any failure is recorded on the row and retried
@@ -94,7 +94,7 @@ def _record_success(ids) -> str:
 
 @transaction.atomic
 def _record_failure(ids, error: Exception) -> str:
-    permanent = isinstance(error, channels.DeliveryError) and error.permanent
+    permanent = isinstance(error, transport.DeliveryError) and error.permanent
     detail = f"{type(error).__name__}: {error}"[:2000]
     rows = list(NotificationQueue.objects.select_for_update().filter(pk__in=ids))
     now = timezone.now()
@@ -136,7 +136,7 @@ def send_digest(*, user_id, timing: str) -> bool:
     )
     try:
         overrides = messages.template_overrides({row.event_type for row in rows})
-        channels.send_email(messages.digest_email(rows=rows, overrides=overrides))
+        transport.send_email(messages.digest_email(rows=rows, overrides=overrides))
     except Exception as error:  # recorded on every row of the digest and retried together
         _record_failure(ids, error)
         return False

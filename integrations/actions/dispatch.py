@@ -1,15 +1,15 @@
 """Starting deliveries: after a routing decision commits, each enabled endpoint whose plugin
 applies gets one OutboundDelivery (unique per decision and endpoint, so dispatching twice is
 harmless), attempted by the ``deliver_outbound`` task after the commit; dead letters go back in
-the queue from the admin. Sending, retries and dead-lettering: integrations.outbound."""
+the queue from the admin. Sending, retries and dead-lettering: integrations.actions.outbound."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import record_audit
 from core.background import after_commit
+from integrations.actions.outbound import ticket_facts
 from integrations.models import HandlerEndpoint, OutboundDelivery
-from integrations.outbound import ticket_facts
 from integrations.plugins import get_handler
 from integrations.tasks import deliver_outbound
 from routing.models import AllocationDecision

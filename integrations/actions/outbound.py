@@ -1,7 +1,7 @@
 """Sending a decision to a handler endpoint: one attempt at a time under a lease, a failed
 attempt retried with exponential backoff and jitter; after the endpoint's maximum attempts, or
 on a permanent refusal, the delivery is dead-lettered (visible in the admin, retried from
-there). Deliveries are created by integrations.dispatch."""
+there). Deliveries are created by integrations.actions.dispatch."""
 
 import logging
 import random

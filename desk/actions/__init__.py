@@ -1,0 +1,1 @@
+"""The desk's own writes: saved boards and card moves (boards), saved list views."""

@@ -1,0 +1,62 @@
+"""Requesters: the people tickets are for (contacts, with a login when they sign in to the
+portal) and the companies they belong to, each with a service tier. Models of the tickets app
+(tickets.models imports them)."""
+
+from django.conf import settings
+from django.db import models
+
+from org.models import Location
+
+
+class Tier(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    PREMIUM = "premium", "Premium"
+    VIP = "vip", "VIP"
+
+
+class Company(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    domain = models.CharField(
+        max_length=200, blank=True, help_text="E-mail domain of its people, e.g. acme.com."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(Location):
+    """A requester. With a linked user the contact can sign in and see their own tickets."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    @property
+    def effective_tier(self) -> str:
+        """The better of the contact's own tier and their company's."""
+        order = [Tier.STANDARD, Tier.PREMIUM, Tier.VIP]
+        tiers = [self.tier] + ([self.company.tier] if self.company_id else [])
+        return max(tiers, key=order.index)
