@@ -34,44 +34,30 @@ def _ticket(ticket_id) -> Ticket:
     return Ticket.objects.select_related("requester", "owner", "team").get(pk=ticket_id)
 
 
+def _tell_requester(ticket_id, event_type: str, payload: dict | None = None) -> None:
+    ticket = _ticket(ticket_id)
+    notify(
+        recipients=[ticket.requester], event_type=event_type, ticket=ticket, payload=payload or {}
+    )
+
+
 @subscribe(TICKET_CREATED, name="notifications.receipt")
 def tell_requester_received(event: Event) -> None:
-    ticket = _ticket(TicketEvent.of(event).ticket_id)
-    notify(
-        recipients=[ticket.requester],
-        event_type=EventType.TICKET_RECEIVED,
-        ticket=ticket,
-        payload={},
-    )
+    _tell_requester(TicketEvent.of(event).ticket_id, EventType.TICKET_RECEIVED)
 
 
 @subscribe(TICKET_UPDATED, name="notifications.waiting")
 def tell_requester_waiting(event: Event) -> None:
     change = TicketEvent.of(event)
-    if (change.changed.get("status") or [None, None])[1] != TicketStatus.WAITING:
-        return
-    ticket = _ticket(change.ticket_id)
-    notify(
-        recipients=[ticket.requester],
-        event_type=EventType.WAITING_ON_YOU,
-        ticket=ticket,
-        payload={},
-    )
+    if (change.changed.get("status") or [None, None])[1] == TicketStatus.WAITING:
+        _tell_requester(change.ticket_id, EventType.WAITING_ON_YOU)
 
 
 @subscribe(TICKET_RESOLVED, name="notifications.resolved")
 def tell_requester_resolved(event: Event) -> None:
     change = TicketEvent.of(event)
-    ticket = _ticket(change.ticket_id)
-    notify(
-        recipients=[ticket.requester],
-        event_type=EventType.RESOLVED,
-        ticket=ticket,
-        payload={
-            "resolution": change.data.get("resolution", ""),
-            "actor_name": _actor_name(change),
-        },
-    )
+    payload = {"resolution": change.data.get("resolution", ""), "actor_name": _actor_name(change)}
+    _tell_requester(change.ticket_id, EventType.RESOLVED, payload)
 
 
 @subscribe(TICKET_ASSIGNED, name="notifications.transferred")
