@@ -7,6 +7,7 @@ payload's public keys (see notifications.actions.notify.REQUESTER_PAYLOAD_KEYS).
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
@@ -111,9 +112,13 @@ def texts_for(event_type: str, overrides: dict[str, tuple[str, str]]) -> tuple[s
 
 
 def _render_plain(source: str, context: dict) -> str:
-    return Template("{% autoescape off %}" + source + "{% endautoescape %}").render(
-        Context(context)
-    )
+    return _compiled(source).render(Context(context))
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A message text, parsed once per process (the defaults and the admin's few overrides)."""
+    return Template("{% autoescape off %}" + source + "{% endautoescape %}")
 
 
 def render_parts(

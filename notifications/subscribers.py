@@ -112,27 +112,29 @@ def tell_of_entry(event: Event) -> None:
 @subscribe(TICKET_ROUTED, name="notifications.routed")
 def tell_team_and_suggested_agent(event: Event) -> None:
     """The team that now holds the ticket hears of it, and the agent routing suggests is asked
-    by name."""
+    by name (the team's message skips them)."""
     change = TicketEvent.of(event)
-    team = change.ticket.get("team")
-    if team is None or "team" not in change.changed:
+    if change.ticket.get("team") is None or "team" not in change.changed:
         return
     ticket = _ticket(change.ticket_id)
     suggested = change.data.get("suggested_agent")
-    agent = User.objects.filter(pk=suggested, is_active=True).first() if suggested else None
-    payload = {"message": f"{ticket.reference} was routed to {ticket.team.name}."}
-    members = [
-        user
-        for user in ticket.team.agents.select_related("user").filter(user__is_active=True)
-        if agent is None or user.user_id != agent.pk
-    ]
+    # The team's active agents with their groups (their role), in one query and a prefetch.
+    people = list(
+        User.objects.filter(agent_profile__teams=ticket.team_id, is_active=True)
+        .prefetch_related("groups")
+        .order_by("pk")
+    )
+    members = [user for user in people if user.pk != suggested]
     if members:
         notify(
-            recipients=[member.user for member in members],
+            recipients=members,
             event_type=EventType.ROUTED,
             ticket=ticket,
-            payload=payload,
+            payload={"message": f"{ticket.reference} was routed to {ticket.team.name}."},
         )
+    agent = next((user for user in people if user.pk == suggested), None)
+    if agent is None and suggested:  # named by a rule, from outside the team
+        agent = User.objects.filter(pk=suggested, is_active=True).first()
     if agent is not None:
         notify(
             recipients=[agent],

@@ -4,8 +4,15 @@ happened), re-targeted when priority, type or category change (whoever changed t
 an integration or a routing rule), met by the first public staff reply."""
 
 from core.subscriptions import Event, subscribe
-from sla.actions.clocks import follow_change, follow_status, note_activity, start_clock
+from sla.actions.clocks import (
+    RETARGET_FIELDS,
+    follow_change,
+    follow_status,
+    note_activity,
+    start_clock,
+)
 from tickets.events import (
+    CAUSE_ROUTING,
     TICKET_ASSIGNED,
     TICKET_CREATED,
     TICKET_ENTRY_ADDED,
@@ -32,6 +39,8 @@ def follow(event: Event) -> None:
     if status:
         follow_status(ticket_id=change.ticket_id, status=status[1], at=event.occurred_at)
     fields = set(change.changed) - NOT_DESCRIPTIVE
+    if event.name == TICKET_ROUTED or change.data.get("cause") == CAUSE_ROUTING:
+        fields &= RETARGET_FIELDS  # routing's own changes are no activity on the ticket
     if fields:
         follow_change(ticket_id=change.ticket_id, fields=fields, at=event.occurred_at)
 

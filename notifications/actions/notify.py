@@ -136,15 +136,22 @@ def _plan_agents(*, found: Recipients, event_type, ticket, payload, now):
         for pref in NotificationPreference.objects.filter(user_id__in=users, event_type=event_type)
     }
     plans = {user_id: policy.plan_for(event_type, chosen.get(user_id)) for user_id in users}
-    quiet = {
-        row.user_id: policy.Quiet(row.start, row.end)
-        for row in QuietHours.objects.filter(user_id__in=users, enabled=True)
-    }
-    profiles = {
-        profile.user_id: profile
-        for profile in AgentProfile.objects.filter(user_id__in=users).prefetch_related("teams")
-    }
-    kinds = set().union(*(plan.channels for plan in plans.values())) & CHAT_CHANNELS
+    wanted = set().union(*(plan.channels for plan in plans.values()))
+    # Quiet hours and profiles (time zone, teams) matter to e-mail and chat only: an in-app
+    # notification (the routed team's, say) needs neither read.
+    quiet = {}
+    if Channel.EMAIL in wanted:
+        quiet = {
+            row.user_id: policy.Quiet(row.start, row.end)
+            for row in QuietHours.objects.filter(user_id__in=users, enabled=True)
+        }
+    profiles = {}
+    if wanted & (CHAT_CHANNELS | {Channel.EMAIL}):
+        profiles = {
+            profile.user_id: profile
+            for profile in AgentProfile.objects.filter(user_id__in=users).prefetch_related("teams")
+        }
+    kinds = wanted & CHAT_CHANNELS
     team_channels = _team_channels(kinds, profiles, ticket)
     bypass_quiet = (
         event_type == EventType.SLA_BREACH and ticket is not None and ticket.priority == "critical"
