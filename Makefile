@@ -28,7 +28,7 @@ run: venv
 	@# execute in its process (eager), as everything else does in the embedded default.
 	$(BIN)/celery -A itsm beat --loglevel=WARNING & beat=$$!; \
 	trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/daphne --bind $(HOST) --port $(PORT) itsm.asgi:application
+	$(BIN)/python -m itsm.server --bind $(HOST) --port $(PORT) itsm.asgi:application
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)

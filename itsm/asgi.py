@@ -14,13 +14,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from core.api.error_format import ApiErrorFormatASGI  # noqa: E402
 from dashboard.websockets import websocket_urlpatterns as dashboard_sockets  # noqa: E402
 from desk.websockets import websocket_urlpatterns as desk_sockets  # noqa: E402
 from itsm.asgi_limits import ConcurrencyLimit  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": ConcurrencyLimit(django_asgi_app, settings.HTTP_CONCURRENCY),
+        "http": ApiErrorFormatASGI(ConcurrencyLimit(django_asgi_app, settings.HTTP_CONCURRENCY)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(dashboard_sockets + desk_sockets))
         ),

@@ -11,4 +11,6 @@ _LOADS = re.compile(
 
 def foreign_assets(html: str) -> list[str]:
     """Every asset URL in the page that points at another origin."""
-    return [url for url in _LOADS.findall(html) if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I)]
+    return [
+        url for url in _LOADS.findall(html) if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I)
+    ]

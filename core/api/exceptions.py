@@ -81,7 +81,7 @@ def handler(exc, context) -> Response | None:
         if name in ("WWW-Authenticate", "Retry-After", "Allow")
     }
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        errors = {NON_FIELD: [str(exc.detail)]}
+        errors = {NON_FIELD: [authentication_message(exc.detail)]}
     elif isinstance(exc, Http404 | exceptions.NotFound):
         errors = {NON_FIELD: ["Not found."]}
     elif isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
@@ -89,6 +89,16 @@ def handler(exc, context) -> Response | None:
     else:
         errors = as_error_dict(response.data)
     return error_response(errors, response.status_code, headers)
+
+
+def authentication_message(detail) -> str:
+    """One plain sentence. simplejwt's InvalidToken carries a dict (detail, code and one entry
+    per token class tried); only its words are for the client."""
+    if not isinstance(detail, dict):
+        return str(detail)
+    message = str(detail.get("detail", "Invalid credentials")).rstrip(".")
+    reasons = [str(entry["message"]) for entry in detail.get("messages", []) if "message" in entry]
+    return f"{message}: {reasons[0]}." if reasons else f"{message}."
 
 
 def _domain_response(exc: DomainError) -> Response:

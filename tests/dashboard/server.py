@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+SERVER = [sys.executable, "-m", "itsm.server"]  # daphne, as `make run` starts it
 ADMIN = ("dash-admin", "dash-admin-pass-2026")
 
 
@@ -67,7 +68,7 @@ class Server:
         listening = threading.Event()
         self.lines = []
         self.process = subprocess.Popen(
-            [BIN / "daphne", "-b", "127.0.0.1", "-p", str(self.port), "itsm.asgi:application"],
+            [*SERVER, "-b", "127.0.0.1", "-p", str(self.port), "itsm.asgi:application"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,

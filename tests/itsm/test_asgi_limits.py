@@ -5,6 +5,7 @@ import asyncio
 
 from django.conf import settings
 
+from core.api.error_format import ApiErrorFormatASGI
 from itsm.asgi import application
 from itsm.asgi_limits import ConcurrencyLimit
 
@@ -58,5 +59,7 @@ async def _gather(app, count: int) -> None:
 
 def test_the_served_http_app_is_limited():
     http = application.application_mapping["http"]
+    assert isinstance(http, ApiErrorFormatASGI)  # outermost: reshapes the handler's own 4xx
+    http = http.app
     assert isinstance(http, ConcurrencyLimit)
     assert http.limit == settings.HTTP_CONCURRENCY >= 1

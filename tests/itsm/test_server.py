@@ -1,5 +1,5 @@
-"""`make run`'s server for real: daphne serving itsm.asgi:application on 127.0.0.1, on a
-fresh SQLite file migrated and seeded the way `make run` does it."""
+"""`make run`'s server for real: daphne (itsm.server) serving itsm.asgi:application on
+127.0.0.1, on a fresh SQLite file migrated and seeded the way `make run` does it."""
 
 import os
 import socket
@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+SERVER = [sys.executable, "-m", "itsm.server"]
 
 
 def free_port() -> int:
@@ -55,7 +56,7 @@ def daphne(env: dict):
     # A file, not a pipe: a full pipe buffer would stall a server that logs every request.
     with tempfile.TemporaryFile() as output:
         server = subprocess.Popen(
-            [BIN / "daphne", "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
+            [*SERVER, "--bind", "127.0.0.1", "--port", str(port), "itsm.asgi:application"],
             cwd=ROOT,
             env=env,
             stdout=output,
@@ -125,3 +126,37 @@ def test_unknown_websocket_path_is_refused_not_crashed(served):
         reply = sock.recv(1024)
     assert reply.startswith(b"HTTP/1.1 ")
     assert httpx.get(f"{served}/health", timeout=5).status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_multipart_without_a_boundary_is_answered_in_the_error_format(served, content_type):
+    """Under plain daphne, Twisted answered these with a bare 400 before the app ran."""
+    for path in ("/api/auth/token/", "/api/v1/tickets/", "/api/v1/webhooks/ticket"):
+        response = httpx.post(
+            f"{served}{path}", content=b"x", headers={"Content-Type": content_type}, timeout=10
+        )
+        assert 400 <= response.status_code < 500, path
+        assert list(response.json()["errors"]) == ["non_field_errors"], path
+    page = httpx.post(
+        f"{served}/accounts/login/", content=b"x", headers={"Content-Type": content_type}
+    )
+    assert page.status_code in (400, 403) and page.text  # a page, with a body
+
+
+@pytest.mark.slow
+def test_uploads_still_reach_django_through_the_server(served):
+    """Twisted no longer parses form bodies; Django does, once."""
+    with httpx.Client(base_url=served, timeout=10) as api:
+        token = api.post(
+            "/api/auth/token/", json={"username": "admin", "password": "admin-demo-2026"}
+        ).json()["access"]
+        api.headers["Authorization"] = f"Bearer {token}"
+        ticket = api.get("/api/v1/tickets/").json()["results"][0]["id"]
+        upload = api.post(
+            f"/api/v1/tickets/{ticket}/attachments/",
+            files={"file": ("notes.txt", b"the router rebooted at 09:12", "text/plain")},
+            data={"visibility": "internal"},
+        )
+        assert upload.status_code == 201, upload.text
+        assert upload.json()["filename"] == "notes.txt"
