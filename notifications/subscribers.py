@@ -11,11 +11,13 @@ from core.roles import Role
 from core.subscriptions import Event, subscribe
 from escalations.events import ENVELOPE_COMPLETED, ENVELOPE_CREATED
 from notifications.actions.notify import notify
+from notifications.invitations import send_invitation
 from notifications.models import EventType
 from routing.actions.effects import ROUTING_ALERT
 from sla.events import REMINDER_DUE, SLA_BREACHED, SLA_WARNING
 from tickets.actions.timeline import add_system_note
 from tickets.events import (
+    CONTACT_INVITED,
     TICKET_ASSIGNED,
     TICKET_CREATED,
     TICKET_ENTRY_ADDED,
@@ -260,6 +262,11 @@ def tell_of_alert(event: Event) -> None:
             ticket_id=ticket.pk,
             content=f"Rule '{event.data['rule']}' could not notify {target}: {error}",
         )
+
+
+@subscribe(CONTACT_INVITED, name="notifications.invitations")
+def send_contact_invitation(event: Event) -> None:
+    send_invitation(user_id=event.data["user"], email=event.data["email"])
 
 
 def _actor_name(change: TicketEvent) -> str:

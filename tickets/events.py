@@ -39,6 +39,8 @@ TICKET_RESOLVED = "ticket.resolved"
 TICKET_ENTRY_ADDED = "ticket.entry_added"
 TICKET_FLAGGED = "ticket.flagged"
 TICKET_UNFLAGGED = "ticket.unflagged"
+# On the contact's stream (``contact:<id>``): ``contact``, ``user``, ``email``.
+CONTACT_INVITED = "contact.invited"
 
 CAUSE_ACTION, CAUSE_ROUTING = "action", "routing"
 # Where a new ticket's priority came from (ticket.created's ``priority_from``).

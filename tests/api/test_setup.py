@@ -128,13 +128,14 @@ def test_only_admins_create_agents(api, manager, team):
     assert api.as_(manager).post("/api/v1/agents/", AGENT).status_code == 403
 
 
-def test_contacts_with_and_without_a_login(api, agent):
+def test_contacts_with_and_without_a_login(api, agent, manager):
     plain = api.as_(agent).post(
         "/api/v1/contacts/", {"email": "Pat@Customer.example", "name": "Pat"}
     )
     assert plain.status_code == 201, plain.json()
     assert plain.json()["can_sign_in"] is False and plain.json()["email"] == "pat@customer.example"
-    login = api.as_(agent).post(
+    assert plain.json()["login"] == "none"
+    login = api.as_(manager).post(
         "/api/v1/contacts/",
         {
             "email": "vip@customer.example",
@@ -144,6 +145,7 @@ def test_contacts_with_and_without_a_login(api, agent):
         },
     )
     assert login.status_code == 201
+    assert login.json()["can_sign_in"] is True and login.json()["login"] == "active"
     user = User.objects.get(username="vip@customer.example")
     assert role_of(user) == Role.REQUESTER
     assert Contact.objects.get(user=user).tier == "vip"
@@ -158,8 +160,8 @@ def test_contacts_with_and_without_a_login(api, agent):
         ({"email": "a@b.example", "is_staff": True}, "is_staff"),
     ],
 )
-def test_contact_validation(api, agent, payload, field):
-    response = api.as_(agent).post("/api/v1/contacts/", payload)
+def test_contact_validation(api, manager, payload, field):
+    response = api.as_(manager).post("/api/v1/contacts/", payload)
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert not Contact.objects.filter(email="a@b.example").exists()

@@ -1,13 +1,18 @@
 """Requesters: found or made from an e-mail address, located as their source reports, and
-added by the desk (with a login when a password is given)."""
+added by the desk (a login comes by invitation or by a manager's password: actions.logins)."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from core.accounts import validate_new_password
 from core.audit import record_audit
 from core.exceptions import DomainValidationError, NotPermitted
-from core.roles import is_staff_role
+from core.roles import is_manager_or_admin, is_staff_role
+from tickets.actions.logins import (
+    PASSWORD_BY_MANAGERS,
+    address_has_login,
+    invite_contact,
+    set_contact_password,
+)
 from tickets.models import Contact, Tier
 
 User = get_user_model()
@@ -43,27 +48,28 @@ def set_contact_location(*, contact: Contact, latitude, longitude, timezone: str
 
 
 @transaction.atomic
-def create_contact(*, actor, email: str, name: str = "", tier: str = "standard", password=None):
-    """A requester record; with a password it also gets a login (the requester role)."""
+def create_contact(
+    *, actor, email: str, name: str = "", tier: str = "standard", password=None, invite=False
+) -> Contact:
+    """A requester record, for an address nobody uses yet. A login comes with it only by an
+    invitation to that address (the contact chooses the password) or, for managers and admins,
+    with a password they set: an agent can never hold a requester's credentials, and a new
+    contact never takes over an address whose tickets or login already exist."""
     if not is_staff_role(actor):
         raise NotPermitted("Only agents, managers and admins add contacts.")
+    if password is not None and not is_manager_or_admin(actor):
+        raise NotPermitted(PASSWORD_BY_MANAGERS)
     email = User.objects.normalize_email(email).strip().lower()
     if Contact.objects.filter(email__iexact=email).exists():
         raise DomainValidationError({"email": ["A contact with this e-mail address exists."]})
+    if address_has_login(email):
+        raise DomainValidationError({"email": ["This address belongs to an existing login."]})
     if tier not in Tier.values:
         raise DomainValidationError({"tier": [f"Unknown tier '{tier}'."]})
-    user = None
+    contact = Contact.objects.create(email=email, name=name, tier=tier)
+    record_audit(actor=actor, action="contact.created", data={"contact": contact.pk})
     if password is not None:
-        if User.objects.filter(username__iexact=email).exists():
-            raise DomainValidationError({"email": ["A login with this e-mail address exists."]})
-        validate_new_password(password, username=email, email=email)
-        user = User.objects.create_user(
-            username=email, email=email, password=password, first_name=name[:150]
-        )
-    contact = Contact.objects.create(email=email, name=name, tier=tier, user=user)
-    record_audit(
-        actor=actor,
-        action="contact.created",
-        data={"contact": contact.pk, "login": user is not None},
-    )
-    return contact
+        set_contact_password(actor=actor, contact_id=contact.pk, password=password)
+    elif invite:
+        invite_contact(actor=actor, contact_id=contact.pk)
+    return Contact.objects.select_related("company", "user").get(pk=contact.pk)

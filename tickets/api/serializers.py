@@ -223,21 +223,45 @@ class AttachmentUploadSerializer(StrictInputSerializer):
 
 class ContactSerializer(serializers.ModelSerializer):
     can_sign_in = serializers.SerializerMethodField()
+    login = serializers.SerializerMethodField(
+        help_text="none: no login; invited: a one-time link was sent and no password is chosen "
+        "yet; active: the contact signs in"
+    )
     company = serializers.CharField(source="company.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Contact
-        fields = ["id", "email", "name", "tier", "company", "can_sign_in", "created_at"]
+        fields = ["id", "email", "name", "tier", "company", "can_sign_in", "login", "created_at"]
         read_only_fields = fields
 
     def get_can_sign_in(self, contact: Contact) -> bool:
-        return contact.user_id is not None
+        return self.get_login(contact) == "active"
+
+    @extend_schema_field(serializers.ChoiceField(choices=["none", "invited", "active"]))
+    def get_login(self, contact: Contact) -> str:
+        if contact.user is None:
+            return "none"
+        return "active" if contact.user.has_usable_password() else "invited"
 
 
 class ContactCreateSerializer(StrictInputSerializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
-    password = serializers.CharField(
-        required=False, allow_null=True, default=None, write_only=True, max_length=128
+    invite = serializers.BooleanField(
+        default=False,
+        help_text="Send the contact a one-time link to choose a password (the link goes only "
+        "to the contact's address).",
     )
+    password = serializers.CharField(
+        required=False,
+        allow_null=True,
+        default=None,
+        write_only=True,
+        max_length=128,
+        help_text="Managers and admins only: the contact's password, set directly.",
+    )
+
+
+class ContactPasswordSerializer(StrictInputSerializer):
+    password = serializers.CharField(write_only=True, max_length=128)

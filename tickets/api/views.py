@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import GenericViewSet
-from core.api.permissions import IsAnyRole, IsStaffRole
-from tickets.actions import contacts, tasks
+from core.api.permissions import IsAnyRole, IsManagerOrAdmin, IsStaffRole
+from tickets.actions import contacts, logins, tasks
 from tickets.api import serializers as s
 from tickets.api.filters import TaskFilterSet
 from tickets.models import Contact, Task
@@ -94,13 +94,15 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewS
 class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     serializer_class = s.ContactSerializer
     permission_classes = [IsStaffRole]
-    queryset = Contact.objects.select_related("company").order_by("email")
+    queryset = Contact.objects.select_related("company", "user").order_by("email")
     search_fields = ["email", "name"]
     ordering_fields = ["email", "name", "created_at"]
     filterset_fields = ["tier"]
 
     @extend_schema(
-        summary="Add a contact; with a password the contact can sign in as a requester",
+        summary="Add a contact, for an address no contact or login uses yet",
+        description="With `invite`, the contact is e-mailed a one-time link to choose a "
+        "password. Only managers and admins may set `password` directly (403 for agents).",
         request=s.ContactCreateSerializer,
         responses={201: s.ContactSerializer, 400: ERRORS, 403: ERRORS},
     )
@@ -109,3 +111,28 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
         serializer.is_valid(raise_exception=True)
         contact = contacts.create_contact(actor=request.user, **serializer.validated_data)
         return Response(s.ContactSerializer(contact).data, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="E-mail the contact a one-time link to choose a password (again)",
+        request=None,
+        responses={200: s.ContactSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request: Request, pk=None) -> Response:
+        contact = self.get_object()
+        logins.invite_contact(actor=request.user, contact_id=contact.pk)
+        return Response(s.ContactSerializer(self.get_queryset().get(pk=contact.pk)).data)
+
+    @extend_schema(
+        summary="Set the contact's password (managers and admins)",
+        request=s.ContactPasswordSerializer,
+        responses={200: s.ContactSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsManagerOrAdmin])
+    def password(self, request: Request, pk=None) -> Response:
+        contact = self.get_object()
+        serializer = s.ContactPasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        password = serializer.validated_data["password"]
+        logins.set_contact_password(actor=request.user, contact_id=contact.pk, password=password)
+        return Response(s.ContactSerializer(self.get_queryset().get(pk=contact.pk)).data)
