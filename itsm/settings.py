@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from itsm.beat import BEAT_SCHEDULE
+from itsm.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_celery_beat",
+    "csp",
     # The project's apps, ground floor first: an app imports only those above it in this
     # list, and domain events reach their subscribers in this order.
     "core",
@@ -71,7 +73,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: 4xx answers of any layer below on /api/ leave in the API's error format.
+    "core.api.error_format.ApiErrorFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files get them too: the policies of itsm.security.
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     # Before the size limit: logs webhook deliveries refused with 413 before any view runs.
     "integrations.middleware.WebhookRefusalLogMiddleware",
     "core.api.middleware.BodySizeLimitMiddleware",
@@ -218,7 +225,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
@@ -251,6 +258,9 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
+
+# /api/schema/ and /api/docs/ are for signed-in callers unless this is on (itsm.api.docs).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITSM service desk API",
@@ -323,6 +333,7 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+CSRF_FAILURE_VIEW = "itsm.api.views.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -331,6 +342,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Bounds on every JSON body the API parses (core.api.parsers): deeper or larger is a 400.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+API_JSON_MAX_MEMBERS = env.int("API_JSON_MAX_MEMBERS", default=10_000)
 
 # --- Email ----------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):

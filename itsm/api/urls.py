@@ -1,8 +1,8 @@
 """/api/: auth, schema and docs, and each app's /api/v1/ endpoints."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from itsm.api.docs import DocsView, SchemaView
 from itsm.api.views import RefreshView, TokenView
 
 v1 = [
@@ -21,7 +21,7 @@ v1 = [
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/token/refresh/", RefreshView.as_view(), name="token-refresh"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("v1/", include(v1)),
 ]

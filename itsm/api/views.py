@@ -3,6 +3,7 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.views import csrf as csrf_views
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import APIException
@@ -80,6 +81,12 @@ def permission_denied(request: HttpRequest, exception=None):
     if _is_api(request):
         return _json_error("Permission denied.", 403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = ""):
+    if _is_api(request):
+        return _json_error(f"CSRF check failed: {reason or 'no valid token'}.", 403)
+    return csrf_views.csrf_failure(request, reason=reason)
 
 
 def server_error(request: HttpRequest):

@@ -1,4 +1,5 @@
 // SLA countdowns on the ticket pages: tick every second, amber under an hour, red when overdue.
+// Allocation score bars drawn from their data-percent.
 (function () {
   "use strict";
   function format(ms) {
@@ -20,8 +21,21 @@
       el.classList.toggle("soon", left >= 0 && left < 3600000);
     });
   }
+  // Score bars: the width comes from data-percent and is set through the CSSOM, which the
+  // Content-Security-Policy allows (a style="" attribute would need 'unsafe-inline').
+  function drawBars(root) {
+    root.querySelectorAll(".bar-fill[data-percent]").forEach(function (el) {
+      const percent = Number.parseFloat(el.dataset.percent);
+      el.style.width = Number.isFinite(percent) ? Math.min(100, Math.max(0, percent)) + "%" : "0";
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
+    drawBars(document);
+  });
+  // Content swapped in by htmx gets its bars drawn too.
+  document.addEventListener("htmx:load", function (event) {
+    drawBars(event.target);
   });
 })();

@@ -85,7 +85,7 @@ def test_the_allocation_is_explained_with_score_bars_and_runners_up(client, agen
     ]  # fmt: skip
     assert bars[0]["percent"] == 90
     body = response.content.decode()
-    assert 'style="width: 90%"' in body
+    assert 'class="bar-fill" data-percent="90"' in body
     assert "Best capability match." in body and "Runner Up Team" in body
 
 
