@@ -152,6 +152,9 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericView
     serializer_class = AgentSerializer
     permission_classes = [ReadStaffWriteAdmin]
     ordering_fields = ["user__username"]
+    # An agent is addressed by the id it is shown with: the user's, not the profile row's.
+    lookup_field = "user_id"
+    lookup_url_kwarg = "pk"
 
     def get_queryset(self):
         return (

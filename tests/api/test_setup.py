@@ -176,3 +176,14 @@ def test_duplicate_contact_is_400(api, agent):
 def test_requesters_cannot_list_or_add_contacts(api, requester):
     assert api.as_(requester).get("/api/v1/contacts/").status_code == 403
     assert api.as_(requester).post("/api/v1/contacts/", {"email": "x@y.example"}).status_code == 403
+
+
+def test_an_agent_is_read_by_the_id_the_list_shows(api, manager, team):
+    factories.UserFactory()  # user ids and profile ids no longer coincide
+    factories.AgentFactory(teams=[team], username="ana")
+    factories.AgentFactory(teams=[team], username="ben")
+    listed = api.as_(manager).get("/api/v1/agents/").json()["results"]
+    assert {row["username"] for row in listed} >= {"ana", "ben"}
+    for row in listed:
+        detail = api.as_(manager).get(f"/api/v1/agents/{row['id']}/")
+        assert detail.status_code == 200 and detail.json()["username"] == row["username"]
