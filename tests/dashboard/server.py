@@ -54,6 +54,23 @@ def prepare_database(env: dict) -> None:
         assert done.returncode == 0, done.stderr
 
 
+def seeded_server(database: Path, seed: Path) -> tuple["Server", str]:
+    """A migrated database, seeded by a ``manage.py shell`` script, served; returns the running
+    server and what the script printed."""
+    env = server_env(database)
+    prepare_database(env)
+    seeded = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", seed.read_text()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    return Server(env).start(), seeded.stdout
+
+
 class Server:
     """daphne in a subprocess; its output is read by a thread, which tells when it listens."""
 

@@ -3,8 +3,6 @@ against daphne on a free port with its own SQLite file. Screenshots go to docs/s
 
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import TIMEOUT_MS, chromium
-from tests.dashboard.server import ROOT, Server, prepare_database, server_env
+from tests.dashboard.server import ROOT, seeded_server
 
 SEED = Path(__file__).with_name("seed_browser.py")
 PASSWORD = "browser-pass-2026"
@@ -31,18 +29,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("pages") / "db.sqlite3")
-    prepare_database(env)
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED.read_text()],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    served = Server(env).start()
+    served, _ = seeded_server(tmp_path_factory.mktemp("pages") / "db.sqlite3", SEED)
     yield served
     served.stop()
 

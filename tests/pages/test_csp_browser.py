@@ -4,15 +4,13 @@ drawn) and the browser reports no violation of the policy, in the console or as 
 ``securitypolicyviolation`` event."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import TIMEOUT_MS, chromium
-from tests.dashboard.server import ADMIN, ROOT, Server, prepare_database, server_env
+from tests.dashboard.server import ADMIN, seeded_server
 
 SEED = Path(__file__).with_name("seed_csp.py")
 # Reported by an init script, so that violations of every document (also after navigations) reach
@@ -30,22 +28,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    env = server_env(tmp_path_factory.mktemp("csp") / "db.sqlite3")
-    prepare_database(env)
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED.read_text()],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    served = Server(env).start()
+    served, printed = seeded_server(tmp_path_factory.mktemp("csp") / "db.sqlite3", SEED)
     served.seed = dict(
-        line.split("=", 1)
-        for line in seeded.stdout.splitlines()
-        if line[:7] in ("TICKET=", "CSAT=/c")
+        line.split("=", 1) for line in printed.splitlines() if line[:7] in ("TICKET=", "CSAT=/c")
     )
     yield served
     served.stop()
