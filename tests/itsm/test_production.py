@@ -1,0 +1,80 @@
+"""The production path, as the README gives it: DEBUG off, `collectstatic` into the manifest
+storage, then the server answering pages whose static files come from that manifest."""
+
+import os
+import re
+
+import httpx
+import pytest
+
+from tests.itsm.test_server import daphne
+from tests.itsm.test_settings import PRODUCTION_ENV, run
+
+pytestmark = pytest.mark.slow
+
+ADMIN = {"username": "admin", "password": "admin-demo-2026"}  # demo_admin's
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    data = tmp_path_factory.mktemp("production")
+    env = PRODUCTION_ENV | {
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(data / "static"),
+        "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
+        # Plain HTTP on loopback: no TLS proxy in front of this test server.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+    }
+    for command in (
+        ["collectstatic", "--noinput"],
+        ["migrate", "--noinput"],
+        ["seed_demo", "--tickets", "4"],
+        ["demo_admin"],
+    ):
+        done = run(["manage.py", *command], env)
+        assert done.returncode == 0, f"{command}: {done.stdout[-1500:]}{done.stderr[-1500:]}"
+    with daphne(run_env(env)) as base:
+        yield base
+
+
+def run_env(env: dict) -> dict:
+    """The server's environment: the same as the commands', without what the tests set."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    clean.pop("SECRET_KEY", None)
+    clean.pop("DEBUG", None)
+    return clean | env | {"DJANGO_SETTINGS_MODULE": "itsm.settings"}
+
+
+def static_urls(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+
+
+def test_collected_assets_are_served_by_their_hashed_names(production):
+    with httpx.Client(base_url=production, timeout=10) as browser:
+        login = browser.get("/accounts/login/")
+        assert login.status_code == 200
+        assert "'unsafe-inline'" not in login.headers["Content-Security-Policy"]
+        urls = static_urls(login.text)
+        assert urls and all(re.search(r"\.[0-9a-f]{12}\.", url) for url in urls), urls
+        for url in urls:
+            assert browser.get(url).status_code == 200, url
+
+
+def test_the_dashboard_and_its_chart_library_in_production(production):
+    with httpx.Client(base_url=production, timeout=10) as browser:
+        browser.get("/accounts/login/")
+        signed_in = browser.post(
+            "/accounts/login/",
+            data=ADMIN | {"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+            headers={"Referer": f"{production}/accounts/login/"},
+        )
+        assert signed_in.status_code == 302
+        dashboard = browser.get("/dashboard/")
+        assert dashboard.status_code == 200
+        chart = [url for url in static_urls(dashboard.text) if "chart.umd.min" in url]
+        assert len(chart) == 1
+        script = browser.get(chart[0])
+        assert script.status_code == 200 and "Chart.js v4." in script.text[:300]
