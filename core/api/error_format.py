@@ -28,6 +28,11 @@ def plain_message(status: int) -> str:
         return "Request refused."
 
 
+def json_error(message: str, status: int) -> JsonResponse:
+    """The error format outside DRF: one plain message under non_field_errors."""
+    return JsonResponse({"errors": {"non_field_errors": [message]}}, status=status)
+
+
 def error_body(message: str) -> bytes:
     return json.dumps({"errors": {"non_field_errors": [message]}}).encode()
 
@@ -48,10 +53,7 @@ class ApiErrorFormatMiddleware:
             response.status_code, response.get("Content-Type", "")
         ):
             return response
-        reshaped = JsonResponse(
-            {"errors": {"non_field_errors": [plain_message(response.status_code)]}},
-            status=response.status_code,
-        )
+        reshaped = json_error(plain_message(response.status_code), response.status_code)
         for name in KEPT_HEADERS:
             if name in response:
                 reshaped[name] = response[name]

@@ -3,7 +3,9 @@
 import re
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from core.api.error_format import json_error
 
 
 class BodySizeLimitMiddleware:
@@ -18,16 +20,11 @@ class BodySizeLimitMiddleware:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return JsonResponse(
-                {"errors": {"non_field_errors": ["Invalid Content-Length header."]}}, status=400
-            )
+            return json_error("Invalid Content-Length header.", 400)
         if limit is not None and (
             declared > limit or self._undeclared_body_too_big(request, limit)
         ):
-            return JsonResponse(
-                {"errors": {"non_field_errors": [f"Request body over {limit} bytes."]}},
-                status=413,
-            )
+            return json_error(f"Request body over {limit} bytes.", 413)
         return self.get_response(request)
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.views import csrf as csrf_views
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -10,6 +10,7 @@ from rest_framework.exceptions import APIException
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from core.api.error_format import is_api_path, json_error
 from core.api.throttling import TokenRateThrottle
 
 
@@ -57,49 +58,41 @@ class RefreshView(TokenRefreshView):
     throttle_classes = [TokenRateThrottle]
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")
-
-
-def _json_error(message: str, code: int) -> JsonResponse:
-    return JsonResponse({"errors": {"non_field_errors": [message]}}, status=code)
-
-
 def not_found(request: HttpRequest, exception=None):
-    if _is_api(request):
-        return _json_error("Not found.", 404)
+    if is_api_path(request.path):
+        return json_error("Not found.", 404)
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception=None):
-    if _is_api(request):
-        return _json_error("Bad request.", 400)
+    if is_api_path(request.path):
+        return json_error("Bad request.", 400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception=None):
-    if _is_api(request):
-        return _json_error("Permission denied.", 403)
+    if is_api_path(request.path):
+        return json_error("Permission denied.", 403)
     return defaults.permission_denied(request, exception)
 
 
 def csrf_failure(request: HttpRequest, reason: str = ""):
-    if _is_api(request):
-        return _json_error(f"CSRF check failed: {reason or 'no valid token'}.", 403)
+    if is_api_path(request.path):
+        return json_error(f"CSRF check failed: {reason.rstrip('.') or 'no valid token'}.", 403)
     return csrf_views.csrf_failure(request, reason=reason)
 
 
 def server_error(request: HttpRequest):
-    if _is_api(request):
-        return _json_error("Internal error; it has been logged.", 500)
+    if is_api_path(request.path):
+        return json_error("Internal error; it has been logged.", 500)
     return defaults.server_error(request)
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes' answer to a locked-out sign-in: JSON for the API, a page for browsers."""
     retry_after = str(int(settings.AXES_COOLOFF_TIME * 3600))
-    if _is_api(request):
-        response = _json_error(LoginLocked.default_detail, 429)
+    if is_api_path(request.path):
+        response = json_error(LoginLocked.default_detail, 429)
     else:
         from django.shortcuts import render
 

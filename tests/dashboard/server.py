@@ -41,17 +41,23 @@ def server_env(database: Path, **extra: str) -> dict:
     )
 
 
+def manage(env: dict, *args: str) -> str:
+    """``manage.py <args>`` in a process of its own with this environment; its output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, f"manage.py {args[0]}: {done.stdout[-1500:]}{done.stderr[-2000:]}"
+    return done.stdout
+
+
 def prepare_database(env: dict) -> None:
-    for command in (["migrate", "--noinput"], ["createsuperuser", "--noinput"]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert done.returncode == 0, done.stderr
+    manage(env, "migrate", "--noinput")
+    manage(env, "createsuperuser", "--noinput")
 
 
 def seeded_server(database: Path, seed: Path) -> tuple["Server", str]:
@@ -59,16 +65,8 @@ def seeded_server(database: Path, seed: Path) -> tuple["Server", str]:
     server and what the script printed."""
     env = server_env(database)
     prepare_database(env)
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", seed.read_text()],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    return Server(env).start(), seeded.stdout
+    printed = manage(env, "shell", "-c", seed.read_text())
+    return Server(env).start(), printed
 
 
 class Server:

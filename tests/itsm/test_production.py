@@ -7,8 +7,9 @@ import re
 import httpx
 import pytest
 
+from tests.dashboard.server import manage
 from tests.itsm.test_server import daphne
-from tests.itsm.test_settings import PRODUCTION_ENV, run
+from tests.itsm.test_settings import PRODUCTION_ENV
 
 pytestmark = pytest.mark.slow
 
@@ -28,20 +29,20 @@ def production(tmp_path_factory):
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
     }
+    env = run_env(env)
     for command in (
         ["collectstatic", "--noinput"],
         ["migrate", "--noinput"],
         ["seed_demo", "--tickets", "4"],
         ["demo_admin"],
     ):
-        done = run(["manage.py", *command], env)
-        assert done.returncode == 0, f"{command}: {done.stdout[-1500:]}{done.stderr[-1500:]}"
-    with daphne(run_env(env)) as base:
+        manage(env, *command)
+    with daphne(env) as base:
         yield base
 
 
 def run_env(env: dict) -> dict:
-    """The server's environment: the same as the commands', without what the tests set."""
+    """This environment alone: nothing of the test run's database, secret or DEBUG leaks in."""
     clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     clean.pop("SECRET_KEY", None)
     clean.pop("DEBUG", None)

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.dashboard.server import manage
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SERVER = [sys.executable, "-m", "itsm.server"]
@@ -34,15 +36,7 @@ def served(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
     }
     for command in (["migrate", "--noinput"], ["seed_demo", "--tickets", "8"], ["demo_admin"]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert done.returncode == 0, done.stderr
+        manage(env, *command)
     with daphne(env) as base:
         yield base
 

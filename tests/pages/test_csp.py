@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from notifications import csat
-from routing.models import AllocationDecision
 from sla.actions.clocks import start_clock
 from tests import factories
+from tests.dashboard.factories import DecisionFactory
 from tests.kb.factories import article
 from tests.pages.inline import directives, inline_code
 from tickets.actions import lifecycle, ownership
@@ -53,15 +53,10 @@ def site(team, other_team, requester, policy):
     factories.AgentProfileFactory(user=boss, teams=[team])
     ticket = factories.TicketFactory(team=team, requester=requester.contact, title="CSP ticket")
     start_clock(ticket_id=ticket.pk)
-    AllocationDecision.objects.create(
+    DecisionFactory(
         ticket=ticket,
-        event="ticket.created",
-        method="scoring",
-        team=team,
-        team_name=team.name,
         scores={"capability": 0.9, "availability": 0.5, "composite": 0.7},
         candidates=[{"group_id": "x", "group_name": "Runner up", "composite": 0.4, "scores": {}}],
-        rationale="Best capability match.",
         confidence=0.8,
     )
     ownership.accept_ticket(ticket_id=ticket.pk, actor=boss)

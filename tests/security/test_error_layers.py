@@ -78,7 +78,7 @@ def test_django_csrf_failure_view():
     response = csrf_failure(request, reason="CSRF cookie not set.")
     assert response.status_code == 403
     assert json.loads(response.content) == {
-        "errors": {"non_field_errors": ["CSRF check failed: CSRF cookie not set.."]}
+        "errors": {"non_field_errors": ["CSRF check failed: CSRF cookie not set."]}
     }
 
 

@@ -89,6 +89,21 @@ def test_an_invitation_is_a_one_time_link_to_the_contacts_own_address(agent, cli
     assert "invalid" in again.content.decode().lower()
 
 
+def test_inviting_a_known_contact_mails_only_their_address(agent, other_agent, team):
+    """The contact behind existing tickets gets the link; the inviter gets nothing to sign in
+    with, and asking again sends a fresh link rather than a second login."""
+    contact = factories.ContactFactory(email="known@customer.example")
+    factories.TicketFactory(team=team, requester=contact)
+    first = as_(agent).post(f"/api/v1/contacts/{contact.pk}/invite/", format="json")
+    assert first.status_code == 200 and first.json()["login"] == "invited"
+    again = as_(other_agent).post(f"/api/v1/contacts/{contact.pk}/invite/", format="json")
+    assert again.status_code == 200
+    assert [message.to for message in mail.outbox] == [["known@customer.example"]] * 2
+    assert User.objects.filter(email="known@customer.example").count() == 1
+    contact.refresh_from_db()
+    assert not contact.user.has_usable_password()
+
+
 def test_a_manager_sets_a_password_and_the_login_sees_only_its_own_tickets(manager, team):
     contact = factories.ContactFactory(email="pat@customer.example")
     mine = factories.TicketFactory(team=team, requester=contact)
