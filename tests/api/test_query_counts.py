@@ -20,6 +20,7 @@ def build(rows: int, team, agent, requester):
             flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="vip")
             create_task(ticket_id=ticket.pk, actor=agent, title=f"t{n}", assigned_to=agent)
         factories.ContactFactory()
+        factories.RequesterFactory()  # a contact with a login: the list shows its state
         member = factories.AgentFactory(teams=[team])
         member.agent_profile.skills = ["x"]
         factories.TeamFactory()
