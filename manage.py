@@ -9,7 +9,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from itsm.configuration import exit_if_missing
+
+    exit_if_missing(lambda: execute_from_command_line(sys.argv))
 
 
 if __name__ == "__main__":

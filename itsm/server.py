@@ -12,6 +12,8 @@ in the error format.
 from daphne import http_protocol
 from daphne.cli import CommandLineInterface
 
+from itsm.configuration import exit_if_missing
+
 
 class UnparsedBodyRequest(http_protocol.WebRequest):
     def __init__(self, *args, **kwargs) -> None:
@@ -25,4 +27,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    exit_if_missing(main)

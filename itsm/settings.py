@@ -10,14 +10,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 from itsm.beat import BEAT_SCHEDULE
+from itsm.configuration import env_file, missing
 from itsm.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+# The environment first, then the .env file for what it leaves unset (itsm.configuration).
+if (_env_file := env_file(BASE_DIR)) and _env_file.is_file():
+    env.read_env(_env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -25,10 +28,7 @@ DEBUG = env.bool("DEBUG", default=False)
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET_KEY):
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set in the environment when DEBUG is off "
-        "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
-    )
+    raise missing("SECRET_KEY", "with DEBUG off the server needs a secret of its own")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -362,10 +362,11 @@ NOTIFICATIONS_REPLY_DOMAIN = env.str("NOTIFICATIONS_REPLY_DOMAIN", default="loca
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://localhost:8000")
 
 # --- Configuration memos --------------------------------------------------------------------
-# Seconds a process keeps configuration (routing rules and weights, SLA policies, handler
-# endpoints) without asking the database; changes are seen at once where Redis shares the
-# cache, and by other processes after at most this long without it (core.memo).
+# How long a process keeps configuration (routing rules and weights, SLA policies, handler
+# endpoints) without reading it again (core.memo). Changes are seen at once through Redis;
+# without it every process checks a version row at most every CONFIG_MEMO_CHECK_SECONDS.
 CONFIG_MEMO_MAX_AGE = env.float("CONFIG_MEMO_MAX_AGE", default=30.0)
+CONFIG_MEMO_CHECK_SECONDS = env.float("CONFIG_MEMO_CHECK_SECONDS", default=1.0)
 
 # --- Integrations (sources in, handlers out) -------------------------------------------------
 # Plugins by dotted path: a new system is a class and a line here (docs/plugins.md).

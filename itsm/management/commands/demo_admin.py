@@ -3,6 +3,8 @@
 For the embedded demo only (`make run`); production creates its admin with Django's own
 `createsuperuser`."""
 
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -29,6 +31,11 @@ class Command(BaseCommand):
             user.save()
             self.stdout.write(self.style.SUCCESS(f"Created the demo admin '{username}'."))
         self.stdout.write(
-            f"Admin: http://127.0.0.1:8000/admin/  user: {username}  "
+            f"Admin: {served_at()}/admin/  user: {username}  "
             f"password: {password if created or user.check_password(password) else '(changed)'}"
         )
+
+
+def served_at() -> str:
+    """Where `make run` serves: its HOST and PORT (passed down in the environment)."""
+    return f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
