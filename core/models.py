@@ -125,3 +125,16 @@ class EventReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} on #{self.event_id}: {self.status}"
+
+
+class ConfigVersion(models.Model):
+    """The version token of a configuration memo (core.memo), where processes share no cache:
+    a process that commits a configuration change writes a new token, and every other process
+    reads it at most ``CONFIG_MEMO_CHECK_SECONDS`` later and reloads."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.token}"

@@ -1,16 +1,19 @@
 import pytest
 from django.core.cache import cache
 
+from core import memo
 from tests import factories
 from tests.commits import emulate_commits
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters and cached values never leak from one test into the next."""
+    """Throttle counters, cached values and memos never leak from one test into the next."""
     cache.clear()
+    memo.forget_all()
     yield
     cache.clear()
+    memo.forget_all()
 
 
 @pytest.fixture
