@@ -1,10 +1,15 @@
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from routing.models import RoutingRule, ScoringWeights
+from tests.factories import AgentFactory
+from tests.routing.factories import unrouted_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +60,18 @@ def test_import_weights_loads_the_scoring_block(tmp_path):
     with pytest.raises(CommandError, match=r"sum to 1\.7000"):
         call_command("import_weights", str(bad))
     assert ScoringWeights.objects.get(category="").availability_weight == 0.25
+
+
+def test_route_unrouted_routes_what_beat_would(team):
+    AgentFactory(teams=[team])
+    with time_machine.travel(timezone.now() - timedelta(minutes=5)):
+        left = unrouted_ticket(category="network")
+    fresh = unrouted_ticket(category="network")
+    out = StringIO()
+    call_command("route_unrouted", stdout=out)
+    assert "Routed 1 ticket(s) left without a team." in out.getvalue()
+    left.refresh_from_db()
+    assert left.team == team
+    call_command("route_unrouted", "--grace-seconds", "0", stdout=out)
+    fresh.refresh_from_db()
+    assert fresh.team == team
