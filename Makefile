@@ -7,19 +7,26 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench venv clean
+.PHONY: run serve test lint format bench venv clean
 
 venv: $(STAMP)
 
-$(STAMP): requirements/base.txt requirements/dev.txt requirements/constraints.txt
+$(STAMP): requirements/base.txt requirements/prod.txt requirements/dev.txt requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# The embedded default: SQLite file, in-memory channel layer, eager Celery, DEBUG on.
-run: export DEBUG ?= true
-run: venv
+# Development settings, written once: settings read .env for what the environment leaves
+# unset (itsm.configuration). Ignored by git; delete it to get a new secret.
+.env:
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Written by make run: development settings (docs/operations.md).\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (DEBUG=true and a new SECRET_KEY)"
+
+# The embedded default: SQLite file, in-memory channel layer, eager Celery, DEBUG on (.env).
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
+run: venv .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py demo_admin
@@ -29,6 +36,23 @@ run: venv
 	$(BIN)/celery -A itsm beat --loglevel=WARNING & beat=$$!; \
 	trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m itsm.server --bind $(HOST) --port $(PORT) itsm.asgi:application
+
+# Production-like on this machine: DEBUG off, collected static files, the Procfile's process
+# set under honcho (web and beat; the worker too when REDIS_URL names a broker). Plain HTTP on
+# loopback, so the HTTPS-only cookies and redirects are off here and only here.
+serve: export DEBUG := false
+serve: export ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
+serve: export SECURE_SSL_REDIRECT ?= false
+serve: export SESSION_COOKIE_SECURE ?= false
+serve: export CSRF_COOKIE_SECURE ?= false
+serve: export SECURE_HSTS_SECONDS ?= 0
+serve: export HOST := $(HOST)
+serve: export PATH := $(abspath $(BIN)):$(PATH)
+serve: venv .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving http://$(HOST):$(PORT)/ with DEBUG off ($(if $(REDIS_URL),web worker beat,web beat); Ctrl-C stops)"
+	$(BIN)/honcho --env /dev/null start --port $(PORT) $(if $(REDIS_URL),,web beat)
 
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -51,3 +75,4 @@ format: venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest-db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	@echo "Kept .env (delete it by hand for a new development secret)"
