@@ -13,7 +13,6 @@ import asyncio
 import json
 import sys
 import time
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -30,10 +29,31 @@ def check(condition: bool, what: str) -> None:
     print(f"ok: {what}")
 
 
+class ProxyHop:
+    """The proxy's hop is plain HTTP, so an HTTP client drops the cookies the server marked
+    Secure; this one keeps them and hands them back, as the browser does over HTTPS."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def request(self, request: httpx.Request) -> None:
+        if self.cookies:
+            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def response(self, response: httpx.Response) -> None:
+        self.cookies.update(response.cookies.items())
+
+
 def browser(base: str) -> httpx.Client:
-    # The proxy's hop is plain HTTP: hand back the cookies the server marked Secure.
-    jar = CookieJar(policy=DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
-    return httpx.Client(base_url=base, headers=PROXY, cookies=jar, timeout=20)
+    hop = ProxyHop()
+    client = httpx.Client(
+        base_url=base,
+        headers=PROXY,
+        timeout=20,
+        event_hooks={"request": [hop.request], "response": [hop.response]},
+    )
+    client.hop = hop
+    return client
 
 
 def sign_in(client: httpx.Client, base: str, username: str, password: str) -> None:
@@ -45,7 +65,7 @@ def sign_in(client: httpx.Client, base: str, username: str, password: str) -> No
         data={
             "username": username,
             "password": password,
-            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            "csrfmiddlewaretoken": client.hop.cookies["csrftoken"],
         },
         headers={"Referer": f"{origin}/accounts/login/", "Origin": origin},
     )
