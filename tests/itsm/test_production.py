@@ -1,14 +1,18 @@
 """The production path, as the README gives it: DEBUG off, `collectstatic` into the manifest
-storage, then the server answering pages whose static files come from that manifest."""
+storage, then the Procfile's web process (gunicorn with uvicorn workers, under honcho)
+answering pages whose static files come from that manifest; and, without Redis, beat running
+the periodic jobs itself."""
 
 import os
 import re
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from tests.dashboard.server import manage
-from tests.itsm.test_server import daphne
+from tests.itsm.processes import procfile
 from tests.itsm.test_settings import PRODUCTION_ENV
 
 pytestmark = pytest.mark.slow
@@ -17,7 +21,7 @@ ADMIN = {"username": "admin", "password": "admin-demo-2026"}  # demo_admin's
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production_with_output(tmp_path_factory):
     data = tmp_path_factory.mktemp("production")
     env = PRODUCTION_ENV | {
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -37,8 +41,13 @@ def production(tmp_path_factory):
         ["demo_admin"],
     ):
         manage(env, *command)
-    with daphne(env) as base:
-        yield base
+    with procfile(env, "web") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def production(production_with_output):
+    return production_with_output[0]
 
 
 def run_env(env: dict) -> dict:
@@ -79,3 +88,30 @@ def test_the_dashboard_and_its_chart_library_in_production(production):
         assert len(chart) == 1
         script = browser.get(chart[0])
         assert script.status_code == 200 and "Chart.js v4." in script.text[:300]
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_broken_bodies_reach_the_application_under_the_production_server(production, content_type):
+    for path in ("/api/auth/token/", "/api/v1/webhooks/ticket"):
+        response = httpx.post(
+            f"{production}{path}",
+            content=b"x",
+            headers={"Content-Type": content_type},
+            timeout=10,
+        )
+        assert 400 <= response.status_code < 500, path
+        assert list(response.json()["errors"]) == ["non_field_errors"], path
+
+
+def test_the_websocket_is_served_and_its_token_never_logged(production_with_output):
+    base, output = production_with_output
+    url = base.replace("http", "ws") + "/ws/dashboard/?token=not-a-real-jwt"
+    with (
+        connect(url, origin=base, open_timeout=10) as socket,
+        pytest.raises(ConnectionClosed) as closed,
+    ):
+        socket.recv(timeout=10)
+    assert closed.value.rcvd.code == 4401  # accepted, then refused: no valid credentials
+    logged = output.read_text()
+    assert "/ws/dashboard/?token=[redacted]" in logged
+    assert "not-a-real-jwt" not in logged

@@ -1,0 +1,54 @@
+"""The Procfile's processes for real, as honcho starts them (`make serve`, production)."""
+
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.dashboard.server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def procfile(env: dict, *names: str, wait_for_http: bool = True):
+    """``honcho start <names>`` from the Procfile with this environment; yields (base URL,
+    output file) once web answers (or at once without web), and stops them afterwards."""
+    port = free_port()
+    env = env | {"PATH": f"{BIN}:{env.get('PATH', '')}", "HOST": "127.0.0.1"}
+    # A file, not a pipe: a full pipe buffer would stall processes that log every request.
+    with tempfile.NamedTemporaryFile(suffix=".log") as output:
+        honcho = subprocess.Popen(
+            [str(BIN / "honcho"), "--env", "/dev/null", "start", "--port", str(port), *names],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            if "web" in names and wait_for_http:
+                _wait_for(base, honcho, Path(output.name))
+            yield base, Path(output.name)
+        finally:
+            honcho.terminate()
+            honcho.wait(timeout=30)
+
+
+def _wait_for(base: str, honcho: subprocess.Popen, output: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:  # a bounded poll for web to listen (0.2 s steps, 60 s at most)
+        try:
+            httpx.get(f"{base}/health", timeout=2)
+            return
+        except httpx.TransportError:
+            if honcho.poll() is not None or time.monotonic() > deadline:
+                honcho.kill()
+                pytest.fail(f"web did not start: {output.read_text()[-3000:]}")
+            time.sleep(0.2)
