@@ -60,12 +60,12 @@ def import_rules_elsewhere(path: Path) -> str:
 
 def test_rules_imported_by_another_process_route_the_next_ticket(settings, tmp_path):
     settings.CONFIG_MEMO_CHECK_SECONDS = 1.0  # the production default
-    network = factories.TeamFactory(slug="network", capabilities=["network", "printer"])
+    network = factories.TeamFactory(slug="network", capabilities=["network"])
     apps = factories.TeamFactory(slug="apps", capabilities=["sap"])
     factories.AgentFactory(teams=[network])
     factories.AgentFactory(teams=[apps])
     default_weights()
-    before = route_ticket(ticket_id=unrouted_ticket(title="Printer jammed", category="").pk)
+    before = route_ticket(ticket_id=unrouted_ticket(title="Printer jammed", category="network").pk)
     assert (before.team, before.method) == (network, "scoring")
 
     rules = tmp_path / "rules.yaml"
@@ -74,5 +74,5 @@ def test_rules_imported_by_another_process_route_the_next_ticket(settings, tmp_p
 
     one_second_later = memo._clock() + 1.0
     with mock.patch.object(memo, "_clock", lambda: one_second_later):
-        after = route_ticket(ticket_id=unrouted_ticket(title="Printer jammed", category="").pk)
+        after = route_ticket(ticket_id=unrouted_ticket(title="Printer jammed", category="network").pk)
     assert (after.team, after.method, after.rule_name) == (apps, "rule", "printers_to_apps")
