@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from itsm import observability
 from itsm.beat import BEAT_SCHEDULE
 from itsm.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
 
@@ -388,10 +389,6 @@ INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", defau
 INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
 INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
 
-# --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# --- Observability: logs (itsm.observability) -----------------------------------------------
+LOGGING = observability.LOGGING
+CELERY_WORKER_HIJACK_ROOT_LOGGER = observability.CELERY_WORKER_HIJACK_ROOT_LOGGER

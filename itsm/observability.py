@@ -1,0 +1,57 @@
+"""Logs, read from the environment and imported by itsm.settings (docs/observability.md).
+
+LOGGING: every process (the web servers, ``manage.py``, the Celery worker and beat) logs to
+stderr through one handler, as text or, with ``LOG_FORMAT=json``, one JSON object per line
+(core.logs). Refusals (4xx) are logged without their traceback.
+"""
+
+import logging
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+LOG_FORMATS = ("text", "json")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def logging_config(*, level: str, log_format: str) -> dict:
+    """The LOGGING dict: one console handler on the root logger that everything reaches."""
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+    level = level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"refusals": {"()": "core.logs.RefusalTracebackFilter"}},
+        "formatters": {
+            "text": {"format": TEXT_FORMAT},
+            "json": {"()": "core.logs.JsonLogFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["refusals"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        # Django's defaults give these loggers handlers of their own (a second, unformatted
+        # copy of every django.* line under DEBUG): here they only propagate to the root's.
+        "loggers": {
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "django.server": {"handlers": [], "level": level, "propagate": True},
+        },
+    }
+
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="text").lower()
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), log_format=LOG_FORMAT)
+if LOG_FORMAT == "json":
+    # Python warnings (a library's deprecation, Celery's "running as root") would otherwise be
+    # written raw to stderr between the JSON lines: they become records of ``py.warnings``.
+    logging.captureWarnings(True)
+# Celery keeps the handlers LOGGING installed instead of replacing the root logger's with its
+# own, so the worker and beat log in the same format as the web processes.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
