@@ -1,10 +1,15 @@
-"""Logs, read from the environment and imported by itsm.settings (docs/observability.md).
+"""Logs and metrics access, read from the environment and imported by itsm.settings
+(docs/observability.md).
 
 LOGGING: every process (the web servers, ``manage.py``, the Celery worker and beat) logs to
 stderr through one handler, as text or, with ``LOG_FORMAT=json``, one JSON object per line
 (core.logs). Refusals (4xx) are logged without their traceback.
+
+METRICS_TOKEN / METRICS_ALLOWED_IPS: who may scrape ``/metrics`` (itsm.metrics); with neither,
+the endpoint does not exist.
 """
 
+import ipaddress
 import logging
 
 import environ
@@ -55,3 +60,17 @@ if LOG_FORMAT == "json":
 # Celery keeps the handlers LOGGING installed instead of replacing the root logger's with its
 # own, so the worker and beat log in the same format as the web processes.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+
+def allowed_networks(entries: list[str]) -> list[str]:
+    """METRICS_ALLOWED_IPS, checked when the process starts: a typo fails loudly, not open."""
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from exc
+    return entries
+
+
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = allowed_networks(env.list("METRICS_ALLOWED_IPS", default=[]))

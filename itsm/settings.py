@@ -331,7 +331,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health$"]
+# Probes and scrapers call the server directly over the private network (itsm.metrics).
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_FAILURE_VIEW = "itsm.api.views.csrf_failure"
@@ -389,6 +390,8 @@ INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", defau
 INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
 INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
 
-# --- Observability: logs (itsm.observability) -----------------------------------------------
+# --- Observability: logs, /metrics access (itsm.observability) -------------------------------
 LOGGING = observability.LOGGING
 CELERY_WORKER_HIJACK_ROOT_LOGGER = observability.CELERY_WORKER_HIJACK_ROOT_LOGGER
+METRICS_TOKEN = observability.METRICS_TOKEN
+METRICS_ALLOWED_IPS = observability.METRICS_ALLOWED_IPS
