@@ -1,4 +1,4 @@
-"""Logs and metrics access, read from the environment and imported by itsm.settings
+"""Logs, metrics access and Sentry, read from the environment and imported by itsm.settings
 (docs/observability.md).
 
 LOGGING: every process (the web servers, ``manage.py``, the Celery worker and beat) logs to
@@ -7,6 +7,8 @@ stderr through one handler, as text or, with ``LOG_FORMAT=json``, one JSON objec
 
 METRICS_TOKEN / METRICS_ALLOWED_IPS: who may scrape ``/metrics`` (itsm.metrics); with neither,
 the endpoint does not exist.
+
+``init_sentry()``: error reporting, only when ``SENTRY_DSN`` is set.
 """
 
 import ipaddress
@@ -74,3 +76,28 @@ def allowed_networks(entries: list[str]) -> list[str]:
 
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = allowed_networks(env.list("METRICS_ALLOWED_IPS", default=[]))
+
+
+def init_sentry() -> bool:
+    """Report unhandled errors (requests and Celery tasks) to Sentry when SENTRY_DSN is set.
+    No personal data: no user, cookies or client address (``send_default_pii=False``), and
+    neither request bodies nor the stack frames' local variables, which carry what
+    send_default_pii does not cover (a serializer's repr holds the password being checked,
+    a ticket's description the requester's words): the test found the password there."""
+    dsn = env.str("SENTRY_DSN", default="")
+    if not dsn:
+        return False
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=env.str("SENTRY_ENVIRONMENT", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
+    return True

@@ -390,8 +390,9 @@ INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", defau
 INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
 INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
 
-# --- Observability: logs, /metrics access (itsm.observability) -------------------------------
+# --- Observability: logs, /metrics access, Sentry (itsm.observability) -----------------------
 LOGGING = observability.LOGGING
 CELERY_WORKER_HIJACK_ROOT_LOGGER = observability.CELERY_WORKER_HIJACK_ROOT_LOGGER
 METRICS_TOKEN = observability.METRICS_TOKEN
 METRICS_ALLOWED_IPS = observability.METRICS_ALLOWED_IPS
+observability.init_sentry()
