@@ -5,7 +5,7 @@ from django.conf import settings
 
 from core.models import OutboxEvent
 
-CELERY_QUEUE = "celery"  # Celery's default queue: a Redis list of that name
+DEFAULT_QUEUE = "celery"  # Celery's default queue: a Redis list of that name
 REDIS_TIMEOUT_SECONDS = 2  # a scrape must answer even when Redis does not
 
 
@@ -15,7 +15,7 @@ def outbox_undelivered() -> int:
 
 
 def celery_queue_length() -> int:
-    """Tasks waiting for a worker: ``LLEN celery`` on the broker."""
+    """Tasks waiting for a worker: ``LLEN celery`` (the default queue's list) on the broker."""
     import redis
 
     client = redis.Redis.from_url(
@@ -24,6 +24,7 @@ def celery_queue_length() -> int:
         socket_timeout=REDIS_TIMEOUT_SECONDS,
     )
     try:
-        return int(client.llen(CELERY_QUEUE))
+        queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", DEFAULT_QUEUE)
+        return int(client.llen(queue))
     finally:
         client.close()

@@ -2,12 +2,14 @@
 the thing happens (a ticket created and routed, a Celery task run, a dashboard socket), and
 queue depths read at scrape time in a constant number of queries."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from celery import shared_task
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -185,3 +187,20 @@ def test_dashboard_sockets_are_counted_while_open_and_refusals_not_at_all(settin
 
     before, during, after = async_to_sync(scenario)()
     assert (during, after) == (before + 1, before)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (CI's second run)")
+def test_the_celery_queue_depth_is_the_length_of_its_redis_list(client, settings):
+    import redis
+
+    # A list of its own: a worker of another test may be reading the real queue.
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"metrics-test-{uuid.uuid4().hex}"
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        assert value(scrape(client), "itsm_queue_depth", queue="celery") == 0
+        broker.rpush(settings.CELERY_TASK_DEFAULT_QUEUE, "a", "b", "c")
+        assert value(scrape(client), "itsm_queue_depth", queue="celery") == 3
+    finally:
+        broker.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+        broker.close()
