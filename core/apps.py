@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +8,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Kernel"
+
+    def ready(self) -> None:
+        from core import metrics, queue_depths
+
+        metrics.count_task_outcomes()
+        metrics.register_depth("outbox_undelivered", queue_depths.outbox_undelivered)
+        if settings.REDIS_URL:  # without a broker, tasks run in-process: no queue to measure
+            metrics.register_depth("celery", queue_depths.celery_queue_length)

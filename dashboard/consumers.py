@@ -15,6 +15,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.metrics import WEBSOCKET_CONNECTIONS
 from core.realtime import user_group
 from dashboard import kpis, realtime
 from dashboard.selectors import dashboard_access
@@ -31,6 +32,7 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.joined: list[str] = []
         self.refresh: asyncio.Task | None = None
+        self.counted = False  # refused sockets are accepted only to be closed: not counted
         user = self.scope.get("user")
         if self.scope.get("auth_error") or user is None or not user.is_authenticated:
             await self._refuse(CLOSE_UNAUTHENTICATED)
@@ -48,6 +50,8 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        WEBSOCKET_CONNECTIONS.labels(socket="dashboard").inc()
+        self.counted = True
         await self.send_snapshot()
 
     async def _refuse(self, code: int) -> None:
@@ -55,6 +59,9 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=code)
 
     async def disconnect(self, code) -> None:
+        if getattr(self, "counted", False):
+            WEBSOCKET_CONNECTIONS.labels(socket="dashboard").dec()
+            self.counted = False
         if self.refresh is not None:
             self.refresh.cancel()
         for group in getattr(self, "joined", []):

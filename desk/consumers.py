@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core.display import display_name
+from core.metrics import WEBSOCKET_CONNECTIONS
 from core.roles import is_staff_role
 from tickets.selectors import visible_tickets
 
@@ -42,6 +43,7 @@ class TicketPresenceConsumer(AsyncJsonWebsocketConsumer):
         self.group = presence_group(ticket_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        WEBSOCKET_CONNECTIONS.labels(socket="presence").inc()
         await self._tell_group("here")
 
     async def _refuse(self, code: int) -> None:
@@ -50,6 +52,8 @@ class TicketPresenceConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code) -> None:
         if self.group is not None:
+            # self.group is set only on sockets that were accepted to stay, so each counted once
+            WEBSOCKET_CONNECTIONS.labels(socket="presence").dec()
             await self._tell_group("left")
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

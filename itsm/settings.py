@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 
+from itsm import observability
 from itsm.beat import BEAT_SCHEDULE
 from itsm.configuration import env_file, missing
 from itsm.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
@@ -330,7 +331,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health$"]
+# Probes and scrapers call the server directly over the private network (itsm.metrics).
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 CSRF_FAILURE_VIEW = "itsm.api.views.csrf_failure"
@@ -389,10 +391,6 @@ INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", defau
 INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
 INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
 
-# --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# --- Observability: logs, /metrics access, Sentry (itsm.observability) -----------------------
+# LOGGING, CELERY_WORKER_HIJACK_ROOT_LOGGER, METRICS_TOKEN, METRICS_ALLOWED_IPS; Sentry if set.
+vars().update(observability.from_environment(env))

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from itsm.health import health
+from itsm.metrics import metrics
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/", include("itsm.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -15,6 +15,8 @@ import re
 
 from uvicorn_worker import UvicornWorker
 
+from itsm.observability import logging_config
+
 # Where the dashboard's websocket carries its JWT: never written to a log.
 _QUERY_TOKEN = re.compile(r"(token=)[^&\s\"']+")
 
@@ -62,3 +64,16 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
 graceful_timeout = 20
 keepalive = 5
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
+
+
+def _logging() -> dict:
+    """The application's LOGGING (LOG_FORMAT, LOG_LEVEL) for gunicorn's own loggers too; the
+    uvicorn workers log through gunicorn's handlers, so one format covers every line."""
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    config = logging_config(level=level, log_format=os.environ.get("LOG_FORMAT", "text").lower())
+    for name in ("gunicorn.error", "gunicorn.access"):
+        config["loggers"][name] = {"handlers": ["console"], "level": level, "propagate": False}
+    return config
+
+
+logconfig_dict = _logging()

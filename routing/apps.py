@@ -6,6 +6,8 @@ class RoutingConfig(AppConfig):
     verbose_name = "Routing"
 
     def ready(self) -> None:
-        from routing import config_cache, subscribers  # noqa: F401  subscribers register
+        from core.metrics import register_depth
+        from routing import config_cache, selectors, subscribers  # noqa: F401  subscribers register
 
         config_cache.memo.watch(config_cache.WATCHED)
+        register_depth("unrouted_tickets", selectors.unrouted_count)

@@ -256,6 +256,11 @@ def latest_decisions(ticket_ids: Iterable) -> dict:
     return {row.ticket_id: row for row in rows}
 
 
+def unrouted_count() -> int:
+    """Open tickets without a team right now, however recently created (a queue depth)."""
+    return Ticket.objects.filter(team__isnull=True, status__in=OPEN).count()
+
+
 def unrouted_tickets(*, older_than: datetime, retry_after: datetime) -> QuerySet[Ticket]:
     """Open tickets with no team, created before ``older_than``, with no decision since
     ``retry_after`` (so a ticket no team can take is retried now and then, not each time)."""

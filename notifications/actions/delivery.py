@@ -41,6 +41,11 @@ def due_queue_ids(*, now=None) -> list:
     return list(rows.order_by("scheduled_for").values_list("pk", flat=True)[:BATCH])
 
 
+def due_count(*, now=None) -> int:
+    """Rows of any timing whose time has come and that are not sent yet (a queue depth)."""
+    return _due(NotificationQueue.objects.all(), now or timezone.now()).count()
+
+
 def deliver_queued(*, queue_id) -> str | None:
     """Try to send one immediate row; returns its new status (None when it was not due)."""
     row = _claim(queue_id)

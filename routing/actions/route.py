@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import NotPermitted
+from core.metrics import ROUTING_DURATION
 from core.roles import is_manager_or_admin
 from routing import learned_triage, selectors
 from routing.actions.effects import publish_alerts, rule_flags
@@ -37,6 +38,7 @@ def route_ticket(
         lock=True,  # concurrent routes of one ticket queue here; the first one decides
     )
     if not ticket.is_open or (ticket.team_id is not None and not reroute):
+        _observe(started, "skipped")
         return None
     if event is None:
         event = (
@@ -61,7 +63,12 @@ def route_ticket(
         actor=actor,
     )
     publish_alerts(ticket=routed, effects=decision.effects, event=event, facts={})
+    _observe(started, "routed" if stored.team_id else "unrouted")
     return stored
+
+
+def _observe(started: float, outcome: str) -> None:
+    ROUTING_DURATION.labels(outcome=outcome).observe(time.perf_counter() - started)
 
 
 def ensure_may_reroute(actor) -> None:

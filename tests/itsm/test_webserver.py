@@ -1,8 +1,14 @@
 """itsm.webserver: how many web workers, and no websocket token in a log line."""
 
+import json
 import logging
 
+import httpx
+import pytest
+
 from itsm import webserver
+from tests.dashboard.server import manage, server_env
+from tests.itsm.processes import procfile
 
 
 def test_one_worker_without_redis_one_per_core_with_it(monkeypatch):
@@ -30,3 +36,19 @@ def test_query_tokens_are_redacted_from_log_records():
     assert record.getMessage() == (
         '127.0.0.1:5000 - "WebSocket /ws/dashboard/?token=[redacted]&x=1" [accepted]'
     )
+
+
+@pytest.mark.slow
+def test_with_log_format_json_every_line_of_the_web_process_is_json(tmp_path):
+    env = server_env(tmp_path / "db.sqlite3", LOG_FORMAT="json")
+    manage(env, "migrate", "--noinput")
+    with procfile(env, "web") as (base, output):
+        assert httpx.get(f"{base}/health", timeout=10).status_code == 200
+        assert httpx.get(f"{base}/nowhere", timeout=10).status_code == 404
+        logged = output.read_text().splitlines()
+    # honcho's lines: "HH:MM:SS web.1  | <what web wrote>" (and its own "system | ..." ones).
+    lines = [line.split(" | ", 1)[1] for line in logged if line.split()[1:2] == ["web.1"]]
+    records = [json.loads(line) for line in lines]  # fails on any line that is not JSON
+    loggers = {record["logger"] for record in records}
+    assert {"gunicorn.error", "uvicorn.access", "django.request"} <= loggers
+    assert not any("Traceback" in record["message"] for record in records)

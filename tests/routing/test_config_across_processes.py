@@ -65,7 +65,8 @@ def test_rules_imported_by_another_process_route_the_next_ticket(settings, tmp_p
     factories.AgentFactory(teams=[network])
     factories.AgentFactory(teams=[apps])
     default_weights()
-    before = route_ticket(ticket_id=unrouted_ticket(title="Printer jammed", category="network").pk)
+    printer_jam = {"title": "Printer jammed", "category": "network"}
+    before = route_ticket(ticket_id=unrouted_ticket(**printer_jam).pk)
     assert (before.team, before.method) == (network, "scoring")
 
     rules = tmp_path / "rules.yaml"
@@ -74,5 +75,5 @@ def test_rules_imported_by_another_process_route_the_next_ticket(settings, tmp_p
 
     one_second_later = memo._clock() + 1.0
     with mock.patch.object(memo, "_clock", lambda: one_second_later):
-        after = route_ticket(ticket_id=unrouted_ticket(title="Printer jammed", category="network").pk)
+        after = route_ticket(ticket_id=unrouted_ticket(**printer_jam).pk)
     assert (after.team, after.method, after.rule_name) == (apps, "rule", "printers_to_apps")

@@ -3,6 +3,7 @@
 Keys are "<url name> <method>"; values the roles allowed (tests.security.world.ROLES, short
 names below). Everyone else must be refused (401, 403, 404, 405) or, on a list, get nothing
 of the world's ticket. A route added to the URL conf without a line here fails the matrix.
+/metrics is not an API route: no role reads it (tests/security/test_metrics_route.py).
 """
 
 SHORT = {

@@ -3,12 +3,14 @@ ticket, its first timeline entry, the audit row and ``ticket.created`` are writt
 routing, the SLA clock, the requester's receipt and the dashboard follow the event."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import record_audit
 from core.exceptions import DomainValidationError, NotPermitted
+from core.metrics import TICKETS_INGESTED
 from core.roles import Role, role_of
 from org.models import Team
 from tickets.actions.contacts import get_or_create_contact
@@ -87,6 +89,9 @@ def create_ticket(*, actor, data: NewTicket) -> Ticket:
         source=data.source,
         priority_from=_priority_origin(data),
     )
+    # Counted once the ticket exists for good: a creation that rolls back (a webhook's lost
+    # race on the same source id) is not an ingested ticket.
+    transaction.on_commit(partial(TICKETS_INGESTED.labels(source=data.source).inc), robust=True)
     return ticket
 
 
