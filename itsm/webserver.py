@@ -77,3 +77,11 @@ def _logging() -> dict:
 
 
 logconfig_dict = _logging()
+
+
+def child_exit(server, worker) -> None:
+    """A web worker ended: its live gauges (open websockets) leave the multiprocess sum."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess  # reads the directory when imported
+
+        multiprocess.mark_process_dead(worker.pid)
