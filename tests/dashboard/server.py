@@ -43,16 +43,27 @@ def server_env(database: Path, **extra: str) -> dict:
 
 def manage(env: dict, *args: str) -> str:
     """``manage.py <args>`` in a process of its own with this environment; its output."""
+    return python(env, "manage.py", *args)
+
+
+def python(env: dict, *args: str) -> str:
+    """``python <args>`` from the project directory with this environment; its output."""
     done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
     )
-    assert done.returncode == 0, f"manage.py {args[0]}: {done.stdout[-1500:]}{done.stderr[-2000:]}"
+    assert done.returncode == 0, f"{args[:2]}: {done.stdout[-1500:]}{done.stderr[-2000:]}"
     return done.stdout
+
+
+def stop(process: subprocess.Popen | None, timeout: float = 10) -> None:
+    """Terminate a server process, killing it if it does not end in time."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def prepare_database(env: dict) -> None:
@@ -105,13 +116,7 @@ class Server:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop(self.process)
 
 
 class Worker:

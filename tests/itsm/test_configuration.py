@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dashboard.server import manage
 from tests.itsm.test_settings import settings_as_json
 
 pytestmark = pytest.mark.slow
@@ -88,14 +89,5 @@ def test_demo_admin_prints_the_address_make_run_serves(tmp_path):
         HOST="0.0.0.0",
         PORT="8123",
     )
-    for args in (["migrate", "--noinput"], ["demo_admin"]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-    assert "Admin: http://0.0.0.0:8123/admin/" in done.stdout
+    manage(env, "migrate", "--noinput")
+    assert "Admin: http://0.0.0.0:8123/admin/" in manage(env, "demo_admin")

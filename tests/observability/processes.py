@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.dashboard.server import ROOT
+from tests.dashboard.server import ROOT, stop
 
 
 class Watched:
@@ -56,13 +56,7 @@ class Watched:
 
     def stop(self) -> list[str]:
         """Ends the process; every line it wrote."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop(self.process, timeout=20)
         return [line for line in self.lines if line]
 
 

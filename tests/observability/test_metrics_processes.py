@@ -2,13 +2,10 @@
 their values to one directory, and a scrape of any process shows their sum. Two real processes
 count here; this test's process scrapes."""
 
-import subprocess
-import sys
-
 import pytest
 from django.test import Client
 
-from tests.dashboard.server import ROOT, server_env
+from tests.dashboard.server import python, server_env
 from tests.observability.scrape import TOKEN, scrape, value
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -22,15 +19,7 @@ CELERY_TASKS.labels(task="core.drain_stream", outcome="success").inc()
 
 
 def count_in_a_process(env: dict, n: int) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", COUNT.format(n=n)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    python(env, "-c", COUNT.format(n=n))
 
 
 def test_a_scrape_sums_what_every_process_counted(tmp_path, settings, monkeypatch):

@@ -3,8 +3,6 @@ reaches this process's routing within CONFIG_MEMO_CHECK_SECONDS (1 s), with or w
 the version token lives in Redis when there is one, else in the database (core.memo)."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from unittest import mock
 
@@ -14,6 +12,7 @@ from django.db import connection
 from core import memo
 from routing.actions.route import route_ticket
 from tests import factories
+from tests.dashboard.server import manage
 from tests.routing.factories import default_weights, unrouted_ticket
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -40,22 +39,12 @@ def database_url() -> str:
 
 
 def import_rules_elsewhere(path: Path) -> str:
-    env = {
-        **os.environ,
+    env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
         "DEBUG": "true",
         "DATABASE_URL": database_url(),
     }
-    done = subprocess.run(
-        [sys.executable, "manage.py", "import_rules", str(path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return manage(env, "import_rules", str(path))
 
 
 def test_rules_imported_by_another_process_route_the_next_ticket(settings, tmp_path):
