@@ -52,3 +52,12 @@ def _wait_for(base: str, honcho: subprocess.Popen, output: Path) -> None:
                 honcho.kill()
                 pytest.fail(f"web did not start: {output.read_text()[-3000:]}")
             time.sleep(0.2)
+
+
+def lines_once_written(output: Path, *texts: str) -> list[str]:
+    """The log's lines once each text is in it: honcho relays them a moment after the answer
+    (a bounded poll, 10 s at most; what is there then is returned either way)."""
+    deadline = time.monotonic() + 10
+    while not all(text in output.read_text() for text in texts) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return output.read_text().splitlines()

@@ -8,7 +8,7 @@ import pytest
 
 from itsm import webserver
 from tests.dashboard.server import manage, server_env
-from tests.itsm.processes import procfile
+from tests.itsm.processes import lines_once_written, procfile
 
 
 def test_one_worker_without_redis_one_per_core_with_it(monkeypatch):
@@ -45,7 +45,7 @@ def test_with_log_format_json_every_line_of_the_web_process_is_json(tmp_path):
     with procfile(env, "web") as (base, output):
         assert httpx.get(f"{base}/health", timeout=10).status_code == 200
         assert httpx.get(f"{base}/nowhere", timeout=10).status_code == 404
-        logged = output.read_text().splitlines()
+        logged = lines_once_written(output, '"uvicorn.access"', '"django.request"')
     # honcho's lines: "HH:MM:SS web.1  | <what web wrote>" (and its own "system | ..." ones).
     lines = [line.split(" | ", 1)[1] for line in logged if line.split()[1:2] == ["web.1"]]
     records = [json.loads(line) for line in lines]  # fails on any line that is not JSON
