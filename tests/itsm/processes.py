@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,23 +35,27 @@ def procfile(env: dict, *names: str, wait_for_http: bool = True):
         base = f"http://127.0.0.1:{port}"
         try:
             if "web" in names and wait_for_http:
-                _wait_for(base, honcho, Path(output.name))
+                wait_until_answering(base, honcho, Path(output.name).read_text)
             yield base, Path(output.name)
         finally:
             honcho.terminate()
             honcho.wait(timeout=30)
 
 
-def _wait_for(base: str, honcho: subprocess.Popen, output: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:  # a bounded poll for web to listen (0.2 s steps, 60 s at most)
+def wait_until_answering(
+    base: str, process: subprocess.Popen, output: Callable[[], str], seconds: float = 60
+) -> None:
+    """Return once ``base`` answers /health; fail with the process's output if it ends or the
+    time runs out (a bounded poll: 0.2 s steps; a server announces no readiness otherwise)."""
+    deadline = time.monotonic() + seconds
+    while True:
         try:
             httpx.get(f"{base}/health", timeout=2)
             return
         except httpx.TransportError:
-            if honcho.poll() is not None or time.monotonic() > deadline:
-                honcho.kill()
-                pytest.fail(f"web did not start: {output.read_text()[-3000:]}")
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the server did not start: {output()[-3000:]}")
             time.sleep(0.2)
 
 

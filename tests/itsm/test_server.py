@@ -6,7 +6,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from tests.dashboard.server import manage
+from tests.itsm.processes import wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -57,17 +57,7 @@ def daphne(env: dict):
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 30
-            while True:  # a bounded poll for the server to listen (0.2 s steps, 30 s at most)
-                try:
-                    httpx.get(f"{base}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        server.kill()
-                        output.seek(0)
-                        pytest.fail(f"daphne did not start: {output.read().decode()[-2000:]}")
-                    time.sleep(0.2)
+            wait_until_answering(base, server, lambda: output_text(output), seconds=30)
             yield base
         finally:
             server.terminate()
@@ -154,3 +144,8 @@ def test_uploads_still_reach_django_through_the_server(served):
         )
         assert upload.status_code == 201, upload.text
         assert upload.json()["filename"] == "notes.txt"
+
+
+def output_text(output) -> str:
+    output.seek(0)
+    return output.read().decode(errors="replace")
