@@ -1,5 +1,6 @@
 """Pushing an in-app notification to its user's browser, through the one websocket exit
-(core.realtime): ``notification.created`` to the user's group. Called after commit."""
+(core.realtime): ``notification.created`` to the user's group, sent once the notifying
+transaction commits."""
 
 from core.realtime import send_to_groups, user_group
 

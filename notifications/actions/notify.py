@@ -20,7 +20,6 @@ Sending, retries and the admin's retry/cancel: notifications.actions.delivery an
 
 import json
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -93,7 +92,7 @@ def notify(*, recipients, event_type: str, ticket: Ticket | None = None, payload
     NotificationQueue.objects.bulk_create(queued)
     Notification.objects.bulk_create(notes)
     for note in notes:
-        transaction.on_commit(partial(push_notification, note), robust=True)
+        push_notification(note)  # sent after the commit (core.realtime)
     for row in queued:
         if row.timing == Timing.IMMEDIATE and row.scheduled_for <= now:
             after_commit(deliver_notification, str(row.pk))
