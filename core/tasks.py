@@ -5,6 +5,7 @@ from django.db import DatabaseError
 
 from core import dispatch
 from core.background import run_or_queue
+from core.deliverer import deliverer
 
 
 @shared_task(
@@ -22,9 +23,13 @@ def drain_stream(stream: str) -> int:
 
 
 def schedule_drain(stream: str) -> None:
-    """After a commit that recorded events on ``stream``: deliver them (right here in the
-    embedded mode, on a worker with a broker)."""
-    run_or_queue(drain_stream, stream)
+    """After a commit that recorded events on ``stream``: deliver them (on a worker with a
+    broker; in a server process of the embedded mode by its background thread, after the
+    response; anywhere else right here)."""
+    if deliverer.running:
+        deliverer.submit(stream)
+    else:
+        run_or_queue(drain_stream, stream)
 
 
 @shared_task(name="core.drain_due", acks_late=True)

@@ -15,6 +15,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from core.api.error_format import ApiErrorFormatASGI  # noqa: E402
+from core.deliverer import start_if_configured  # noqa: E402
 from dashboard.websockets import websocket_urlpatterns as dashboard_sockets  # noqa: E402
 from desk.websockets import websocket_urlpatterns as desk_sockets  # noqa: E402
 from itsm.asgi_limits import ConcurrencyLimit  # noqa: E402
@@ -27,3 +28,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Without a broker, this process delivers the outbox after its responses (core.deliverer).
+start_if_configured()

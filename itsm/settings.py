@@ -14,6 +14,7 @@ import environ
 from itsm import observability
 from itsm.beat import BEAT_SCHEDULE
 from itsm.configuration import env_file, missing
+from itsm.databases import database_settings
 from itsm.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -120,36 +121,7 @@ ASGI_APPLICATION = "itsm.asgi.application"
 HTTP_CONCURRENCY = env.int("HTTP_CONCURRENCY", default=2 * (os.cpu_count() or 1))
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions take SQLite's write lock at BEGIN, so concurrent writers queue
-    # (up to the timeout) instead of failing half-way with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
-else:
-    # A connection pool per process (psycopg_pool). Under ASGI each request runs its sync code
-    # in a thread of its own, so persistent per-thread connections (CONN_MAX_AGE) pile up until
-    # PostgreSQL refuses new clients; pooled connections go back to the pool at request end and
-    # the requests beyond max_size wait their turn (up to the timeout) instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    # Server-side parameters let PostgreSQL keep a statement run twice on a connection
-    # prepared, so the hot statements skip parsing and planning (about a third of its CPU per
-    # ticket). Behind a transaction-pooling pgbouncer, set DATABASE_PREPARE_THRESHOLD=0.
-    prepare_threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
-    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", prepare_threshold or None)
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "pool",
-        {
-            "min_size": env.int("DATABASE_POOL_MIN", default=2),
-            "max_size": env.int("DATABASE_POOL_MAX", default=10),
-            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
-        },
-    )
+DATABASES = {"default": database_settings(env, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker ---------------------------------------------
@@ -180,6 +152,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process right away; errors surface to the caller.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without one, a server process delivers the outbox after the response, in a thread of its own.
+EVENTS_IN_BACKGROUND = env.bool("EVENTS_IN_BACKGROUND", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -40,3 +40,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # A memo checks its version row only when a test says so (core.memo): query counts must not
 # depend on how long a test takes. Each test starts with empty memos (tests/conftest.py).
 CONFIG_MEMO_CHECK_SECONDS = 3600.0
+
+# Events are delivered right after the commit in the test process, so a test sees their effects
+# when its call returns. Server processes the tests start use the project settings (the
+# background thread of core.deliverer); tests/core/test_deliverer.py exercises it here.
+EVENTS_IN_BACKGROUND = False

@@ -1,0 +1,133 @@
+"""The embedded default's background worker: a thread in the server process that delivers the
+outbox after the response, so a request answers once its transaction commits and routing, the
+SLA start, notifications, e-mails and dashboard events follow a moment later.
+
+The outbox stays the record. The thread is told which streams to drain (``submit``, from the
+after-commit hook), and it also sweeps the outbox: once when it starts, for everything a
+process that died between a commit and its delivery left behind (``kill -9`` included), and
+then whenever it has been idle for SWEEP_SECONDS, for retries that fell due. A drain is
+idempotent and holds its stream's lock, so a sweep racing another process's drain of the same
+stream delivers nothing twice.
+
+Only server processes start the thread (itsm.asgi, itsm.wsgi; settings.EVENTS_IN_BACKGROUND,
+on by default without a broker): a management command, the beat process and the test suite
+deliver right after the commit instead, and with a broker the Celery workers deliver.
+"""
+
+import logging
+import queue
+import threading
+from datetime import timedelta
+
+from django.db import connection
+
+from core import dispatch
+
+logger = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 5.0
+# A sweep's "stale": undelivered for this long although a process that is alive was told to
+# deliver it (the thread's own queue takes the fresh ones first).
+STALE_AFTER = timedelta(seconds=5)
+_STOP = object()
+
+
+class Deliverer:
+    """One thread, one queue of stream names; streams asked for twice before their turn are
+    drained once (a drain takes every pending event of its stream)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.idle = threading.Event()  # set while nothing is queued or being delivered
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        with self._lock:
+            if self.running:
+                return
+            self._thread = threading.Thread(target=self._run, name="outbox-deliverer", daemon=True)
+            self._thread.start()
+
+    def submit(self, stream: str) -> None:
+        self.idle.clear()
+        self._queue.put(stream)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish what is queued, then end the thread."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(_STOP)
+        thread.join(timeout)
+        self._thread = None
+
+    def _run(self) -> None:
+        self._sweep(stale_after=timedelta(0))  # what a process that died left behind
+        while True:
+            try:
+                first = self._queue.get(timeout=SWEEP_SECONDS)
+            except queue.Empty:
+                self._sweep(stale_after=STALE_AFTER)
+                continue
+            streams, stop = self._take_queued(first)
+            for stream in streams:
+                self._drain(stream)
+            self._release_connection()
+            if self._queue.empty():
+                self.idle.set()
+            if stop:
+                return
+
+    def _take_queued(self, first) -> tuple[list[str], bool]:
+        """The first item and everything queued behind it, each stream once, in order."""
+        items = [first]
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        stop = _STOP in items
+        return list(dict.fromkeys(item for item in items if item is not _STOP)), stop
+
+    def _drain(self, stream: str) -> None:
+        try:
+            dispatch.drain(stream)
+        except Exception:
+            # The events stay in the outbox; the next sweep (or core.drain_due) retries them.
+            logger.exception("Delivering the events of %s failed; left for the next sweep", stream)
+            self._release_connection()
+
+    def _sweep(self, *, stale_after: timedelta) -> None:
+        try:
+            dispatch.drain_due(stale_after=stale_after)
+        except Exception:
+            logger.exception("Sweeping the outbox failed; trying again in %s s", SWEEP_SECONDS)
+        finally:
+            self._release_connection()
+            if self._queue.empty():
+                self.idle.set()
+
+    @staticmethod
+    def _release_connection() -> None:
+        """A pooled connection goes back to the pool between batches (the requests share
+        it); a plain one is kept unless it broke."""
+        if connection.settings_dict["OPTIONS"].get("pool") or (
+            connection.connection is not None and not connection.is_usable()
+        ):
+            connection.close()
+
+
+deliverer = Deliverer()
+
+
+def start_if_configured() -> None:
+    """Called by the server entry points once Django is set up."""
+    from django.conf import settings
+
+    if getattr(settings, "EVENTS_IN_BACKGROUND", False):
+        deliverer.start()
