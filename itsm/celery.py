@@ -3,7 +3,9 @@
 import os
 
 from celery import Celery
+from celery.fixups.django import DjangoFixup, DjangoWorkerFixup
 from django.conf import settings
+from django.db import close_old_connections
 
 from itsm.configuration import exit_if_missing
 
@@ -12,6 +14,25 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 app = Celery("itsm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class ConnectionReusingFixup(DjangoWorkerFixup):
+    """Celery's Django fixup, keeping database connections across tasks.
+
+    The stock fixup closes every connection before and after each task, and in a prefork
+    child it also closes the psycopg pool, so each task opened new PostgreSQL sessions (about
+    six per ticket, docs/benchmarks.md "Delivery"). Here a task ends as a request does in
+    Django: a pooled connection goes back to the pool, a persistent one stays open until
+    CONN_MAX_AGE or an error. After a fork the child still drops what it inherited
+    (on_worker_process_init, unchanged)."""
+
+    def close_database(self, **kwargs) -> None:
+        close_old_connections()
+
+
+for _fixup in app._fixups:  # Celery keeps the fixups it installed only there
+    if isinstance(_fixup, DjangoFixup):
+        _fixup.worker_fixup = ConnectionReusingFixup(app)
 
 
 @app.on_configure.connect

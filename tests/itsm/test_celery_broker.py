@@ -39,15 +39,14 @@ def database_url_of_the_test_database() -> str:
     return f"postgres://{user}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker():
+def start_worker(pool: str = "solo", database_url: str = "") -> subprocess.Popen:
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
-        "DATABASE_URL": database_url_of_the_test_database(),
+        "DATABASE_URL": database_url or database_url_of_the_test_database(),
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": "worker-secret-for-the-broker-test-0123456789abcdef",
     }
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -55,7 +54,7 @@ def worker():
             "-A",
             "itsm",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
             "--concurrency=1",
             "--without-gossip",
             "--without-mingle",
@@ -66,12 +65,21 @@ def worker():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    yield process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def worker():
+    process = start_worker()
+    yield process
+    stop_worker(process)
 
 
 @pytest.fixture
@@ -124,3 +132,55 @@ def test_a_worker_delivers_the_events_of_a_ticket_created_here(worker, through_t
     assert SLAClock.objects.filter(ticket=ticket).exists()
     names = OutboxEvent.objects.filter(stream=f"ticket:{ticket.pk}").order_by("id")
     assert list(names.values_list("name", flat=True)) == ["ticket.created", "ticket.routed"]
+
+
+def create_tickets(count: int) -> list[Ticket]:
+    requester = factories.ContactFactory()
+    return [
+        creation.create_ticket(
+            actor=None,
+            data=creation.NewTicket(
+                title=f"VPN down {n}", requester_email=requester.email, category="network"
+            ),
+        )
+        for n in range(count)
+    ]
+
+
+def wait_delivered(worker: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while OutboxEvent.objects.filter(dispatched_at__isnull=True).exists():
+        assert time.monotonic() < deadline, "the worker did not deliver within 60 s"
+        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
+        time.sleep(0.25)  # polling another process's work; bounded by the deadline
+
+
+def worker_backends(application_name: str) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name]
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="counts PostgreSQL sessions")
+def test_a_prefork_worker_keeps_its_database_connections_across_tasks(through_the_broker):
+    """Celery's stock Django fixup closed every connection, and in a prefork child the whole
+    psycopg pool, around each task: new PostgreSQL sessions for every task. The worker's own
+    fixup (itsm.celery) returns them to the pool instead."""
+    factories.TeamFactory(slug="network", capabilities=["network"])
+    name = "itsm-worker-reuse-test"
+    worker = start_worker(
+        "prefork", f"{database_url_of_the_test_database()}?application_name={name}"
+    )
+    try:
+        create_tickets(1)
+        wait_delivered(worker)
+        sessions = worker_backends(name)
+        assert sessions, "the worker kept no connection after its first task"
+        create_tickets(4)  # a dozen tasks more: drains, notification deliveries
+        wait_delivered(worker)
+        assert worker_backends(name) == sessions
+        assert Ticket.objects.filter(team__isnull=True).count() == 0
+    finally:
+        stop_worker(worker)
