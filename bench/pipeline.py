@@ -1,0 +1,287 @@
+"""What happens after a ticket is committed, measured: how fast one process delivers the outbox
+(routing, SLA start, receipts, notifications, dashboard), and how long a ticket waits for its
+team under a steady stream of new tickets, embedded and with Redis and a Celery worker.
+
+    bash bench/with-postgres .venv/bin/python bench/pipeline.py [--open 50000] [--tickets 1000]
+        [--rate 50 --seconds 120] [--pools prefork,threads]
+
+Works on a throwaway database next to the one DATABASE_URL names (``test_<name>``, dropped at
+the end). Seeds 50 teams, 500 agents, 2,000 requesters, three rules and an open backlog
+(``--open``, 50,000 by default). Then:
+
+- **backlog**: ``--tickets`` tickets are created through ``create_ticket`` with delivery held,
+  and one process delivers them all, as the embedded deliverer thread or a worker would:
+  tickets routed per second, CPU of this process and of PostgreSQL per ticket, queries per
+  ticket, new PostgreSQL sessions.
+- **worker** (with REDIS_URL): the same with ``celery -A itsm worker --concurrency 1`` for
+  each ``--pools`` entry, the tasks queued through Redis.
+- **steady** (``--rate`` tickets/s for ``--seconds``): created here at a fixed pace, delivered
+  by the embedded deliverer thread of this process, then (with REDIS_URL) by one Celery
+  worker; commit-to-routed p50 / p95 / max (ticket ``created_at`` to its decision's
+  ``decided_at``).
+"""
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _bench_module(name: str):
+    """A sibling bench script as a module (its name would clash with the app it measures)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+routing_bench = _bench_module("routing")  # sets Django up
+
+from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
+
+from core import dispatch, tasks  # noqa: E402
+from core.deliverer import Deliverer  # noqa: E402
+from itsm.celery import app as celery_app  # noqa: E402
+from routing.actions.config import import_rules  # noqa: E402
+from routing.actions.metrics import refresh_team_metrics  # noqa: E402
+from routing.models import AllocationDecision  # noqa: E402
+from tickets.actions.creation import NewTicket, create_ticket  # noqa: E402
+from tickets.models import Ticket  # noqa: E402
+
+percentile = routing_bench.percentile
+cpu_seconds = _bench_module("webhooks").cpu_seconds
+CATEGORIES = routing_bench.CATEGORIES
+RNG = routing_bench.RNG
+
+
+@contextmanager
+def delivery_held():
+    """Tickets committed, their drains queued for a worker that is not there (memory
+    broker): the outbox holds every event, as after a burst or an outage."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
+def new_ticket(index: int, contacts) -> NewTicket:
+    category = CATEGORIES[index % len(CATEGORIES)]
+    contact = contacts[index % len(contacts)]
+    return NewTicket(
+        title=f"{category} trouble #{index}",
+        description=f"Since this morning the {category} service fails for our floor.",
+        requester_email=contact.email,
+        category=category if index % 3 else "",
+        priority=RNG.choice(["critical", "high", "medium", "low"]),
+        source="bench",
+    )
+
+
+def create_held(count: int, contacts, start: int) -> list[int]:
+    with delivery_held():
+        return [
+            create_ticket(actor=None, data=new_ticket(start + i, contacts)).pk for i in range(count)
+        ]
+
+
+def sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def routed(ids: list[int]) -> int:
+    return Ticket.objects.filter(pk__in=ids, team__isnull=False).count()
+
+
+def backlog_in_process(count: int, contacts, start: int) -> tuple[str, int]:
+    ids = create_held(count, contacts, start)
+    connection.close()
+    before_cpu, before_pg, before_sessions = cpu_seconds([os.getpid()]), None, sessions()
+    before_pg = cpu_seconds(comm="postgres")
+    started = time.perf_counter()
+    for pk in ids:
+        dispatch.drain(f"ticket:{pk}")
+    elapsed = time.perf_counter() - started
+    cpu = cpu_seconds([os.getpid()]) - before_cpu
+    pg = cpu_seconds(comm="postgres") - before_pg
+    new_sessions = sessions() - before_sessions
+    assert routed(ids) == count, "not every ticket ended routed"
+    line = (
+        f"| one process (deliverer) | {count / elapsed:.0f} | {cpu / count * 1000:.1f} | "
+        f"{pg / count * 1000:.1f} | {new_sessions} |"
+    )
+    return line, start + count
+
+
+def start_worker(pool: str, extra_env: dict) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "LOG_LEVEL": "WARNING",
+        **extra_env,
+    }
+    command = [str(ROOT / ".venv/bin/celery"), "-A", "itsm", "worker", "--concurrency", "1"]
+    command += ["--pool", pool, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)  # noqa: S603
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def wait_routed(ids: list[int], timeout: float) -> float:
+    started = time.perf_counter()
+    while routed(ids) < len(ids):
+        if time.perf_counter() - started > timeout:
+            raise SystemExit(f"only {routed(ids)} of {len(ids)} routed in {timeout:.0f} s")
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def backlog_on_worker(pool: str, count: int, contacts, start: int, env: dict) -> tuple[str, int]:
+    ids = create_held(count, contacts, start)
+    worker = start_worker(pool, env)
+    try:
+        time.sleep(6)  # the worker's start (imports, broker connection), not its work
+        before = cpu_seconds([worker.pid, *_children(worker.pid)]), cpu_seconds(comm="postgres")
+        before_sessions = sessions()
+        for pk in ids:  # queued now, through Redis, as the web process queues them
+            tasks.drain_stream.delay(f"ticket:{pk}")
+        elapsed = wait_routed(ids, timeout=600)
+        cpu = cpu_seconds([worker.pid, *_children(worker.pid)]) - before[0]
+        pg = cpu_seconds(comm="postgres") - before[1]
+        label = f"worker, {pool}" + (", pool off" if env.get("DATABASE_POOL") == "off" else "")
+        line = (
+            f"| {label} | {count / elapsed:.0f} | {cpu / count * 1000:.1f} | "
+            f"{pg / count * 1000:.1f} | {sessions() - before_sessions} |"
+        )
+        return line, start + count
+    finally:
+        worker.terminate()
+        worker.wait(30)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def steady(rate: float, seconds: float, contacts, start: int) -> tuple[list[int], int]:
+    """Create ``rate`` tickets a second for ``seconds``, each delivered by whoever runs."""
+    ids, count = [], int(rate * seconds)
+    began = time.perf_counter()
+    for i in range(count):
+        delay = began + i / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        ids.append(create_ticket(actor=None, data=new_ticket(start + i, contacts)).pk)
+    return ids, start + count
+
+
+def waits(ids: list[int]) -> str:
+    rows = AllocationDecision.objects.filter(ticket_id__in=ids).values_list(
+        F("decided_at") - F("ticket__created_at"), flat=True
+    )
+    ms = [delta.total_seconds() * 1000 for delta in rows]
+    assert len(ms) >= len(ids), f"{len(ms)} decisions for {len(ids)} tickets"
+    return f"{statistics.median(ms):.0f} | {percentile(ms, 95):.0f} | {max(ms):.0f} | {len(ids)} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--open", type=int, default=50_000)
+    parser.add_argument("--tickets", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--pools", default="prefork,threads")
+    args = parser.parse_args()
+    redis_url = os.environ.get("REDIS_URL", "")
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        import_rules(text=routing_bench.RULES)
+        teams, members, contacts = routing_bench.seed_people()
+        seeder = routing_bench.Seeder(teams, members, contacts)
+        for _ in range(0, args.open, 10_000):
+            seeder.tickets(min(10_000, args.open - seeder.count), open_work=True)
+        refresh_team_metrics()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"database {connection.settings_dict['NAME']}: {Ticket.objects.count():,} open")
+        start = 0
+        create_held(50, contacts, 10**6)  # warm-up: plans, caches
+        rows = [
+            "| delivered by | tickets/s | CPU ms/ticket | PostgreSQL CPU ms/ticket "
+            "| new sessions |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        line, start = backlog_in_process(args.tickets, contacts, start)
+        rows.append(line)
+        print(line, flush=True)
+        if redis_url:
+            for pool in args.pools.split(","):
+                for env in ({}, {"DATABASE_POOL": "off"}):
+                    line, start = backlog_on_worker(pool, args.tickets, contacts, start, env)
+                    rows.append(line)
+                    print(line, flush=True)
+        steady_rows = [
+            "| delivered by | p50 ms | p95 ms | max ms | tickets |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        deliverer = Deliverer()
+        deliverer.start()
+        tasks_deliverer, tasks.deliverer = tasks.deliverer, deliverer
+        try:
+            ids, start = steady(args.rate, args.seconds, contacts, start)
+            assert deliverer.idle.wait(120)
+            wait_routed(ids, timeout=120)
+        finally:
+            deliverer.stop()
+            tasks.deliverer = tasks_deliverer
+        steady_rows.append(f"| embedded deliverer thread | {waits(ids)}")
+        print(steady_rows[-1], flush=True)
+        if redis_url:
+            worker = start_worker(args.pools.split(",")[0], {})
+            try:
+                time.sleep(6)
+                with delivery_held():  # queued to Redis for the worker
+                    ids, start = steady(args.rate, args.seconds, contacts, start)
+                wait_routed(ids, timeout=300)
+            finally:
+                worker.terminate()
+                worker.wait(30)
+            steady_rows.append(f"| one Celery worker | {waits(ids)}")
+            print(steady_rows[-1], flush=True)
+        print(f"\nbacklog of {args.tickets} tickets, {args.open:,} open:")
+        print("\n".join(rows))
+        print(f"\nsteady {args.rate:g} tickets/s for {args.seconds:g} s:")
+        print("\n".join(steady_rows))
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
