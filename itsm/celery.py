@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.fixups.django import DjangoFixup, DjangoWorkerFixup
 from django.conf import settings
 from django.db import close_old_connections
@@ -30,9 +30,12 @@ class ConnectionReusingFixup(DjangoWorkerFixup):
         close_old_connections()
 
 
-for _fixup in app._fixups:  # Celery keeps the fixups it installed only there
-    if isinstance(_fixup, DjangoFixup):
-        _fixup.worker_fixup = ConnectionReusingFixup(app)
+@signals.celeryd_init.connect
+def _reuse_connections(**kwargs) -> None:
+    """In a worker, before Celery installs its Django worker fixup (worker_init)."""
+    for fixup in app._fixups:  # Celery keeps the fixups it installed only there
+        if isinstance(fixup, DjangoFixup):
+            fixup.worker_fixup = ConnectionReusingFixup(app)
 
 
 @app.on_configure.connect
