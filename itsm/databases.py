@@ -7,7 +7,9 @@ import environ
 
 def database_settings(env: environ.Env, base_dir: Path) -> dict:
     """settings.DATABASES["default"]."""
-    database = env.db_url("DATABASE_URL", default=f"sqlite:///{base_dir / 'db.sqlite3'}")
+    # An empty DATABASE_URL (a blank line in .env) means the default, as if unset.
+    url = env.str("DATABASE_URL", default="") or f"sqlite:///{base_dir / 'db.sqlite3'}"
+    database = environ.Env.db_url_config(url)
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions take SQLite's write lock at BEGIN, so concurrent writers queue
         # (up to the timeout) instead of failing half-way with "database is locked".

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import (
-    Count,
     Exists,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -29,7 +29,7 @@ from routing.snapshots import (
     TicketSnapshot,
 )
 from tickets.lifecycle import OPEN_STATUSES, TicketStatus
-from tickets.models import Contact, Ticket
+from tickets.models import Contact, TeamLoad, Ticket
 
 # Open work whose SLA clock runs: waiting on the requester does not count as load.
 RUNNING_STATUSES = tuple(sorted(set(OPEN_STATUSES) - {TicketStatus.WAITING}))
@@ -207,14 +207,9 @@ def requester_facts(*, email: str, category: str, window_hours: int, now: dateti
 # --- teams and agents ----------------------------------------------------------------------
 
 
-def _count_subquery(queryset: QuerySet):
-    counted = queryset.order_by().values("team").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def team_snapshots(*, category: str, config: RoutingConfig) -> list[TeamSnapshot]:
     """Every active team with its live load, available agents and measured metrics for the
-    category: one query whose cost follows the teams and the open work (routing.team_reads)."""
+    category: one query whose cost follows the number of teams (routing.team_reads)."""
     return team_reads.team_snapshots(
         category=category,
         load_per_priority=config.load_per_priority,
@@ -228,9 +223,17 @@ def agent_snapshots(team_id) -> list[AgentSnapshot]:
 
 
 def groups() -> QuerySet[Team]:
-    """Teams with ``current_load``: the live count of their open tickets."""
+    """Teams with ``current_load``: the live count of their open tickets, from the counts the
+    database keeps (tickets.TeamLoad), not a count over the backlog."""
+    open_counts = (
+        TeamLoad.objects.filter(team=OuterRef("pk"), status__in=OPEN)
+        .order_by()
+        .values("team")
+        .annotate(n=Sum("tickets"))
+        .values("n")
+    )
     return Team.objects.annotate(
-        current_load=_count_subquery(Ticket.objects.filter(team=OuterRef("pk"), status__in=OPEN))
+        current_load=Coalesce(Subquery(open_counts, output_field=IntegerField()), Value(0))
     ).order_by("name", "id")
 
 

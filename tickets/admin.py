@@ -25,6 +25,7 @@ from tickets.models import (
     Contact,
     ReferenceCounter,
     Task,
+    TeamLoad,
     Ticket,
     TimelineEntry,
 )
@@ -301,3 +302,13 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("prefix", "year", "last_value")
+
+
+@admin.register(TeamLoad)
+class TeamLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the database's triggers keep these counts (tickets/load_triggers.py)."""
+
+    list_display = ("team", "status", "priority", "tickets")
+    list_filter = ("status", "priority")
+    search_fields = ("team__name", "team__slug")
+    list_select_related = ("team",)

@@ -1,0 +1,92 @@
+"""tickets.TeamLoad: the counts of each team's tickets per status and priority, kept by the
+database's triggers through every kind of write, and what routing reads as a team's load."""
+
+import pytest
+from django.db.models import Count
+
+from routing.selectors import RUNNING_STATUSES
+from routing.team_reads import team_snapshots
+from tests import factories
+from tickets import load_triggers
+from tickets.guards import owner_write_allowed
+from tickets.models import TeamLoad, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def counted() -> dict:
+    rows = TeamLoad.objects.exclude(tickets=0).values_list(
+        "team_id", "status", "priority", "tickets"
+    )
+    return {(team, status, priority): n for team, status, priority, n in rows}
+
+
+def truth() -> dict:
+    rows = (
+        Ticket.objects.filter(team__isnull=False)
+        .values_list("team_id", "status", "priority")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(team, status, priority): n for team, status, priority, n in rows}
+
+
+def test_the_counts_follow_every_kind_of_write():
+    red, blue = factories.TeamFactory(), factories.TeamFactory()
+    tickets = factories.TicketFactory.create_batch(3, team=red, priority="high", status="new")
+    factories.TicketFactory(team=None)  # not counted anywhere
+    assert counted() == {(red.pk, "new", "high"): 3}
+
+    first, second, third = tickets
+    first.priority = "critical"
+    first.save()  # a save
+    with owner_write_allowed():  # accepted: a status change
+        first.owner, first.status = factories.AgentFactory(teams=[red]), "in_progress"
+        first.save()
+    Ticket.objects.filter(pk=second.pk).update(team=blue, priority="low")  # a queryset update
+    Ticket.objects.filter(pk=third.pk).update(team=None)  # unassigned
+    Ticket.objects.bulk_create(
+        [
+            Ticket(reference=f"BULK-{n}", title="bulk", team=blue, requester=first.requester)
+            for n in range(2)
+        ]
+    )
+    assert (
+        counted()
+        == truth()
+        == {
+            (red.pk, "in_progress", "critical"): 1,
+            (blue.pk, "new", "low"): 1,
+            (blue.pk, "new", "medium"): 2,
+        }
+    )
+    Ticket.objects.filter(team=blue).delete()
+    assert counted() == truth() == {(red.pk, "in_progress", "critical"): 1}
+
+
+def test_recount_rebuilds_counts_that_drifted():
+    team = factories.TeamFactory()
+    factories.TicketFactory.create_batch(2, team=team, priority="low", status="new")
+    TeamLoad.objects.update(tickets=40)  # drifted (a manual edit, a restore without triggers)
+    load_triggers.recount()
+    assert counted() == truth() == {(team.pk, "new", "low"): 2}
+
+
+def test_routing_weighs_a_teams_running_work_from_the_counts(django_assert_max_num_queries):
+    busy = factories.TeamFactory(name="Busy")
+    factories.TeamFactory(name="Idle")
+    agent = factories.AgentFactory(teams=[busy])
+    factories.TicketFactory.create_batch(
+        2, team=busy, priority="critical", status="in_progress", owner=agent
+    )
+    factories.TicketFactory(team=busy, priority="low", status="waiting", owner=agent)  # paused
+    factories.TicketFactory(team=busy, priority="low", status="resolved", owner=agent)  # done
+    weights = {"critical": 3.0, "high": 2.0, "medium": 1.0, "low": 0.5}
+    with django_assert_max_num_queries(1):
+        loads = {
+            snapshot.name: snapshot.load
+            for snapshot in team_snapshots(
+                category="network", load_per_priority=weights, running_statuses=RUNNING_STATUSES
+            )
+        }
+    assert loads == {"Busy": 6.0, "Idle": 0.0}
