@@ -1,0 +1,105 @@
+"""The Markdown tables bench/http.py prints: per configuration, each case against the floor and
+the project with the ratios; then the project's commit-to-routed figures."""
+
+import argparse
+import platform
+import time
+
+from bench.http_measure import Result
+
+CPU_PARTS = (("web", "web"), ("worker", "worker"), ("postgres", "PG"), ("redis", "Redis"))
+
+
+def cpu_cell(result: Result) -> str:
+    parts = [
+        f"{short} {result.cpu_ms[name]:.1f}" for name, short in CPU_PARTS if name in result.cpu_ms
+    ]
+    return f"{result.cpu_total:.1f} ({', '.join(parts)})"
+
+
+def line(config: str, result: Result) -> str:
+    created = "" if result.created is None else f", {result.created} created"
+    routing = ""
+    if result.routing and "p50_ms" in result.routing:
+        r = result.routing
+        routing = (
+            f", routed {r['routed']}/{r['tickets']} p50 {r['p50_ms']:.0f} ms "
+            f"p95 {r['p95_ms']:.0f} ms, {r['routed_per_s']:.1f}/s, waited {r['waited_s']:.1f} s"
+        )
+    return (
+        f"  {config:<8} {result.case.key:<11} {result.app:<7} {result.rps:8.1f} req/s "
+        f"p50 {result.p50:7.1f} ms p95 {result.p95:7.1f} ms failed {result.failures} "
+        f"CPU ms/req {cpu_cell(result)}{created}{routing}"
+    )
+
+
+def _ratio(project: float, floor: float) -> str:
+    return f"{project / floor:.2f}" if floor else "-"
+
+
+def _case_table(results: list[Result]) -> list[str]:
+    rows = [
+        "| case | clients | floor req/s | project req/s | project/floor req/s "
+        "| floor p50 / p95 ms | project p50 / p95 ms | project/floor p50 "
+        "| floor CPU ms/req | project CPU ms/req | project/floor CPU | failed floor / project |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|",
+    ]
+    by_case: dict[str, dict[str, Result]] = {}
+    for result in results:
+        by_case.setdefault(result.case.key, {})[result.app] = result
+    for pair in by_case.values():
+        floor, project = pair.get("floor"), pair.get("project")
+        if floor is None or project is None:
+            continue
+        rows.append(
+            f"| {project.case.label} | {project.case.clients} | {floor.rps:.1f} "
+            f"| {project.rps:.1f} | {_ratio(project.rps, floor.rps)} "
+            f"| {floor.p50:.1f} / {floor.p95:.1f} | {project.p50:.1f} / {project.p95:.1f} "
+            f"| {_ratio(project.p50, floor.p50)} | {cpu_cell(floor)} | {cpu_cell(project)} "
+            f"| {_ratio(project.cpu_total, floor.cpu_total)} "
+            f"| {floor.failures} / {project.failures} |"
+        )
+    return rows
+
+
+def _routing_table(results: dict[str, list[Result]]) -> list[str]:
+    rows = [
+        "| configuration | case | clients | tickets created | routed "
+        "| commit-to-routed p50 / p95 ms | routed/s | waited after the run s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for config, config_results in results.items():
+        for result in config_results:
+            routing = result.routing
+            if result.app != "project" or not routing:
+                continue
+            delays = (
+                f"{routing['p50_ms']:.0f} / {routing['p95_ms']:.0f}" if "p50_ms" in routing else "-"
+            )
+            rate = f"{routing['routed_per_s']:.1f}" if "routed_per_s" in routing else "-"
+            rows.append(
+                f"| {config} | {result.case.label} | {result.case.clients} "
+                f"| {routing['tickets']} | {routing['routed']} | {delays} | {rate} "
+                f"| {routing['waited_s']:.1f} |"
+            )
+    return rows
+
+
+def render(
+    *, results: dict[str, list[Result]], args: argparse.Namespace, seeder: str, configs: dict
+) -> str:
+    out = [
+        "",
+        f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}, "
+        f"Python {platform.python_version()}; {args.tickets:,} tickets "
+        f"({args.open_tickets:,} open) in each app; project seeded with {seeder}; "
+        f"wrk -t1, {args.seconds} s per case, keep-alive.",
+    ]
+    for config, config_results in results.items():
+        workers, with_redis = configs[config]
+        extra = " and the Procfile's Celery worker, REDIS_URL set" if with_redis else ", no Redis"
+        out += ["", f"### {config}: {workers} gunicorn worker(s) per app{extra}", ""]
+        out += _case_table(config_results)
+    out += ["", "### The project's routing after its creates", ""]
+    out += _routing_table(results)
+    return "\n".join(out)
