@@ -85,14 +85,12 @@ def _routing_table(results: dict[str, list[Result]]) -> list[str]:
     return rows
 
 
-def render(
-    *, results: dict[str, list[Result]], args: argparse.Namespace, seeder: str, configs: dict
-) -> str:
+def render(*, results: dict[str, list[Result]], args: argparse.Namespace, configs: dict) -> str:
     out = [
         "",
         f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}, "
         f"Python {platform.python_version()}; {args.tickets:,} tickets "
-        f"({args.open_tickets:,} open) in each app; project seeded with {seeder}; "
+        f"({args.open_tickets:,} open) in each app (project: bench/seed_scale.py); "
         f"wrk -t1, {args.seconds} s per case, keep-alive.",
     ]
     for config, config_results in results.items():

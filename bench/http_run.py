@@ -25,7 +25,7 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
     project_url = http_seed.recreate_database(base_url, PROJECT_DB)
     floor_url = http_seed.recreate_database(base_url, FLOOR_DB)
     try:
-        seeder, callers = _seed(args, project_url, floor_url)
+        callers = _seed(args, project_url, floor_url)
         postmaster = _postmaster(base_url)
         cases = [c for c in CASES if not args.cases or c.key in args.cases.split(",")]
         results: dict[str, list[Result]] = {}
@@ -41,14 +41,14 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
                 cases=cases,
                 work=work,
             )
-        print(http_report.render(results=results, args=args, seeder=seeder, configs=CONFIGS))
+        print(http_report.render(results=results, args=args, configs=CONFIGS))
     finally:
         if not args.keep:
             http_seed.drop_database(base_url, PROJECT_DB)
             http_seed.drop_database(base_url, FLOOR_DB)
 
 
-def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[str, tuple]:
+def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[str, str]:
     started = time.monotonic()
     http_seed.seed_floor(url=floor_url, tickets=args.tickets, open_tickets=args.open_tickets)
     print(f"floor seeded: {args.tickets:,} tickets in {time.monotonic() - started:.0f} s")
@@ -66,14 +66,14 @@ def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[s
     from django.db import connection
 
     started = time.monotonic()
-    seeder = http_seed.seed_project(tickets=args.tickets, open_tickets=args.open_tickets)
+    http_seed.seed_project(tickets=args.tickets, open_tickets=args.open_tickets)
     callers = http_seed.project_callers()
-    print(f"project seeded ({seeder}) in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"project seeded in {time.monotonic() - started:.0f} s", flush=True)
     if hasattr(connection, "close_pool"):
         connection.close_pool()
     connection.close()
     _settle(project_url, floor_url)
-    return seeder, callers
+    return callers
 
 
 def _settle(*urls: str) -> None:

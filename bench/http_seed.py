@@ -2,11 +2,9 @@
 PostgreSQL, the same number of tickets in each, and the project's callers (a manager with a
 password for JWTs, an integration key for webhooks)."""
 
-import io
 import os
 import subprocess
 import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,42 +13,26 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 MANAGER, PASSWORD = "bench-http-manager", "bench-http-pass-2026"
 
+# The same shape as bench/seed_scale.py's tickets: two years of them, the open backlog every
+# other one of the newest 2 x open, the same shares of statuses and priorities.
 FLOOR_TICKETS = """
 INSERT INTO floor_tickets_ticket
     (title, description, status, priority, requester_email, created_at, updated_at)
-SELECT 'Ticket number ' || n,
+SELECT 'Ticket number ' || i,
        repeat('The problem as the requester wrote it. ', 6),
-       CASE WHEN n > %(total)s - %(open)s
-            THEN (ARRAY['new', 'in_progress', 'waiting', 'escalated'])[1 + n %% 4]
-            ELSE (ARRAY['resolved', 'closed'])[1 + n %% 2] END,
-       (ARRAY['critical', 'high', 'medium', 'medium', 'low', 'low'])[1 + n %% 6],
-       'requester' || (n %% 20000) || '@example.com',
-       now() - interval '730 days' * (%(total)s - n) / %(total)s,
-       now() - interval '730 days' * (%(total)s - n) / %(total)s
-FROM generate_series(1, %(total)s) AS n
-"""
-
-# Only while bench/seed_scale.py (the project's scale seeder, issue 18) is not in the tree:
-# tickets as bare rows over seed_demo's teams and requesters, open ones the most recent.
-FALLBACK_TICKETS = """
-INSERT INTO tickets_ticket
-    (id, reference, type, status, title, description, category, priority, urgency, impact,
-     priority_score, sla_pressure, source, external_id, external_metadata, created_at,
-     updated_at, resolved_at, closed_at, resolution, requester_id, team_id)
-SELECT gen_random_uuid(), 'INC-2025-' || lpad(n::text, 7, '0'), 'incident',
-       CASE WHEN n > %(total)s - %(open)s
-            THEN (ARRAY['new', 'in_progress', 'waiting', 'escalated'])[1 + n %% 4]
-            ELSE (ARRAY['resolved', 'closed'])[1 + n %% 2] END,
-       'Ticket number ' || n, repeat('The problem as the requester wrote it. ', 6),
-       (ARRAY['network', 'hardware', 'software', 'access', 'email'])[1 + n %% 5],
-       (ARRAY['critical', 'high', 'medium', 'medium', 'low', 'low'])[1 + n %% 6], '', '',
-       (n %% 100) / 10.0, 1.0, 'web', '', '{}',
-       now() - interval '730 days' * (%(total)s - n) / %(total)s,
-       now() - interval '730 days' * (%(total)s - n) / %(total)s,
-       NULL, NULL, '',
-       (SELECT array_agg(id) FROM contact_ids)[1 + n %% (SELECT count(*) FROM contact_ids)],
-       (SELECT array_agg(id) FROM team_ids)[1 + n %% (SELECT count(*) FROM team_ids)]
-FROM generate_series(1, %(total)s) AS n
+       CASE WHEN i > %(open_from)s AND mod(i - %(open_from)s, %(open_step)s) = 0 THEN
+                CASE WHEN r_status < 0.15 THEN 'new' WHEN r_status < 0.70 THEN 'in_progress'
+                     WHEN r_status < 0.90 THEN 'waiting' ELSE 'escalated' END
+            WHEN r_status < 0.5 THEN 'resolved' ELSE 'closed' END,
+       CASE WHEN r_prio < 0.05 THEN 'critical' WHEN r_prio < 0.25 THEN 'high'
+            WHEN r_prio < 0.70 THEN 'medium' ELSE 'low' END,
+       'requester' || floor(r_req * 20000)::int || '@example.com',
+       created_at, created_at
+FROM (
+    SELECT i, random() AS r_status, random() AS r_prio, random() AS r_req,
+           now() - interval '730 days' * (1 - i::float8 / %(tickets)s) AS created_at
+    FROM generate_series(1, %(tickets)s) AS i
+) AS draw
 """
 
 
@@ -83,36 +65,27 @@ def seed_floor(*, url: str, tickets: int, open_tickets: int) -> None:
         cwd=ROOT,
         check=True,
     )
+    window = min(tickets, 2 * open_tickets)
+    params = {
+        "tickets": tickets,
+        "open_from": tickets - window,
+        "open_step": 2 if window == 2 * open_tickets else 1,
+    }
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(FLOOR_TICKETS, {"total": tickets, "open": open_tickets})
+        conn.execute("SELECT setseed(0.2026)")  # the same table on every run
+        conn.execute(FLOOR_TICKETS, params)
         conn.execute("VACUUM ANALYZE floor_tickets_ticket")
 
 
-def seed_project(*, tickets: int, open_tickets: int) -> str:
-    """Migrate and seed the project's database (Django is set up on it); returns the seeder."""
+def seed_project(*, tickets: int, open_tickets: int) -> None:
+    """Migrate and seed the project's database (Django is set up on it) with the project's
+    scale seeder, timeline entries, SLA clocks and routing decisions included."""
     from django.core.management import call_command
+
+    from bench.seed_scale import seed
 
     call_command("migrate", verbosity=0)
-    if (ROOT / "bench" / "seed_scale.py").exists():
-        from bench.seed_scale import seed
-
-        seed(tickets, open_tickets)
-        return "bench/seed_scale.py"
-    _fallback_seed(tickets, open_tickets)
-    return "seed_demo plus bare ticket rows (bench/seed_scale.py absent)"
-
-
-def _fallback_seed(tickets: int, open_tickets: int) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    with redirect_stdout(io.StringIO()):  # the console e-mail backend prints the demo's mail
-        call_command("seed_demo", tickets=36, stdout=io.StringIO())
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE contact_ids AS SELECT id FROM tickets_contact")
-        cursor.execute("CREATE TEMP TABLE team_ids AS SELECT id FROM org_team")
-        cursor.execute(FALLBACK_TICKETS, {"total": tickets, "open": open_tickets})
-        cursor.execute("ANALYZE")
+    seed(tickets, open_tickets)
 
 
 def project_callers() -> tuple[str, str]:
