@@ -62,7 +62,7 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per case")
     parser.add_argument("--warmup", type=int, default=1, help="wrk seconds per case, unmeasured")
-    parser.add_argument("--drain", type=float, default=120, help="max wait for routing, s")
+    parser.add_argument("--drain", type=float, default=300, help="max wait for routing, s")
     parser.add_argument("--configs", default="embedded,redis")
     parser.add_argument("--cases", default="", help="case keys, comma-separated (default all)")
     parser.add_argument("--redis-url", default="", help="use this Redis (prefixes bench-http)")

@@ -88,7 +88,6 @@ class Proc:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
         log.close()
         return self
