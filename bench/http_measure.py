@@ -2,6 +2,7 @@
 a wrk run, and for the project's creates, the wait until every new ticket is routed and how long
 each took from its commit to its routing decision."""
 
+import os
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class Result:
     created: int | None = None
     cpu_ms: dict[str, float] = field(default_factory=dict)
     routing: dict | None = None
+    load: float = 0.0  # the machine's 1-minute load average after the case (shared machine)
 
     @property
     def cpu_total(self) -> float:
@@ -136,4 +138,5 @@ def measure(
         created=created,
         cpu_ms={name: (after[name] - before[name]) * 1000 / requests for name in before},
         routing=routing,
+        load=os.getloadavg()[0],
     )

@@ -96,7 +96,14 @@ def render(*, results: dict[str, list[Result]], args: argparse.Namespace, config
     for config, config_results in results.items():
         workers, with_redis = configs[config]
         extra = " and the Procfile's Celery worker, REDIS_URL set" if with_redis else ", no Redis"
-        out += ["", f"### {config}: {workers} gunicorn worker(s) per app{extra}", ""]
+        loads = [result.load for result in config_results] or [0.0]
+        out += [
+            "",
+            f"### {config}: {workers} gunicorn worker(s) per app{extra}",
+            "",
+            f"Load average (1 min) after each case: {min(loads):.1f}-{max(loads):.1f}.",
+            "",
+        ]
         out += _case_table(config_results)
     out += ["", "### The project's routing after its creates", ""]
     out += _routing_table(results)

@@ -22,6 +22,7 @@ CONFIGS = {"embedded": (1, False), "redis": (2, True)}
 
 
 def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
+    (work / "static").mkdir()
     project_url = http_seed.recreate_database(base_url, PROJECT_DB)
     floor_url = http_seed.recreate_database(base_url, FLOOR_DB)
     try:
@@ -99,7 +100,7 @@ def _postmaster(base_url: str) -> int:
     return http_procs.parent_pid(backend)
 
 
-def _env(url: str, settings: str) -> dict:
+def _env(url: str, settings: str, work: Path) -> dict:
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
@@ -116,6 +117,8 @@ def _env(url: str, settings: str) -> dict:
         "API_RATE_USER": "100000000/min",
         "API_RATE_TOKEN": "100000/min",
         "JWT_ACCESS_MINUTES": "240",
+        # No static files are served here; an empty folder spares whitenoise's warning.
+        "STATIC_ROOT": str(work / "static"),
     }
     env.pop("REDIS_URL", None)
     return env
@@ -161,7 +164,7 @@ def _start(
     logs.mkdir()
     procs: list[http_procs.Proc] = []
     redis = None
-    project_env = _env(project_url, "itsm.settings")
+    project_env = _env(project_url, "itsm.settings", work)
     if with_redis:
         if not redis_url:
             redis, redis_url = http_procs.redis_server(logs)
@@ -175,7 +178,7 @@ def _start(
     floor_web, floor_base = http_procs.web(
         name="floor",
         app=http_procs.FLOOR_APP,
-        env=_env(floor_url, "bench.floor.settings"),
+        env=_env(floor_url, "bench.floor.settings", work),
         workers=workers,
         logs=logs,
     )
@@ -227,6 +230,7 @@ def _configuration(
     cases: list[Case],
     work: Path,
 ) -> list[Result]:
+    _settle(*urls)  # what the previous configuration's creates left to autovacuum, done now
     deployments, procs = _start(
         config=config,
         urls=urls,
