@@ -57,15 +57,21 @@ class Result:
     cpu_ms: dict[str, float] = field(default_factory=dict)
     routing: dict | None = None
     load: float = 0.0  # the machine's 1-minute load average after the case (shared machine)
+    sessions_per_request: float = 0.0  # new PostgreSQL sessions on the app's database
 
     @property
     def cpu_total(self) -> float:
         return sum(self.cpu_ms.values())
 
 
-def db_now(url: str) -> object:
-    with psycopg.connect(url) as conn:
-        return conn.execute("SELECT now()").fetchone()[0]
+SESSIONS = "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+
+
+def sessions(conn: psycopg.Connection) -> int:
+    """PostgreSQL sessions ever opened on this database: a pool keeps this still, a process that
+    connects per task does not. Backends report within about a second, or when they end."""
+    conn.execute("SELECT pg_stat_clear_snapshot()")
+    return conn.execute(SESSIONS).fetchone()[0]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -73,17 +79,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _routing_rows(url: str, since: object) -> list[tuple]:
-    with psycopg.connect(url) as conn:
-        return conn.execute(ROUTING, (since,)).fetchall()
-
-
-def drain(url: str, since: object, limit: float) -> tuple[list[tuple], float]:
+def drain(conn: psycopg.Connection, since: object, limit: float) -> tuple[list[tuple], float]:
     """Wait (at most `limit` seconds) until every ticket created since `since` has a routing
     decision; returns the rows and the seconds waited."""
     started = time.monotonic()
     while True:
-        rows = _routing_rows(url, since)
+        rows = conn.execute(ROUTING, (since,)).fetchall()
         if all(decided is not None for _, decided in rows):
             break
         if time.monotonic() - started > limit:
@@ -113,19 +114,22 @@ def routing_stats(rows: list[tuple], waited: float) -> dict:
 def measure(
     *, deployment: Deployment, case: Case, run: str, seconds: int, work: Path, drain_limit: float
 ) -> Result:
-    since = db_now(deployment.database_url)
-    before = deployment.cpu()
-    figures = wrk(target=deployment.target, case=case, run=run, seconds=seconds, work=work)
-    routing = None
-    created = None
-    if case.creates and deployment.routes:
-        rows, waited = drain(deployment.database_url, since, drain_limit)
-        routing = routing_stats(rows, waited)
-        created = routing["tickets"]
-    elif case.creates:
-        with psycopg.connect(deployment.database_url) as conn:
+    # One connection of the driver's own for the whole case, so that it adds no sessions.
+    with psycopg.connect(deployment.database_url, autocommit=True) as conn:
+        since = conn.execute("SELECT now()").fetchone()[0]
+        sessions_before, before = sessions(conn), deployment.cpu()
+        figures = wrk(target=deployment.target, case=case, run=run, seconds=seconds, work=work)
+        routing = None
+        created = None
+        if case.creates and deployment.routes:
+            rows, waited = drain(conn, since, drain_limit)
+            routing = routing_stats(rows, waited)
+            created = routing["tickets"]
+        elif case.creates:
             created = conn.execute(CREATED_FLOOR, (since,)).fetchone()[0]
-    after = deployment.cpu()
+        after = deployment.cpu()
+        time.sleep(1)  # live backends report their counters at most once a second
+        opened = sessions(conn) - sessions_before
     requests = max(figures["requests"], 1)
     return Result(
         app=deployment.target.name,
@@ -139,4 +143,5 @@ def measure(
         cpu_ms={name: (after[name] - before[name]) * 1000 / requests for name in before},
         routing=routing,
         load=os.getloadavg()[0],
+        sessions_per_request=opened / requests,
     )

@@ -29,7 +29,8 @@ def line(config: str, result: Result) -> str:
     return (
         f"  {config:<8} {result.case.key:<11} {result.app:<7} {result.rps:8.1f} req/s "
         f"p50 {result.p50:7.1f} ms p95 {result.p95:7.1f} ms failed {result.failures} "
-        f"CPU ms/req {cpu_cell(result)}{created}{routing}"
+        f"CPU ms/req {cpu_cell(result)} PG sessions/req {result.sessions_per_request:.2f}"
+        f"{created}{routing}"
     )
 
 
@@ -65,8 +66,9 @@ def _case_table(results: list[Result]) -> list[str]:
 def _routing_table(results: dict[str, list[Result]]) -> list[str]:
     rows = [
         "| configuration | case | clients | tickets created | routed "
-        "| commit-to-routed p50 / p95 ms | routed/s | waited after the run s |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| commit-to-routed p50 / p95 ms | routed/s | waited after the run s "
+        "| PostgreSQL sessions opened per ticket |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for config, config_results in results.items():
         for result in config_results:
@@ -80,7 +82,7 @@ def _routing_table(results: dict[str, list[Result]]) -> list[str]:
             rows.append(
                 f"| {config} | {result.case.label} | {result.case.clients} "
                 f"| {routing['tickets']} | {routing['routed']} | {delays} | {rate} "
-                f"| {routing['waited_s']:.1f} |"
+                f"| {routing['waited_s']:.1f} | {result.sessions_per_request:.2f} |"
             )
     return rows
 
