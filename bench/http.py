@@ -7,8 +7,8 @@ PostgreSQL and under the same server (issue 18, part 5).
     DATABASE_URL=postgres://user@host:port/any .venv/bin/python bench/http.py ...
 
 Without a PostgreSQL DATABASE_URL the script runs itself again under bench/with-postgres (a
-throwaway cluster). It makes two databases on that server, ``bench_http_project`` and
-``bench_http_floor`` (dropped at the end unless --keep), seeds both with --tickets tickets
+throwaway cluster). It makes two databases on that server, ``bench_http_<pid>_project`` and
+``bench_http_<pid>_floor`` (dropped at the end unless --keep), seeds both with --tickets tickets
 (--open of them open, the most recent), then runs two configurations, the floor and the project
 side by side in each, both served by the Procfile's web line (gunicorn with the uvicorn worker
 of itsm/webserver.py) with the same number of gunicorn workers:
@@ -29,7 +29,8 @@ worker's, Redis's and the whole PostgreSQL cluster's (so use a cluster of your o
 project's creates the driver waits (at most --drain seconds) until every new ticket has a
 routing decision and counts that wait in the CPU window, so work moved after the response is
 paid for; it reports commit-to-routed (the ticket's created_at to its decision's decided_at)
-p50/p95 and the rate decisions were stored at.
+p50/p95, the rate decisions were stored at, and the PostgreSQL sessions opened per request on
+each app's database (pg_stat_database). The tables are printed in Markdown at the end.
 """
 
 import sys

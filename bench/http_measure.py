@@ -74,6 +74,18 @@ def sessions(conn: psycopg.Connection) -> int:
     return conn.execute(SESSIONS).fetchone()[0]
 
 
+def wait_idle(proc: Proc, limit: float = 120) -> None:
+    """Until the server has finished what wrk left in flight (its CPU stands still)."""
+    deadline = time.monotonic() + limit
+    previous = proc.cpu()
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        current = proc.cpu()
+        if current - previous < 0.02:
+            return
+        previous = current
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -127,10 +139,13 @@ def measure(
             created = routing["tickets"]
         elif case.creates:
             created = conn.execute(CREATED_FLOOR, (since,)).fetchone()[0]
+        wait_idle(deployment.web)
         after = deployment.cpu()
         time.sleep(1)  # live backends report their counters at most once a second
         opened = sessions(conn) - sessions_before
-    requests = max(figures["requests"], 1)
+    # wrk stops with one request in flight per connection; the server still does those (its
+    # CPU is waited for above), so they count as served. A create's rows count them exactly.
+    served = max(created if created is not None else figures["requests"] + case.clients, 1)
     return Result(
         app=deployment.target.name,
         case=case,
@@ -140,8 +155,8 @@ def measure(
         requests=figures["requests"],
         failures=figures["non2xx"] + figures["errors"],
         created=created,
-        cpu_ms={name: (after[name] - before[name]) * 1000 / requests for name in before},
+        cpu_ms={name: (after[name] - before[name]) * 1000 / served for name in before},
         routing=routing,
         load=os.getloadavg()[0],
-        sessions_per_request=opened / requests,
+        sessions_per_request=opened / served,
     )

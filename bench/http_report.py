@@ -17,6 +17,13 @@ def cpu_cell(result: Result) -> str:
     return f"{result.cpu_total:.1f} ({', '.join(parts)})"
 
 
+def latency(result: Result) -> str:
+    """p50 / p95, or why there are none: wrk only times the answers it got within --seconds."""
+    if not result.requests:
+        return "none answered in the run"
+    return f"{result.p50:.1f} / {result.p95:.1f}"
+
+
 def line(config: str, result: Result) -> str:
     created = "" if result.created is None else f", {result.created} created"
     routing = ""
@@ -28,14 +35,14 @@ def line(config: str, result: Result) -> str:
         )
     return (
         f"  {config:<8} {result.case.key:<11} {result.app:<7} {result.rps:8.1f} req/s "
-        f"p50 {result.p50:7.1f} ms p95 {result.p95:7.1f} ms failed {result.failures} "
+        f"p50 / p95 ms {latency(result)} failed {result.failures} "
         f"CPU ms/req {cpu_cell(result)} PG sessions/req {result.sessions_per_request:.2f}"
         f"{created}{routing}"
     )
 
 
 def _ratio(project: float, floor: float) -> str:
-    return f"{project / floor:.2f}" if floor else "-"
+    return f"{project / floor:.2f}" if floor and project else "-"
 
 
 def _case_table(results: list[Result]) -> list[str]:
@@ -55,7 +62,7 @@ def _case_table(results: list[Result]) -> list[str]:
         rows.append(
             f"| {project.case.label} | {project.case.clients} | {floor.rps:.1f} "
             f"| {project.rps:.1f} | {_ratio(project.rps, floor.rps)} "
-            f"| {floor.p50:.1f} / {floor.p95:.1f} | {project.p50:.1f} / {project.p95:.1f} "
+            f"| {latency(floor)} | {latency(project)} "
             f"| {_ratio(project.p50, floor.p50)} | {cpu_cell(floor)} | {cpu_cell(project)} "
             f"| {_ratio(project.cpu_total, floor.cpu_total)} "
             f"| {floor.failures} / {project.failures} |"

@@ -15,7 +15,8 @@ from bench import http_procs, http_report, http_seed
 from bench.http_cases import CASES, Case, Target
 from bench.http_measure import Deployment, Result, measure
 
-PROJECT_DB, FLOOR_DB = "bench_http_project", "bench_http_floor"
+# Named per run: two runs on one shared server must not drop each other's databases.
+PROJECT_DB, FLOOR_DB = f"bench_http_{os.getpid()}_project", f"bench_http_{os.getpid()}_floor"
 SECRET = "benchmark-only-secret-key-not-for-any-real-deployment-000"
 # name: (gunicorn workers per app, with Redis and the Celery worker)
 CONFIGS = {"embedded": (1, False), "redis": (2, True)}
@@ -44,7 +45,9 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
             )
         print(http_report.render(results=results, args=args, configs=CONFIGS))
     finally:
-        if not args.keep:
+        if args.keep:
+            print(f"kept the databases {PROJECT_DB} and {FLOOR_DB}")
+        else:
             http_seed.drop_database(base_url, PROJECT_DB)
             http_seed.drop_database(base_url, FLOOR_DB)
 
@@ -156,13 +159,14 @@ def _start(
     postmaster: int,
     work: Path,
     redis_url: str,
-) -> tuple[list[Deployment], list[http_procs.Proc]]:
-    """Both apps (and Redis and the Celery worker when the configuration has them), ready."""
+    procs: list[http_procs.Proc],
+) -> list[Deployment]:
+    """Both apps (and Redis and the Celery worker when the configuration has them), ready;
+    every process started is added to `procs` as it starts, for the caller to stop."""
     project_url, floor_url = urls
     workers, with_redis = CONFIGS[config]
     logs = work / config
     logs.mkdir()
-    procs: list[http_procs.Proc] = []
     redis = None
     project_env = _env(project_url, "itsm.settings", work)
     if with_redis:
@@ -182,10 +186,11 @@ def _start(
         workers=workers,
         logs=logs,
     )
+    procs.append(floor_web)
     project_web, project_base = http_procs.web(
         name="project", app=http_procs.PROJECT_APP, env=project_env, workers=workers, logs=logs
     )
-    procs += [floor_web, project_web]
+    procs.append(project_web)
     worker = http_procs.worker(env=project_env, logs=logs) if with_redis else None
     if worker is not None:
         procs.append(worker)
@@ -205,7 +210,7 @@ def _start(
         headers={"Authorization": f"Bearer {_jwt(project_base, username)}"},
         webhook_headers={"Authorization": f"Api-Key {key}", "X-Source-ID": "generic"},
     )
-    deployments = [
+    return [
         Deployment(target=floor, database_url=floor_url, web=floor_web, postmaster=postmaster),
         Deployment(
             target=project,
@@ -217,7 +222,6 @@ def _start(
             routes=True,
         ),
     ]
-    return deployments, procs
 
 
 def _configuration(
@@ -231,18 +235,20 @@ def _configuration(
     work: Path,
 ) -> list[Result]:
     _settle(*urls)  # what the previous configuration's creates left to autovacuum, done now
-    deployments, procs = _start(
-        config=config,
-        urls=urls,
-        callers=callers,
-        postmaster=postmaster,
-        work=work,
-        redis_url=args.redis_url,
-    )
     stamp = time.strftime("%H%M%S")
     results: list[Result] = []
+    procs: list[http_procs.Proc] = []
     try:
-        for case in cases:  # warm-up: every path in every process, discarded
+        deployments = _start(
+            config=config,
+            urls=urls,
+            callers=callers,
+            postmaster=postmaster,
+            work=work,
+            redis_url=args.redis_url,
+            procs=procs,
+        )
+        for case in cases:  # warm-up: every case once, discarded
             for deployment in deployments:
                 run = f"warm-{stamp}-{config}-{case.key}-{deployment.target.name}"
                 measure(
