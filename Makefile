@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench venv clean
+.PHONY: run serve test lint format bench bench-http venv clean
 
 venv: $(STAMP)
 
@@ -64,6 +64,12 @@ bench: venv
 	bash bench/with-postgres $(BIN)/python bench/webhooks.py
 	bash bench/with-postgres $(BIN)/python bench/kb.py
 	bash bench/with-postgres $(BIN)/python bench/dashboard.py
+
+# The same HTTP cases against the project and a bare DRF app (bench/floor), one run, one
+# throwaway cluster: `make bench-http TICKETS=1000000`; wrk and redis-server from Debian.
+TICKETS ?= 50000
+bench-http: venv
+	bash bench/with-postgres $(BIN)/python bench/http.py --tickets $(TICKETS) $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FloorTicketsConfig(AppConfig):
+    name = "bench.floor.tickets"
+    label = "floor_tickets"

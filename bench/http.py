@@ -1,0 +1,97 @@
+"""HTTP benchmark against the floor: the same cases, in one run, against a bare Django REST
+framework app with one Ticket model (bench/floor) and against the project, on the same
+PostgreSQL and under the same server (issue 18, part 5).
+
+    make bench-http [TICKETS=1000000]
+    bash bench/with-postgres .venv/bin/python bench/http.py [--tickets 50000] [--seconds 10]
+    DATABASE_URL=postgres://user@host:port/any .venv/bin/python bench/http.py ...
+
+Without a PostgreSQL DATABASE_URL the script runs itself again under bench/with-postgres (a
+throwaway cluster). It makes two databases on that server, ``bench_http_<pid>_project`` and
+``bench_http_<pid>_floor`` (dropped at the end unless --keep), seeds both with --tickets tickets
+(--open of them open, the most recent), then runs two configurations, the floor and the project
+side by side in each, both served by the Procfile's web line (gunicorn with the uvicorn worker
+of itsm/webserver.py) with the same number of gunicorn workers:
+
+- embedded: the project without REDIS_URL, one worker (the Procfile's rule: the in-memory
+  channel layer reaches only its own process); the floor with one worker;
+- redis: the project with REDIS_URL (a throwaway redis-server unless --redis-url) and the
+  Procfile's Celery worker, two web workers (one per core, the rule with Redis); the floor with
+  two workers.
+
+Beat is not started: its periodic jobs are not request work and would land on random cases.
+Cases (bench/http_cases.py): ticket list page 1, list with status=new, detail (200 tickets in
+turn), create through the API at 1 and 4 clients, and the webhook at 1 and 4 clients (the floor
+has no webhook: it answers those with its API create). Each is one ``wrk -t1`` run of
+--seconds with keep-alive, floor and project alternating, after a short warm-up of every case.
+CPU per request is read from /proc before and after: the web server's process tree, the Celery
+worker's, Redis's and the whole PostgreSQL cluster's (so use a cluster of your own). After the
+project's creates the driver waits (at most --drain seconds) until every new ticket has a
+routing decision and counts that wait in the CPU window, so work moved after the response is
+paid for; it reports commit-to-routed (the ticket's created_at to its decision's decided_at)
+p50/p95, the rate decisions were stored at, and the PostgreSQL sessions opened per request on
+each app's database (pg_stat_database). The tables are printed in Markdown at the end.
+"""
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder would come first on sys.path and this module would shadow
+# the standard library's `http` for everything imported after it.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+ROOT = HERE.parent
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=50_000)
+    parser.add_argument(
+        "--open",
+        type=int,
+        default=None,
+        dest="open_tickets",
+        help="open tickets among them (default: a tenth, at most 50,000)",
+    )
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per case")
+    parser.add_argument("--warmup", type=int, default=1, help="wrk seconds per case, unmeasured")
+    parser.add_argument("--drain", type=float, default=300, help="max wait for routing, s")
+    parser.add_argument("--configs", default="embedded,redis")
+    parser.add_argument("--cases", default="", help="case keys, comma-separated (default all)")
+    parser.add_argument("--redis-url", default="", help="use this Redis (prefixes bench-http)")
+    parser.add_argument("--keep", action="store_true", help="keep the two databases")
+    args = parser.parse_args()
+    if args.open_tickets is None:
+        args.open_tickets = min(50_000, args.tickets // 10)
+    return args
+
+
+def main() -> None:
+    args = arguments()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        script = ROOT / "bench" / "with-postgres"
+        command = [sys.executable, str(HERE / "http.py"), *sys.argv[1:]]
+        os.execv("/bin/bash", ["bash", str(script), *command])  # noqa: S606 - our own script
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk missing (apt-get install wrk)")
+    from bench import http_run
+
+    base = os.environ["DATABASE_URL"]
+    work = Path(tempfile.mkdtemp(prefix="bench-http."))
+    started = time.monotonic()
+    try:
+        http_run.run(args=args, base_url=base, work=work)
+    finally:
+        print(f"\n(one full run: {(time.monotonic() - started) / 60:.1f} min; logs in {work})")
+
+
+if __name__ == "__main__":
+    main()

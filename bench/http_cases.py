@@ -1,0 +1,159 @@
+"""The HTTP cases of bench/http.py and how wrk runs them: one Lua script per case and app, every
+POST body distinct (a counter), the report written by wrk's done() as one JSON line."""
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CATEGORIES = ["network", "hardware", "software", "access", "email"]
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    label: str
+    clients: int
+    creates: bool = False
+
+
+# Reads first, so that they see exactly the seeded tickets; then the creates.
+CASES = [
+    Case("list", "ticket list, page 1", 1),
+    Case("list-status", "ticket list, status=new", 1),
+    Case("detail", "ticket detail", 1),
+    Case("create-1", "create ticket (API)", 1, creates=True),
+    Case("create-4", "create ticket (API)", 4, creates=True),
+    Case("webhook-1", "webhook delivery (floor: API create)", 1, creates=True),
+    Case("webhook-4", "webhook delivery (floor: API create)", 4, creates=True),
+]
+
+
+@dataclass
+class Target:
+    """One app under test: where it listens and how each case is asked of it."""
+
+    name: str
+    base: str
+    detail_ids: list[str]
+    headers: dict[str, str] = field(default_factory=dict)
+    webhook_headers: dict[str, str] = field(default_factory=dict)
+    floor: bool = False
+
+
+def _create_body(target: Target, case: Case, run: str) -> tuple[str, str, dict]:
+    """Path, JSON body template and headers of a create. Placeholders, filled by the Lua
+    script per request: @N@ a counter, @M@ one of 500 requesters, @C@ a category."""
+    description = "Benchmark ticket: the problem as the requester wrote it. " * 4
+    if target.floor:
+        body = {
+            "title": f"{run} ticket @N@",
+            "description": description,
+            "priority": "high",
+            "requester_email": "requester@M@@example.com",
+        }
+        return "/api/v1/tickets/", json.dumps(body), {}
+    requester = {"email": "requester@M@@bench.example", "name": "Requester @M@"}
+    if case.key.startswith("webhook"):
+        body = {
+            "ticket_id": f"{run}-@N@",
+            "title": f"{run} @C@ problem @N@",
+            "description": description,
+            "category": "@C@",
+            "urgency": "2",
+            "impact": "2",
+            "requester": requester,
+            "requester_location": {"lat": 40.7, "lng": -74.0, "timezone": "America/New_York"},
+        }
+        return "/api/v1/webhooks/ticket", json.dumps(body), target.webhook_headers
+    body = {
+        "title": f"{run} @C@ problem @N@",
+        "description": description,
+        "category": "@C@",
+        "priority": "high",
+        "requester": requester,
+    }
+    return "/api/v1/tickets/", json.dumps(body), target.headers
+
+
+REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
+    '"timeout":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string literal is a valid Lua string literal here
+
+
+def lua_script(target: Target, case: Case, run: str) -> tuple[str, dict]:
+    """The wrk script of one case against one app, and the headers to send."""
+    if case.creates:
+        path, body, headers = _create_body(target, case, run)
+        categories = "{" + ", ".join(_lua_string(c) for c in CATEGORIES) + "}"
+        script = f"""
+local counter = 0
+local categories = {categories}
+local template = {_lua_string(body)}
+request = function()
+  counter = counter + 1
+  local body = template:gsub("@N@", tostring(counter))
+  body = body:gsub("@M@", tostring(counter % 500))
+  body = body:gsub("@C@", categories[1 + counter % #categories])
+  return wrk.format("POST", {_lua_string(path)}, nil, body)
+end
+"""
+        return script + REPORT, {**headers, "Content-Type": "application/json"}
+    if case.key == "detail":
+        paths = [f"/api/v1/tickets/{ticket_id}/" for ticket_id in target.detail_ids]
+        script = f"""
+local paths = {{{", ".join(_lua_string(p) for p in paths)}}}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[1 + counter % #paths])
+end
+"""
+        return script + REPORT, dict(target.headers)
+    path = "/api/v1/tickets/" + ("?status=new" if case.key == "list-status" else "")
+    script = f"""
+request = function()
+  return wrk.format("GET", {_lua_string(path)})
+end
+"""
+    return script + REPORT, dict(target.headers)
+
+
+def wrk(*, target: Target, case: Case, run: str, seconds: int, work: Path) -> dict:
+    """One wrk run (one thread, `case.clients` keep-alive connections); the figures it gives."""
+    script, headers = lua_script(target, case, run)
+    lua = work / f"{run}.lua"
+    lua.write_text(script)
+    command = [shutil.which("wrk") or "wrk", "-t1", f"-c{case.clients}", f"-d{seconds}s"]
+    command += ["--timeout", "30s", "-s", str(lua)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    result = subprocess.run(  # noqa: S603 - wrk, our arguments
+        [*command, target.base], capture_output=True, text=True, timeout=seconds + 90, check=True
+    )
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("{")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no report for {run}: {result.stdout} {result.stderr}")
+    report = json.loads(line)
+    return {
+        "requests": report["requests"],
+        "seconds": report["duration_us"] / 1e6,
+        "rps": report["requests"] / (report["duration_us"] / 1e6),
+        "p50": report["p50_us"] / 1000,
+        "p95": report["p95_us"] / 1000,
+        "max": report["max_us"] / 1000,
+        "non2xx": report["status"],
+        "errors": sum(report[k] for k in ("connect", "read", "write", "timeout")),
+    }

@@ -1,0 +1,279 @@
+"""The run of bench/http.py: seed both apps, then per configuration start the floor and the
+project side by side and measure every case against both (see bench/http.py's docstring)."""
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from bench import http_procs, http_report, http_seed
+from bench.http_cases import CASES, Case, Target
+from bench.http_measure import Deployment, Result, measure
+
+# Named per run: two runs on one shared server must not drop each other's databases.
+PROJECT_DB, FLOOR_DB = f"bench_http_{os.getpid()}_project", f"bench_http_{os.getpid()}_floor"
+SECRET = "benchmark-only-secret-key-not-for-any-real-deployment-000"
+# name: (gunicorn workers per app, with Redis and the Celery worker)
+CONFIGS = {"embedded": (1, False), "redis": (2, True)}
+
+
+def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
+    (work / "static").mkdir()
+    project_url = http_seed.recreate_database(base_url, PROJECT_DB)
+    floor_url = http_seed.recreate_database(base_url, FLOOR_DB)
+    try:
+        callers = _seed(args, project_url, floor_url)
+        postmaster = _postmaster(base_url)
+        cases = [c for c in CASES if not args.cases or c.key in args.cases.split(",")]
+        results: dict[str, list[Result]] = {}
+        for config in args.configs.split(","):
+            workers = CONFIGS[config][0]
+            print(f"\n== {config}: {workers} gunicorn worker(s) per app", flush=True)
+            results[config] = _configuration(
+                config=config,
+                args=args,
+                urls=(project_url, floor_url),
+                callers=callers,
+                postmaster=postmaster,
+                cases=cases,
+                work=work,
+            )
+        print(http_report.render(results=results, args=args, configs=CONFIGS))
+    finally:
+        if args.keep:
+            print(f"kept the databases {PROJECT_DB} and {FLOOR_DB}")
+        else:
+            http_seed.drop_database(base_url, PROJECT_DB)
+            http_seed.drop_database(base_url, FLOOR_DB)
+
+
+def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[str, str]:
+    started = time.monotonic()
+    http_seed.seed_floor(url=floor_url, tickets=args.tickets, open_tickets=args.open_tickets)
+    print(f"floor seeded: {args.tickets:,} tickets in {time.monotonic() - started:.0f} s")
+    os.environ |= {
+        "DATABASE_URL": project_url,
+        "DJANGO_SETTINGS_MODULE": "itsm.settings",
+        "DEBUG": "false",
+    }
+    os.environ.setdefault("SECRET_KEY", SECRET)
+    os.environ.pop("REDIS_URL", None)  # seeding runs with eager tasks, whatever the run uses
+    import django
+
+    django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+    from django.db import connection
+
+    started = time.monotonic()
+    http_seed.seed_project(tickets=args.tickets, open_tickets=args.open_tickets)
+    callers = http_seed.project_callers()
+    print(f"project seeded in {time.monotonic() - started:.0f} s", flush=True)
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
+    connection.close()
+    _settle(project_url, floor_url)
+    return callers
+
+
+def _settle(*urls: str) -> None:
+    """Vacuumed, analysed and checkpointed after the bulk load, so that autovacuum and the
+    checkpointer catch up here and not during the first measured cases (PostgreSQL's CPU is
+    read for the whole cluster)."""
+    for url in urls:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+            conn.execute("CHECKPOINT")
+
+
+def _postmaster(base_url: str) -> int:
+    """PostgreSQL's postmaster: its process tree is the cluster, backends that ended included."""
+    with psycopg.connect(base_url) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        others = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+            "AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    if others:
+        print(f"note: {others} other client(s) on this PostgreSQL; its CPU counts theirs too")
+    return http_procs.parent_pid(backend)
+
+
+def _env(url: str, settings: str, work: Path) -> dict:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", SECRET),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        # Nothing throttled: the benchmark is one caller sending as fast as it is answered.
+        "API_RATE_USER": "100000000/min",
+        "API_RATE_TOKEN": "100000/min",
+        "JWT_ACCESS_MINUTES": "240",
+        # No static files are served here; an empty folder spares whitenoise's warning.
+        "STATIC_ROOT": str(work / "static"),
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _ready(url: str, proc: http_procs.Proc, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise SystemExit(f"{proc.name} exited: see {proc.log_path}")
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{proc.name} did not answer {url} within {seconds:.0f} s")
+
+
+def _jwt(base: str, username: str) -> str:
+    response = httpx.post(
+        f"{base}/api/auth/token/",
+        json={"username": username, "password": http_seed.PASSWORD},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["access"]
+
+
+def _start(
+    *,
+    config: str,
+    urls: tuple[str, str],
+    callers: tuple,
+    postmaster: int,
+    work: Path,
+    redis_url: str,
+    procs: list[http_procs.Proc],
+) -> list[Deployment]:
+    """Both apps (and Redis and the Celery worker when the configuration has them), ready;
+    every process started is added to `procs` as it starts, for the caller to stop."""
+    project_url, floor_url = urls
+    workers, with_redis = CONFIGS[config]
+    logs = work / config
+    logs.mkdir()
+    redis = None
+    project_env = _env(project_url, "itsm.settings", work)
+    if with_redis:
+        if not redis_url:
+            redis, redis_url = http_procs.redis_server(logs)
+            procs.append(redis)
+        prefix = f"bench-http-{os.getpid()}"
+        project_env |= {
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": prefix,
+            "CHANNEL_LAYER_PREFIX": prefix,
+        }
+    floor_web, floor_base = http_procs.web(
+        name="floor",
+        app=http_procs.FLOOR_APP,
+        env=_env(floor_url, "bench.floor.settings", work),
+        workers=workers,
+        logs=logs,
+    )
+    procs.append(floor_web)
+    project_web, project_base = http_procs.web(
+        name="project", app=http_procs.PROJECT_APP, env=project_env, workers=workers, logs=logs
+    )
+    procs.append(project_web)
+    worker = http_procs.worker(env=project_env, logs=logs) if with_redis else None
+    if worker is not None:
+        procs.append(worker)
+    _ready(f"{floor_base}/api/v1/tickets/", floor_web)
+    _ready(f"{project_base}/health", project_web)
+    username, key = callers
+    floor = Target(
+        name="floor",
+        base=floor_base,
+        detail_ids=http_seed.sample_ids(floor_url, "floor_tickets_ticket", 200),
+        floor=True,
+    )
+    project = Target(
+        name="project",
+        base=project_base,
+        detail_ids=http_seed.sample_ids(project_url, "tickets_ticket", 200),
+        headers={"Authorization": f"Bearer {_jwt(project_base, username)}"},
+        webhook_headers={"Authorization": f"Api-Key {key}", "X-Source-ID": "generic"},
+    )
+    return [
+        Deployment(target=floor, database_url=floor_url, web=floor_web, postmaster=postmaster),
+        Deployment(
+            target=project,
+            database_url=project_url,
+            web=project_web,
+            postmaster=postmaster,
+            worker=worker,
+            redis=redis,
+            routes=True,
+        ),
+    ]
+
+
+def _configuration(
+    *,
+    config: str,
+    args: argparse.Namespace,
+    urls: tuple[str, str],
+    callers: tuple,
+    postmaster: int,
+    cases: list[Case],
+    work: Path,
+) -> list[Result]:
+    _settle(*urls)  # what the previous configuration's creates left to autovacuum, done now
+    stamp = time.strftime("%H%M%S")
+    results: list[Result] = []
+    procs: list[http_procs.Proc] = []
+    try:
+        deployments = _start(
+            config=config,
+            urls=urls,
+            callers=callers,
+            postmaster=postmaster,
+            work=work,
+            redis_url=args.redis_url,
+            procs=procs,
+        )
+        for case in cases:  # warm-up: every case once, discarded
+            for deployment in deployments:
+                run = f"warm-{stamp}-{config}-{case.key}-{deployment.target.name}"
+                measure(
+                    deployment=deployment,
+                    case=case,
+                    run=run,
+                    seconds=args.warmup,
+                    work=work,
+                    drain_limit=args.drain,
+                )
+        for index, case in enumerate(cases):
+            # Alternate who goes first, so that drift on a shared machine falls on both.
+            for deployment in deployments if index % 2 == 0 else deployments[::-1]:
+                run = f"run-{stamp}-{config}-{case.key}-{deployment.target.name}"
+                result = measure(
+                    deployment=deployment,
+                    case=case,
+                    run=run,
+                    seconds=args.seconds,
+                    work=work,
+                    drain_limit=args.drain,
+                )
+                results.append(result)
+                print(http_report.line(config, result), flush=True)
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+    return results
