@@ -3,11 +3,15 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from core.exceptions import DomainError
 from org.models import Team
+from tickets.documents import SearchDocument
 from tickets.guards import owner_write_is_allowed
 from tickets.lifecycle import (
     CLOSED_STATUSES,
@@ -117,6 +121,15 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution = models.TextField(blank=True, editable=False)
+    # Kept by the database (tickets.documents); read by tickets.search only. On PostgreSQL the
+    # table also has ``public_words`` and ``internal_words``, the words of the ticket's public
+    # and internal timeline entries, kept by a trigger on the timeline (migration
+    # search_vectors) and deliberately not fields: save() must never write them back.
+    search_vector = models.GeneratedField(
+        expression=SearchDocument("title", "description"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -139,6 +152,12 @@ class Ticket(models.Model):
             models.Index(fields=["source"], name="ticket_source_idx"),
             models.Index(fields=["created_at"], name="ticket_created_idx"),
             models.Index(fields=["requester", "created_at"], name="ticket_requester_idx"),
+            # PostgreSQL only (migration search_vectors): words, and reference fragments
+            # ("000023") by trigram under the UPPER() that icontains compares.
+            GinIndex(fields=["search_vector"], name="ticket_search_gin"),
+            GinIndex(
+                OpClass(Upper("reference"), name="gin_trgm_ops"), name="ticket_reference_trgm"
+            ),
         ]
 
     def __str__(self) -> str:
