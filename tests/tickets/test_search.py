@@ -119,3 +119,13 @@ def test_results_carry_a_rank_title_words_first(desk):
 @postgres_only
 def test_tsquery_syntax_in_the_text_is_just_text(desk):
     assert found("printer & | ! :* (") == {"INC-2026-000023"}
+
+
+@postgres_only
+def test_too_many_matches_to_rank_keep_the_list_order(desk, monkeypatch):
+    monkeypatch.setattr("tickets.search.RANKED_UP_TO", 1)
+    make("INC-2026-000024", "Toner low", "The printer in room 4 needs toner")
+    results = search_tickets(Ticket.objects.all(), "printer", internal=True)
+    assert RANK not in results.query.annotations
+    assert results.count() == 2
+    assert RANK in search_tickets(Ticket.objects.all(), "tray", internal=True).query.annotations
