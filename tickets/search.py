@@ -27,8 +27,9 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Expression, F, Func, IntegerField, Lookup, Q, QuerySet
+from django.db.models import CharField, Expression, F, Func, IntegerField, Lookup, Q, QuerySet
 from django.db.models.lookups import Exact
+from psycopg import sql
 
 from tickets.documents import SEARCH_CONFIG
 from tickets.models import Contact, Ticket, TimelineEntry
@@ -86,15 +87,32 @@ def search_tickets(tickets: QuerySet[Ticket], text: str, *, internal: bool) -> Q
     return _substring_search(tickets, words, internal=internal)
 
 
-def _word_query(word: str) -> SearchQuery:
-    # plainto_tsquery: the word is normalised by the configuration and never parsed as
-    # tsquery syntax, whatever characters it holds.
-    return SearchQuery(word, search_type="plain", config=SEARCH_CONFIG)
+class Literal(Expression):
+    """Text written into the SQL as a literal (quoted by psycopg), not sent as a parameter:
+    PostgreSQL then plans with the words themselves, never a generic plan for any word (a
+    prepared statement's), and folds what depends on them alone (a stop word's empty query)."""
+
+    output_field = CharField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        connection.ensure_connection()
+        literal = sql.Literal(self.text).as_string(connection.connection)
+        return literal.replace("%", "%%"), []  # the statement has parameters: % is theirs
+
+
+def _plain_query(text: str) -> SearchQuery:
+    # plainto_tsquery: the words are normalised by the configuration and never parsed as
+    # tsquery syntax, whatever characters they hold.
+    return SearchQuery(Literal(text), search_type="plain", config=SEARCH_CONFIG)
 
 
 def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[Ticket]:
     for word in words:
-        query = _word_query(word)
+        query = _plain_query(word)
         condition = (
             # A stop word ("the") has no lexeme: it constrains nothing. Folded to a constant
             # when PostgreSQL plans the query (the function is immutable).
@@ -107,7 +125,7 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
         tickets = tickets.filter(condition | _fragment_condition(word))
     if tickets.order_by().values("pk")[: RANKED_UP_TO + 1].count() > RANKED_UP_TO:
         return tickets
-    every_word = SearchQuery(" ".join(words), search_type="plain", config=SEARCH_CONFIG)
+    every_word = _plain_query(" ".join(words))
     return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
 
 

@@ -119,6 +119,7 @@ def test_results_carry_a_rank_title_words_first(desk):
 @postgres_only
 def test_tsquery_syntax_in_the_text_is_just_text(desk):
     assert found("printer & | ! :* (") == {"INC-2026-000023"}
+    assert found("printer 100% o'brien %s") == set()
 
 
 @postgres_only
