@@ -265,6 +265,7 @@ class SLAClock(models.Model):
             # and the clocks started in a window with their ticket and state (analytics).
             models.Index(
                 fields=["state"],
+                include=["ticket"],
                 condition=Q(resolution_met_at__isnull=True),
                 name="sla_clock_open_state_idx",
             ),

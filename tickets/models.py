@@ -166,6 +166,7 @@ class Ticket(models.Model):
             # The open tickets with what the KPI snapshot groups them by: counted from the index.
             models.Index(
                 fields=["status", "priority", "team", "created_at"],
+                include=["id"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="ticket_open_kpi_idx",
             ),

@@ -41,7 +41,7 @@ RANK = "search_rank"
 # Ranking reads every match's document; a word held by more tickets than this ranks them nearly
 # alike anyway, so those results keep the list's own order, which an index walks and stops
 # after a page (at 1,000,000 tickets a word of one ticket in four took 1.4 s to rank).
-RANKED_UP_TO = 10_000
+RANKED_UP_TO = 1_000
 _DIGIT = re.compile(r"\d")
 
 

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("resolution_met_at__isnull", True)),
                 fields=["state"],
+                include=("ticket",),
                 name="sla_clock_open_state_idx",
             ),
         ),

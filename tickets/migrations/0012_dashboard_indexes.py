@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("status__in", ("new", "in_progress", "escalated", "waiting"))),
                 fields=["status", "priority", "team", "created_at"],
+                include=("id",),
                 name="ticket_open_kpi_idx",
             ),
         ),
