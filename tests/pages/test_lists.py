@@ -79,7 +79,8 @@ def test_a_search_runs_a_constant_number_of_queries(
     client.force_login(agent)
     client.get("/")
 
-    with django_assert_max_num_queries(7):
+    # The list's 7, and on PostgreSQL the bounded count that decides whether to rank.
+    with django_assert_max_num_queries(8):
         response = client.get("/tickets/", {"q": "printer 000"})
     assert response.status_code == 200
     assert response.content.decode().count("Printer jam") == min(rows, 25)
