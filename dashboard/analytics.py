@@ -12,6 +12,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -52,14 +53,14 @@ def trends(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -> dict:
         Ticket.objects.filter(created_at__gte=start)
         .annotate(day=TruncDate("created_at"))
         .values("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     resolved = _by_day(
         Ticket.objects.filter(resolved_at__gte=start)
         .annotate(day=TruncDate("resolved_at"))
         .values("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     series = []
@@ -89,33 +90,42 @@ def team_performance(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -
     quality (CSAT average and count, share of resolutions reopened); plus open tickets now."""
     _, start = window(days, now)
     resolved = Q(resolved_at__isnull=False)
+    # A clock starts when its ticket is created (sla.timing), so the clocks of the window's
+    # tickets are those started in it: joined by that range, both sides are read from
+    # covering indexes, not a million clocks.
+    clock = FilteredRelation("sla_clock", condition=Q(sla_clock__started_at__gte=start))
     volume = {
         row["team_id"]: row
         for row in Ticket.objects.filter(created_at__gte=start, team__isnull=False)
+        .annotate(clock=clock)
         .values("team_id")
         .annotate(
-            created=Count("pk"),
-            resolved=Count("pk", filter=resolved),
+            created=Count("*"),
+            # COUNT of an indexed, never empty column: COUNT(*) takes no filter in Django.
+            resolved=Count("created_at", filter=resolved),
             resolution=Avg(
                 ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField()),
                 filter=resolved,
             ),
-            sla_met=Count("pk", filter=resolved & Q(sla_clock__state=State.MET)),
-            sla_breached=Count("pk", filter=resolved & Q(sla_clock__state=State.BREACHED)),
+            sla_met=Count("created_at", filter=resolved & Q(clock__state=State.MET)),
+            sla_breached=Count("created_at", filter=resolved & Q(clock__state=State.BREACHED)),
         )
         .order_by()
     }
     open_now = dict(
         Ticket.objects.filter(status__in=OPEN_STATUSES, team__isnull=False)
         .values_list("team_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
+    # Rated after their ticket was created: the rating's own time bounds the join.
     csat = {
         row["ticket__team_id"]: row
-        for row in SatisfactionRating.objects.filter(ticket__created_at__gte=start)
+        for row in SatisfactionRating.objects.filter(
+            created_at__gte=start, ticket__created_at__gte=start
+        )
         .values("ticket__team_id")
-        .annotate(average=Avg("rating"), count=Count("pk"))
+        .annotate(average=Avg("rating"), count=Count("*"))
         .order_by()
     }
     team_of_ticket = Ticket.objects.filter(pk=OuterRef("ticket_id")).values("team_id")[:1]
@@ -167,7 +177,11 @@ def routing_outcomes(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -
     rows = {
         row["method"]: row
         for row in decisions.values("method")
-        .annotate(n=Count("pk"), confidence=Avg("confidence"), reroutes=Count("pk", filter=reroute))
+        .annotate(
+            n=Count("*"),
+            confidence=Avg("confidence"),
+            reroutes=Count("decided_at", filter=reroute),
+        )
         .order_by()
     }
     totals = decisions.aggregate(

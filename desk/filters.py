@@ -4,13 +4,15 @@
 import uuid
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+from rest_framework.filters import OrderingFilter
 
 from core.api.filters import UtcDateTimeFilter
 from core.roles import Role, role_of
 from sla.selectors import clocks_in_state
 from tickets.lifecycle import TicketStatus
-from tickets.models import Priority, Ticket, TicketType, TimelineEntry
+from tickets.models import Priority, Ticket, TicketType
+from tickets.search import RANK, search_tickets
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -62,24 +64,20 @@ class TicketFilterSet(django_filters.FilterSet):
         return queryset.filter(id__in=clocks_in_state(value).values("ticket_id"))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        words = value.split()[:10]
-        if not words:
-            return queryset
-        entries = TimelineEntry.objects.all()
         user = self.request.user if self.request else None
-        if role_of(user) == Role.REQUESTER:
-            entries = entries.filter(visibility=TimelineEntry.Visibility.PUBLIC)
-        else:
-            entries = entries.exclude(visibility=TimelineEntry.Visibility.ENVELOPE_ONLY)
-        for word in words:
-            matching_entries = entries.filter(content__icontains=word).values("ticket_id")
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(reference__iexact=word)
-                | Q(id__in=matching_entries)
-            )
-        return queryset
+        # Requesters' words come from public entries only; staff see internal ones too.
+        return search_tickets(queryset, value, internal=role_of(user) != Role.REQUESTER)
+
+
+class RankedOrdering(OrderingFilter):
+    """``?ordering=`` as DRF has it; a search without one orders by relevance first (the
+    ``search_rank`` tickets.search annotates on PostgreSQL), then by the default order."""
+
+    def get_ordering(self, request, queryset, view) -> list[str]:
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if RANK in queryset.query.annotations and not request.query_params.get(self.ordering_param):
+            return [f"-{RANK}", *ordering]
+        return ordering
 
 
 def _looks_like_uuid(value: str) -> bool:

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Index expressions with operator classes (the trigram indexes), the search lookups.
+    "django.contrib.postgres",
     "channels",
     "rest_framework",
     "rest_framework_simplejwt",

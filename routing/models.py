@@ -224,7 +224,15 @@ class AllocationDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
-        indexes = [models.Index(fields=["ticket", "-decided_at"], name="decision_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "-decided_at"], name="decision_ticket_idx"),
+            # Routing outcomes of a window counted from the index alone (dashboard.analytics).
+            models.Index(
+                fields=["decided_at"],
+                include=["method", "event", "confidence", "ticket"],
+                name="decision_window_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} -> {self.team_name or 'nobody'} ({self.method})"

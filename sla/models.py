@@ -261,6 +261,17 @@ class SLAClock(models.Model):
                 name="sla_clock_next_check_idx",
             ),
             models.Index(fields=["state"], name="sla_clock_state_idx"),
+            # The open tickets' clocks by state, counted from the index (the KPI snapshot);
+            # and the clocks started in a window with their ticket and state (analytics).
+            models.Index(
+                fields=["state"],
+                include=["ticket"],
+                condition=Q(resolution_met_at__isnull=True),
+                name="sla_clock_open_state_idx",
+            ),
+            models.Index(
+                fields=["started_at"], include=["ticket", "state"], name="sla_clock_started_idx"
+            ),
             models.Index(fields=["first_response_due"], name="sla_clock_fr_due_idx"),
             models.Index(fields=["resolution_due"], name="sla_clock_res_due_idx"),
         ]

@@ -1,6 +1,6 @@
 """The triggers that keep tickets.TeamLoad: after a ticket is inserted, deleted, or changes
 team, status or priority, its old (team, status, priority) count goes down by one and its new
-one up by one. Installed by migration 0011 on PostgreSQL and SQLite; ``recount`` rebuilds the
+one up by one. Installed by migration 0013 on PostgreSQL and SQLite; ``recount`` rebuilds the
 counts from the tickets (the migration's backfill, and a repair should they ever drift)."""
 
 from django.db import connection as default_connection

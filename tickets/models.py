@@ -3,14 +3,19 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from core.exceptions import DomainError
 from org.models import Team
+from tickets.documents import SearchDocument
 from tickets.guards import owner_write_is_allowed
 from tickets.lifecycle import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     InvalidTransition,
     TaskStatus,
     TicketStatus,
@@ -117,6 +122,15 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolution = models.TextField(blank=True, editable=False)
+    # Kept by the database (tickets.documents); read by tickets.search only. On PostgreSQL the
+    # table also has ``public_words`` and ``internal_words``, the words of the ticket's public
+    # and internal timeline entries, kept by a trigger on the timeline (migration
+    # search_vectors) and deliberately not fields: save() must never write them back.
+    search_vector = models.GeneratedField(
+        expression=SearchDocument("title", "description"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -137,8 +151,32 @@ class Ticket(models.Model):
             models.Index(fields=["type"], name="ticket_type_idx"),
             models.Index(fields=["category"], name="ticket_category_idx"),
             models.Index(fields=["source"], name="ticket_source_idx"),
-            models.Index(fields=["created_at"], name="ticket_created_idx"),
+            # Covering: analytics count the tickets created in a window per team and resolved
+            # from the index alone (dashboard.analytics).
+            models.Index(
+                fields=["created_at"],
+                include=["id", "team", "resolved_at"],
+                name="ticket_created_idx",
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                condition=Q(resolved_at__isnull=False),
+                name="ticket_resolved_idx",
+            ),
+            # The open tickets with what the KPI snapshot groups them by: counted from the index.
+            models.Index(
+                fields=["status", "priority", "team", "created_at"],
+                include=["id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_open_kpi_idx",
+            ),
             models.Index(fields=["requester", "created_at"], name="ticket_requester_idx"),
+            # PostgreSQL only (migration search_vectors): words, and reference fragments
+            # ("000023") by trigram under the UPPER() that icontains compares.
+            GinIndex(fields=["search_vector"], name="ticket_search_gin"),
+            GinIndex(
+                OpClass(Upper("reference"), name="gin_trgm_ops"), name="ticket_reference_trgm"
+            ),
         ]
 
     def __str__(self) -> str:

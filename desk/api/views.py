@@ -2,6 +2,7 @@
 and its timeline, tasks and files. Declarative viewsets; writes call the ticket actions."""
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -14,7 +15,7 @@ from core.api.base import GenericViewSet
 from core.api.permissions import IsAnyRole
 from core.roles import Role, is_staff_role, role_of
 from desk.api.serializers import TicketSerializer, TicketTaskCreateSerializer
-from desk.filters import TicketFilterSet
+from desk.filters import RankedOrdering, TicketFilterSet
 from routing.selectors import latest_decision_prefetch
 from tickets.actions import attachments, creation, lifecycle, ownership, timeline, updates
 from tickets.actions import tasks as ticket_tasks
@@ -50,6 +51,7 @@ class TicketViewSet(
 ):
     serializer_class = TicketSerializer
     permission_classes = [IsAnyRole]
+    filter_backends = [DjangoFilterBackend, RankedOrdering]
     filterset_class = TicketFilterSet
     ordering_fields = ["priority_score", "created_at", "updated_at", "reference", "priority"]
     ordering = ["-priority_score", "created_at"]

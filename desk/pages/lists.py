@@ -29,6 +29,7 @@ from org.models import Team
 from org.selectors import team_ids_of
 from tickets.actions import creation
 from tickets.models import TicketType
+from tickets.search import RANK
 from tickets.selectors import visible_tickets
 
 PAGE_SIZE = 25
@@ -70,7 +71,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     ordering = SORTS[key]
     if sort.startswith("-"):
         ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
-    tickets = filterset.qs.order_by(*ordering, "id") if filterset.is_valid() else []
+    if filterset.is_valid():
+        tickets = filterset.qs
+        if RANK in tickets.query.annotations and "sort" not in request.GET:
+            ordering = (f"-{RANK}", *ordering)  # a search is ordered by relevance first
+        tickets = tickets.order_by(*ordering, "id")
+    else:
+        tickets = []
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_sla(page.object_list)
     query = request.GET.copy()

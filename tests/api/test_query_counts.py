@@ -39,6 +39,8 @@ LISTS = [
     ("agent", "/api/v1/tickets/"),
     ("requester", "/api/v1/tickets/"),
     ("manager", "/api/v1/tickets/?q=word"),
+    ("agent", "/api/v1/tickets/?q=word 000 someone@customer.example"),
+    ("requester", "/api/v1/tickets/?q=word"),
     ("agent", "/api/v1/tasks/"),
     ("agent", "/api/v1/contacts/"),
     ("agent", "/api/v1/teams/"),

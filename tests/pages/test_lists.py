@@ -72,6 +72,21 @@ def test_queue_and_list_run_a_constant_number_of_queries(
 
 
 @pytest.mark.parametrize("rows", [5, 50])
+def test_a_search_runs_a_constant_number_of_queries(
+    client, agent, team, make_tickets, django_assert_max_num_queries, rows
+):
+    make_tickets(rows, team=team, title="Printer jam 000 on floor 3")
+    client.force_login(agent)
+    client.get("/")
+
+    # The list's 7, and on PostgreSQL the bounded count that decides whether to rank.
+    with django_assert_max_num_queries(8):
+        response = client.get("/tickets/", {"q": "printer 000"})
+    assert response.status_code == 200
+    assert response.content.decode().count("Printer jam") == min(rows, 25)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
 def test_the_requester_list_runs_a_constant_number_of_queries(
     client, requester, make_tickets, django_assert_max_num_queries, rows
 ):

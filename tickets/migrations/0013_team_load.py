@@ -17,7 +17,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0002_own_tables"),
-        ("tickets", "0010_sla_pressure"),
+        ("tickets", "0012_dashboard_indexes"),
     ]
 
     operations = [

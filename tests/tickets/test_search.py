@@ -1,0 +1,132 @@
+"""Ticket search (tickets.search): the same answers on SQLite (substrings) and PostgreSQL
+(tsvector and trigram indexes kept by the database), and what only PostgreSQL does: stems,
+stop words, ranking, and the timeline's words kept on the ticket by a trigger."""
+
+import pytest
+from django.db import connection
+
+from tests import factories
+from tickets.actions import timeline, updates
+from tickets.models import Ticket, TimelineEntry
+from tickets.search import RANK, search_tickets
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="tsvector, stemming and ranking are PostgreSQL's; SQLite matches substrings",
+)
+
+
+def found(text: str, *, internal: bool = True) -> set[str]:
+    return set(
+        search_tickets(Ticket.objects.all(), text, internal=internal).values_list(
+            "reference", flat=True
+        )
+    )
+
+
+def make(reference: str, title: str = "Something", description: str = "", **kwargs) -> Ticket:
+    return factories.TicketFactory(
+        reference=reference, title=title, description=description, **kwargs
+    )
+
+
+@pytest.fixture
+def desk():
+    printer = make("INC-2026-000023", "Printer jam on floor 3", "Paper stuck in tray two")
+    vpn = make("REQ-2026-000150", "VPN access", "Please grant tunnel access for the audit")
+    contact = factories.ContactFactory(name="Marta Lindqvist", email="m.lindqvist@acme.example")
+    laptop = make("INC-2026-000777", "Laptop broken", "Screen flickers", requester=contact)
+    return {"printer": printer, "vpn": vpn, "laptop": laptop}
+
+
+def test_words_of_the_title_and_description_are_found(desk):
+    assert found("printer") == {"INC-2026-000023"}
+    assert found("tunnel") == {"REQ-2026-000150"}
+
+
+def test_every_word_must_match_somewhere(desk):
+    assert found("printer tray") == {"INC-2026-000023"}
+    assert found("printer tunnel") == set()
+
+
+def test_reference_fragments_and_whole_references_are_found(desk):
+    assert found("000023") == {"INC-2026-000023"}
+    assert found("INC-2026-000023") == {"INC-2026-000023"}
+    assert found("2026-000150") == {"REQ-2026-000150"}
+
+
+def test_requesters_are_found_by_part_of_their_name_or_e_mail(desk):
+    assert found("lindqvist") == {"INC-2026-000777"}
+    assert found("m.lindqvist@acme.example") == {"INC-2026-000777"}
+    assert found("acme.example") == {"INC-2026-000777"}
+
+
+def test_timeline_words_count_by_who_may_see_them(desk, agent):
+    ticket = desk["vpn"]
+    factories.TimelineEntryFactory(ticket=ticket, visibility="public", content="Rebooted modem")
+    factories.TimelineEntryFactory(ticket=ticket, visibility="internal", content="Firewall rule")
+    factories.TimelineEntryFactory(ticket=ticket, visibility="envelope_only", content="Kerberos")
+
+    assert found("modem", internal=False) == {"REQ-2026-000150"}
+    assert found("firewall", internal=False) == set()
+    assert found("firewall", internal=True) == {"REQ-2026-000150"}
+    assert found("kerberos", internal=True) == set()
+
+
+def test_words_follow_edits_of_the_ticket_and_of_its_timeline(desk, agent):
+    ticket = desk["vpn"]
+    updates.update_ticket(ticket_id=ticket.pk, actor=agent, changes={"title": "Wifi dropped"})
+    entry = timeline.add_timeline_entry(
+        ticket_id=ticket.pk,
+        actor=agent,
+        type="note",
+        visibility="public",
+        content="Swapped antenna",
+    )
+    assert found("wifi") == {"REQ-2026-000150"} and found("vpn") == set()
+    assert found("antenna", internal=False) == {"REQ-2026-000150"}
+
+    TimelineEntry.objects.filter(pk=entry.pk).update(visibility="internal")
+    assert found("antenna", internal=False) == set()
+    assert found("antenna", internal=True) == {"REQ-2026-000150"}
+    TimelineEntry.objects.filter(pk=entry.pk).delete()
+    assert found("antenna", internal=True) == set()
+
+
+def test_no_words_leaves_the_tickets_as_they_are(desk):
+    assert search_tickets(Ticket.objects.all(), "   ", internal=True).count() == 3
+
+
+@postgres_only
+def test_words_match_by_stem_and_stop_words_constrain_nothing(desk):
+    assert found("printers jammed") == {"INC-2026-000023"}
+    assert found("the printer") == {"INC-2026-000023"}
+
+
+@postgres_only
+def test_results_carry_a_rank_title_words_first(desk):
+    make("INC-2026-000024", "Toner low", "The printer in room 4 needs toner")
+    ranked = list(
+        search_tickets(Ticket.objects.all(), "printer", internal=True)
+        .order_by(f"-{RANK}")
+        .values_list("reference", flat=True)
+    )
+    assert ranked == ["INC-2026-000023", "INC-2026-000024"]
+
+
+@postgres_only
+def test_tsquery_syntax_in_the_text_is_just_text(desk):
+    assert found("printer & | ! :* (") == {"INC-2026-000023"}
+    assert found("printer 100% o'brien %s") == set()
+
+
+@postgres_only
+def test_too_many_matches_to_rank_keep_the_list_order(desk, monkeypatch):
+    monkeypatch.setattr("tickets.search.RANKED_UP_TO", 1)
+    make("INC-2026-000024", "Toner low", "The printer in room 4 needs toner")
+    results = search_tickets(Ticket.objects.all(), "printer", internal=True)
+    assert RANK not in results.query.annotations
+    assert results.count() == 2
+    assert RANK in search_tickets(Ticket.objects.all(), "tray", internal=True).query.annotations

@@ -1,0 +1,164 @@
+"""Ticket search: the tickets where every word of a text appears in the title, the description,
+a timeline entry the caller may see, the reference, or the requester's name or e-mail.
+
+PostgreSQL: words are matched as words (stemmed by the text-search configuration) in the
+tsvector columns the database keeps on the ticket row (migration search_vectors): the title
+and description (``search_vector``), and the words of the public and of the internal timeline
+entries (``public_words``, ``internal_words``); and as fragments ("000023", "smith", "@acme")
+of the reference and of the requester by trigram indexes. Each word is one OR of index
+conditions on the ticket table, so PostgreSQL answers it with one bitmap OR, and the words
+with a bitmap AND, however many tickets hold a word. The requesters come in as
+``requester_id = ANY(ARRAY(subquery))``: the array is built once from the contacts' trigram
+index and probes the tickets' requester index, where ``IN (subquery)`` inside an OR would be
+tested ticket by ticket over the whole table. Results carry ``search_rank`` (ts_rank of the
+title, weight A, and description against the words) for ordering when there are at most
+``RANKED_UP_TO`` of them (one bounded count tells).
+
+SQLite (the embedded default): the same conditions as substring matches, without rank.
+"""
+
+import re
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorExact,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import CharField, Expression, F, Func, IntegerField, Lookup, Q, QuerySet
+from django.db.models.lookups import Exact
+from psycopg import sql
+
+from tickets.documents import SEARCH_CONFIG
+from tickets.models import Contact, Ticket, TimelineEntry
+
+MAX_WORDS = 10
+# Fragments shorter than a trigram cannot use the trigram indexes.
+MIN_FRAGMENT = 3
+RANK = "search_rank"
+# Ranking reads every match's document; a word held by more tickets than this ranks them nearly
+# alike anyway, so those results keep the list's own order, which an index walks and stops
+# after a page (at 1,000,000 tickets a word of one ticket in four took 1.4 s to rank).
+RANKED_UP_TO = 1_000
+_DIGIT = re.compile(r"\d")
+
+
+class EqualsAny(Lookup):
+    """``lhs = ANY(rhs)`` with an array on the right (an indexable condition)."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} = ANY({rhs_sql})", [*lhs_params, *rhs_params]
+
+
+class TicketWords(Expression):
+    """A words column of the ticket table that the model leaves undeclared (see
+    tickets.models.Ticket.search_vector)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+
+def words_of(text: str) -> list[str]:
+    return (text or "").split()[:MAX_WORDS]
+
+
+def search_tickets(tickets: QuerySet[Ticket], text: str, *, internal: bool) -> QuerySet[Ticket]:
+    """``tickets`` (already narrowed to what the caller may see) matching every word of
+    ``text``; the words of internal timeline entries count when ``internal`` (staff), those
+    of public entries always, those of envelope threads never."""
+    words = words_of(text)
+    if not words:
+        return tickets
+    if connection.vendor == "postgresql":
+        return _postgres_search(tickets, words, internal=internal)
+    return _substring_search(tickets, words, internal=internal)
+
+
+class Literal(Expression):
+    """Text written into the SQL as a literal (quoted by psycopg), not sent as a parameter:
+    PostgreSQL then plans with the words themselves, never a generic plan for any word (a
+    prepared statement's), and folds what depends on them alone (a stop word's empty query)."""
+
+    output_field = CharField()
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        connection.ensure_connection()
+        literal = sql.Literal(self.text).as_string(connection.connection)
+        return literal.replace("%", "%%"), []  # the statement has parameters: % is theirs
+
+
+def _plain_query(text: str) -> SearchQuery:
+    # plainto_tsquery: the words are normalised by the configuration and never parsed as
+    # tsquery syntax, whatever characters they hold.
+    return SearchQuery(Literal(text), search_type="plain", config=SEARCH_CONFIG)
+
+
+def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[Ticket]:
+    for word in words:
+        query = _plain_query(word)
+        condition = (
+            # A stop word ("the") has no lexeme: it constrains nothing. Folded to a constant
+            # when PostgreSQL plans the query (the function is immutable).
+            Q(Exact(Func(query, function="numnode", output_field=IntegerField()), 0))
+            | Q(search_vector=query)
+            | Q(SearchVectorExact(TicketWords("public_words"), query))
+        )
+        if internal:
+            condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
+        tickets = tickets.filter(condition | _fragment_condition(word))
+    if tickets.order_by().values("pk")[: RANKED_UP_TO + 1].count() > RANKED_UP_TO:
+        return tickets
+    every_word = _plain_query(" ".join(words))
+    return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
+
+
+def _fragment_condition(word: str) -> Q:
+    """The reference (words with a digit) and the requester's name or e-mail containing the
+    word, by trigram on PostgreSQL; nothing for fragments too short for a trigram."""
+    if len(word) < MIN_FRAGMENT:
+        return Q(pk__in=[])
+    # No ORDER BY (Contact's default): sorting the contacts made PostgreSQL scan them all.
+    requesters = (
+        Contact.objects.filter(Q(name__icontains=word) | Q(email__icontains=word))
+        .order_by()
+        .values("pk")
+    )
+    condition = Q(EqualsAny(F("requester_id"), ArraySubquery(requesters)))
+    if _DIGIT.search(word):
+        condition |= Q(reference__icontains=word)
+    return condition
+
+
+def _substring_search(tickets, words: list[str], *, internal: bool) -> QuerySet[Ticket]:
+    shown = [TimelineEntry.Visibility.PUBLIC]
+    if internal:
+        shown.append(TimelineEntry.Visibility.INTERNAL)
+    entries = TimelineEntry.objects.filter(visibility__in=shown)
+    for word in words:
+        matching_entries = entries.filter(content__icontains=word).values("ticket_id")
+        tickets = tickets.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(reference__icontains=word)
+            | Q(requester__name__icontains=word)
+            | Q(requester__email__icontains=word)
+            | Q(id__in=matching_entries)
+        )
+    return tickets
