@@ -1,0 +1,27 @@
+"""tickets.TeamLoad, the kept counts of each team's tickets (re-exported by tickets.models)."""
+
+from django.db import models
+
+
+class TeamLoad(models.Model):
+    """How many of a team's tickets are in each status and priority: the load routing weighs,
+    read from a few rows instead of counted over the open backlog on every decision.
+
+    Kept by the database itself (triggers on the ticket table, tickets/load_triggers.py), so
+    every write path counts (actions, bulk updates, the admin, a restore), and a count moves
+    in the same transaction as the ticket it counts."""
+
+    team = models.ForeignKey("org.Team", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16)
+    priority = models.CharField(max_length=16)
+    tickets = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "status", "priority"], name="teamload_team_status_priority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.status}/{self.priority}: {self.tickets}"
