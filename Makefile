@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench venv clean
+.PHONY: run serve test lint format bench bench-seed venv clean
 
 venv: $(STAMP)
 
@@ -64,6 +64,15 @@ bench: venv
 	bash bench/with-postgres $(BIN)/python bench/webhooks.py
 	bash bench/with-postgres $(BIN)/python bench/kb.py
 	bash bench/with-postgres $(BIN)/python bench/dashboard.py
+
+# A million tickets (timeline, SLA clocks, decisions) in the PostgreSQL database DATABASE_URL
+# names, migrated first; it must have no tickets yet. TICKETS=50000 OPEN=5000 for a smaller one.
+TICKETS ?= 1000000
+OPEN ?= 50000
+bench-seed: venv
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://... (a database to fill)"; exit 1; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python bench/seed_scale.py --tickets $(TICKETS) --open $(OPEN)
 
 lint: venv
 	$(BIN)/ruff check .
