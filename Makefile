@@ -69,6 +69,7 @@ bench: venv
 # names, migrated first; it must have no tickets yet. TICKETS=50000 OPEN=5000 for a smaller one.
 TICKETS ?= 1000000
 OPEN ?= 50000
+bench-seed: export SECRET_KEY ?= benchmark-only-secret-key-not-for-any-real-deployment-000
 bench-seed: venv
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://... (a database to fill)"; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
