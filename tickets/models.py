@@ -4,13 +4,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from core.exceptions import DomainError
 from org.models import Team
 from tickets.guards import owner_write_is_allowed
 from tickets.lifecycle import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     InvalidTransition,
     TaskStatus,
     TicketStatus,
@@ -74,7 +76,8 @@ class TicketQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def open(self):
-        return self.exclude(status__in=CLOSED_STATUSES)
+        # Named by inclusion (not "not closed"): the open-queue partial index matches it.
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class Ticket(models.Model):
@@ -129,8 +132,39 @@ class Ticket(models.Model):
                 name="ticket_source_external_id_uniq",
             )
         ]
+        # The list (desk) orders by score, creation, update or SLA due, filtered by one column
+        # and limited to the agent's teams: an index per ordering and per common filter with
+        # the default ordering after it, so a page is a walk down an index, not a sort.
         indexes = [
-            models.Index(fields=["status", "-priority_score"], name="ticket_status_score_idx"),
+            models.Index(
+                F("priority_score").desc(), "created_at", "id", name="ticket_score_order_idx"
+            ),
+            models.Index(
+                "status",
+                F("priority_score").desc(),
+                "created_at",
+                "id",
+                name="ticket_status_order_idx",
+            ),
+            models.Index(
+                "team",
+                F("priority_score").desc(),
+                "created_at",
+                "id",
+                name="ticket_team_order_idx",
+            ),
+            # The work queue: open tickets, most urgent first (open() names OPEN_STATUSES).
+            models.Index(
+                F("priority_score").desc(),
+                "created_at",
+                name="ticket_open_queue_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(fields=["updated_at"], name="ticket_updated_idx"),
+            # The filters compare case-insensitively: these give the planner the values'
+            # statistics and an index for them.
+            models.Index(Upper("category"), name="ticket_category_upper_idx"),
+            models.Index(Upper("source"), name="ticket_source_upper_idx"),
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             models.Index(fields=["owner", "status"], name="ticket_owner_status_idx"),
             models.Index(fields=["priority"], name="ticket_priority_idx"),
