@@ -1,7 +1,7 @@
 """The ticket resource of /api/v1/tickets/: list, read, create, change, the lifecycle actions,
 and its timeline, tasks and files. Declarative viewsets; writes call the ticket actions."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.base import GenericViewSet
+from core.api.pagination import LongListPagination, Pagination
 from core.api.permissions import IsAnyRole
 from core.roles import Role, is_staff_role, role_of
 from desk.api.serializers import TicketSerializer, TicketTaskCreateSerializer
@@ -35,8 +36,9 @@ def with_related(tickets):
     )
 
 
-def ticket_queryset(user):
-    return with_related(visible_tickets(user))
+def ticket_queryset(user, *, listing: bool = False):
+    # The list resolves the agent's scope to ids first (tickets.selectors); one ticket does not.
+    return with_related(visible_tickets(user, resolved=listing))
 
 
 @extend_schema_view(
@@ -51,12 +53,23 @@ class TicketViewSet(
     serializer_class = TicketSerializer
     permission_classes = [IsAnyRole]
     filterset_class = TicketFilterSet
-    ordering_fields = ["priority_score", "created_at", "updated_at", "reference", "priority"]
-    ordering = ["-priority_score", "created_at"]
+    pagination_class = LongListPagination
+    ordering_fields = [
+        "priority_score",
+        "created_at",
+        "updated_at",
+        "reference",
+        "priority",
+        "sla_due",
+    ]
+    # The id settles ties (many tickets share a score): pages neither repeat nor skip rows.
+    ordering = ["-priority_score", "created_at", "id"]
     lookup_value_converter = "uuid"
 
     def get_queryset(self):
-        return ticket_queryset(self.request.user)
+        tickets = ticket_queryset(self.request.user, listing=self.action == "list")
+        # `?ordering=sla_due`: the SLA clock's resolution due time (none last).
+        return tickets.annotate(sla_due=F("sla_clock__resolution_due"))
 
     def _respond(self, ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
         # The caller sees the result of what they just did, even when it moved the ticket
@@ -209,7 +222,13 @@ class TicketViewSet(
         request=s.TimelineEntryCreateSerializer,
         responses={201: s.TimelineEntrySerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
     )
-    @action(detail=True, methods=["get", "post"], filterset_class=None, ordering_fields=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        ordering_fields=None,
+        pagination_class=Pagination,
+    )
     def timeline(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         if request.method == "POST":
@@ -231,7 +250,13 @@ class TicketViewSet(
         request=s.TaskCreateSerializer,
         responses={201: s.TaskSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
     )
-    @action(detail=True, methods=["get", "post"], filterset_class=None, ordering_fields=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        ordering_fields=None,
+        pagination_class=Pagination,
+    )
     def tasks(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         if not is_staff_role(request.user):
@@ -260,6 +285,7 @@ class TicketViewSet(
         methods=["get", "post"],
         filterset_class=None,
         ordering_fields=None,
+        pagination_class=Pagination,
         parser_classes=[MultiPartParser],
     )
     def attachments(self, request: Request, pk=None) -> Response:

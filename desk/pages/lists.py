@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
+from core.paging import LongListPaginator
 from core.roles import Role, is_manager_or_admin
 from desk import saved_views
 from desk.actions import saved_views as view_actions
@@ -37,6 +37,8 @@ QUEUE_SIZE = 100
 SORTS = {
     "priority": ("-priority_score", "created_at"),
     "created": ("created_at",),
+    "updated": ("updated_at",),
+    "sla_due": ("sla_clock__resolution_due",),
     "reference": ("reference",),
     "status": ("status", "-priority_score"),
     "title": ("title",),
@@ -62,7 +64,8 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Every visible ticket through the API's FilterSet, sortable, a page at a time."""
     role = require_role(request.user)
-    filterset = TicketFilterSet(request.GET, queryset=ticket_rows(request.user), request=request)
+    rows = ticket_rows(request.user, listing=True)
+    filterset = TicketFilterSet(request.GET, queryset=rows, request=request)
     sort = request.GET.get("sort", "priority")
     key = sort.removeprefix("-")
     if key not in SORTS:
@@ -70,8 +73,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     ordering = SORTS[key]
     if sort.startswith("-"):
         ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
-    tickets = filterset.qs.order_by(*ordering, "id") if filterset.is_valid() else []
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    tickets = filterset.qs.order_by(*ordering, "id") if filterset.is_valid() else rows.none()
+    page = LongListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_sla(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
