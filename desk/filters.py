@@ -4,7 +4,8 @@
 import uuid
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
+from rest_framework.filters import OrderingFilter
 
 from core.api.filters import UtcDateTimeFilter
 from core.roles import Role, role_of
@@ -92,6 +93,29 @@ class TicketFilterSet(django_filters.FilterSet):
                 | Q(id__in=matching_entries)
             )
         return queryset
+
+
+# Orderings whose column may be empty (a ticket without an SLA clock): those rows go last
+# either way, on PostgreSQL (which puts them last ascending anyway: the index's order) and on
+# SQLite alike.
+NULLABLE_ORDERINGS = frozenset({"sla_due", "sla_clock__resolution_due"})
+
+
+def order_term(term: str) -> str | OrderBy:
+    name = term.removeprefix("-")
+    if name not in NULLABLE_ORDERINGS:
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)
+
+
+class TicketOrderingFilter(OrderingFilter):
+    """DRF's ``?ordering=``, with the tickets without an SLA clock last for ``sla_due``."""
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(order_term(term) for term in ordering))
 
 
 def _looks_like_uuid(value: str) -> bool:

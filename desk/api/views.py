@@ -2,6 +2,7 @@
 and its timeline, tasks and files. Declarative viewsets; writes call the ticket actions."""
 
 from django.db.models import F, Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -15,7 +16,7 @@ from core.api.pagination import LongListPagination, Pagination
 from core.api.permissions import IsAnyRole
 from core.roles import Role, is_staff_role, role_of
 from desk.api.serializers import TicketSerializer, TicketTaskCreateSerializer
-from desk.filters import TicketFilterSet
+from desk.filters import TicketFilterSet, TicketOrderingFilter
 from routing.selectors import latest_decision_prefetch
 from tickets.actions import attachments, creation, lifecycle, ownership, timeline, updates
 from tickets.actions import tasks as ticket_tasks
@@ -53,6 +54,7 @@ class TicketViewSet(
     serializer_class = TicketSerializer
     permission_classes = [IsAnyRole]
     filterset_class = TicketFilterSet
+    filter_backends = [DjangoFilterBackend, TicketOrderingFilter]
     pagination_class = LongListPagination
     ordering_fields = [
         "priority_score",

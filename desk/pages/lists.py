@@ -14,7 +14,7 @@ from core.paging import LongListPaginator
 from core.roles import Role, is_manager_or_admin
 from desk import saved_views
 from desk.actions import saved_views as view_actions
-from desk.filters import TicketFilterSet
+from desk.filters import TicketFilterSet, order_term
 from desk.models import SavedTicketView
 from desk.pages.bulk import ACTIONS
 from desk.pages.common import (
@@ -73,7 +73,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     ordering = SORTS[key]
     if sort.startswith("-"):
         ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
-    tickets = filterset.qs.order_by(*ordering, "id") if filterset.is_valid() else rows.none()
+    ordering = [order_term(term) for term in (*ordering, "id")]
+    tickets = filterset.qs.order_by(*ordering) if filterset.is_valid() else rows.none()
     page = LongListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_sla(page.object_list)
     query = request.GET.copy()
