@@ -4,6 +4,7 @@ portal) and the companies they belong to, each with a service tier. Models of th
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from org.models import Location
 
@@ -50,6 +51,9 @@ class Contact(Location):
 
     class Meta:
         ordering = ["email"]
+        # The ticket list's requester filter compares e-mails case-insensitively: this gives
+        # the planner the values' statistics (one row, not a guessed 0.5% of them) and an index.
+        indexes = [models.Index(Upper("email"), name="contact_email_upper_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.name else self.email
