@@ -43,7 +43,17 @@ def ticket_queryset(user, *, listing: bool = False):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Tickets you may see, filtered, searched and ordered"),
+    list=extend_schema(
+        summary="Tickets you may see, filtered, searched and ordered",
+        description=(
+            "Built for millions of tickets. `count` is exact below 10,000 tickets; above, it is "
+            "PostgreSQL's planner estimate and `count_is_estimate` is true (a page past an "
+            "estimated end answers with an empty `results`, not 404). Default order: priority "
+            "score (highest first), then created, then id. `ordering` also takes `created_at`, "
+            "`updated_at`, `reference`, `priority` and `sla_due` (the SLA clock's resolution "
+            "due time; tickets without a clock last), each with `-` to reverse."
+        ),
+    ),
     retrieve=extend_schema(summary="One ticket", responses={200: TicketSerializer, 404: ERRORS}),
 )
 class TicketViewSet(
