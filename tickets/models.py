@@ -136,14 +136,24 @@ class Ticket(models.Model):
         # and limited to the agent's teams: an index per ordering and per common filter with
         # the default ordering after it, so a page is a walk down an index, not a sort.
         indexes = [
-            # INCLUDE: an agent's scope (team or owner) is checked in the index itself (an
-            # index-only walk on PostgreSQL), not by a heap visit per skipped row.
+            # INCLUDE: an agent's scope (team or owner) and the single-column filters are
+            # checked in the index itself (an index-only walk on PostgreSQL), not by a visit to
+            # the table for every row a filtered page skips.
             models.Index(
                 F("priority_score").desc(),
                 "created_at",
                 "id",
                 name="ticket_score_order_idx",
-                include=["team", "owner"],
+                include=[
+                    "team",
+                    "owner",
+                    "status",
+                    "priority",
+                    "type",
+                    "category",
+                    "source",
+                    "requester",
+                ],
             ),
             models.Index(
                 "status",

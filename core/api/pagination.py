@@ -13,7 +13,7 @@ class Pagination(PageNumberPagination):
 
 
 class LongListPagination(Pagination):
-    """For lists that may hold millions of rows (core.paging): `count` is exact below 10,000
+    """For lists that may hold millions of rows (core.paging): `count` is exact below 1,000
     and PostgreSQL's planner estimate above, which `count_is_estimate` says; a page is fetched
     by its ids first, so a deep page does not join what it skips."""
 

@@ -46,7 +46,7 @@ def ticket_queryset(user, *, listing: bool = False):
     list=extend_schema(
         summary="Tickets you may see, filtered, searched and ordered",
         description=(
-            "Built for millions of tickets. `count` is exact below 10,000 tickets; above, it is "
+            "Built for millions of tickets. `count` is exact below 1,000 tickets; above, it is "
             "PostgreSQL's planner estimate and `count_is_estimate` is true (a page past an "
             "estimated end answers with an empty `results`, not 404). Default order: priority "
             "score (highest first), then created, then id. `ordering` also takes `created_at`, "
