@@ -4,12 +4,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import Q
 
 from core.exceptions import DomainError
 from org.models import Team
 from tickets.guards import owner_write_is_allowed
+from tickets.indexes import LIST_INDEXES
 from tickets.lifecycle import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -132,56 +132,8 @@ class Ticket(models.Model):
                 name="ticket_source_external_id_uniq",
             )
         ]
-        # The list (desk) orders by score, creation, update or SLA due, filtered by one column
-        # and limited to the agent's teams: an index per ordering and per common filter with
-        # the default ordering after it, so a page is a walk down an index, not a sort.
         indexes = [
-            # INCLUDE: an agent's scope (team or owner) and the single-column filters are
-            # checked in the index itself (an index-only walk on PostgreSQL), not by a visit to
-            # the table for every row a filtered page skips.
-            models.Index(
-                F("priority_score").desc(),
-                "created_at",
-                "id",
-                name="ticket_score_order_idx",
-                include=[
-                    "team",
-                    "owner",
-                    "status",
-                    "priority",
-                    "type",
-                    "category",
-                    "source",
-                    "requester",
-                ],
-            ),
-            models.Index(
-                "status",
-                F("priority_score").desc(),
-                "created_at",
-                "id",
-                name="ticket_status_order_idx",
-                include=["team", "owner"],
-            ),
-            models.Index(
-                "team",
-                F("priority_score").desc(),
-                "created_at",
-                "id",
-                name="ticket_team_order_idx",
-            ),
-            # The work queue: open tickets, most urgent first (open() names OPEN_STATUSES).
-            models.Index(
-                F("priority_score").desc(),
-                "created_at",
-                name="ticket_open_queue_idx",
-                condition=Q(status__in=OPEN_STATUSES),
-            ),
-            models.Index(fields=["updated_at"], name="ticket_updated_idx"),
-            # The filters compare case-insensitively: these give the planner the values'
-            # statistics and an index for them.
-            models.Index(Upper("category"), name="ticket_category_upper_idx"),
-            models.Index(Upper("source"), name="ticket_source_upper_idx"),
+            *LIST_INDEXES,
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             models.Index(fields=["owner", "status"], name="ticket_owner_status_idx"),
             models.Index(fields=["priority"], name="ticket_priority_idx"),
