@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-seed venv clean
+.PHONY: run serve test lint format bench bench-seed bench-list venv clean
 
 venv: $(STAMP)
 
@@ -74,6 +74,12 @@ bench-seed: venv
 	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://... (a database to fill)"; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/seed_scale.py --tickets $(TICKETS) --open $(OPEN)
+
+# The ticket list API and page timed on a database bench-seed filled (read only).
+bench-list: export SECRET_KEY ?= benchmark-only-secret-key-not-for-any-real-deployment-000
+bench-list: venv
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://... (a seeded database)"; exit 1; }
+	$(BIN)/python bench/list_scale.py
 
 lint: venv
 	$(BIN)/ruff check .
