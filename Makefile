@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http venv clean
+.PHONY: run serve test lint format bench bench-http bench-seed bench-list venv clean
 
 venv: $(STAMP)
 
@@ -69,7 +69,23 @@ bench: venv
 # throwaway cluster: `make bench-http TICKETS=1000000`; wrk and redis-server from Debian.
 TICKETS ?= 50000
 bench-http: venv
-	bash bench/with-postgres $(BIN)/python bench/http.py --tickets $(TICKETS) $(BENCH_ARGS)
+	bash bench/with-postgres $(BIN)/python bench/http_driver.py --tickets $(TICKETS) $(BENCH_ARGS)
+
+# A million tickets (timeline, SLA clocks, decisions) in the PostgreSQL database DATABASE_URL
+# names, migrated first; it must have no tickets yet. SEED_TICKETS=50000 OPEN=5000 for a smaller one.
+SEED_TICKETS ?= 1000000
+OPEN ?= 50000
+bench-seed: export SECRET_KEY ?= benchmark-only-secret-key-not-for-any-real-deployment-000
+bench-seed: venv
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://... (a database to fill)"; exit 1; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python bench/seed_scale.py --tickets $(SEED_TICKETS) --open $(OPEN)
+
+# The ticket list API and page timed on a database bench-seed filled (read only).
+bench-list: export SECRET_KEY ?= benchmark-only-secret-key-not-for-any-real-deployment-000
+bench-list: venv
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://... (a seeded database)"; exit 1; }
+	$(BIN)/python bench/list_scale.py
 
 lint: venv
 	$(BIN)/ruff check .

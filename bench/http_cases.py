@@ -1,5 +1,5 @@
-"""The HTTP cases of bench/http.py and how wrk runs them: one Lua script per case and app, every
-POST body distinct (a counter), the report written by wrk's done() as one JSON line."""
+"""The HTTP cases of bench/http_driver.py and how wrk runs them: one Lua script per case and app,
+every POST body distinct (a counter), the report written by wrk's done() as one JSON line."""
 
 import json
 import shutil

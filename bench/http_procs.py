@@ -1,5 +1,5 @@
-"""Processes of the HTTP benchmark (bench/http.py): the web servers and the Celery worker as the
-Procfile starts them, a throwaway Redis, and the CPU time of whole process trees from /proc."""
+"""Processes of the HTTP benchmark (bench/http_driver.py): the web servers and the Celery worker as
+the Procfile starts them, a throwaway Redis, and the CPU time of whole process trees from /proc."""
 
 import os
 import shlex

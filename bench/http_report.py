@@ -1,5 +1,5 @@
-"""The Markdown tables bench/http.py prints: per configuration, each case against the floor and
-the project with the ratios; then the project's commit-to-routed figures."""
+"""The Markdown tables bench/http_driver.py prints: per configuration, each case against the floor
+and the project with the ratios; then the project's commit-to-routed figures."""
 
 import argparse
 import platform

@@ -1,5 +1,5 @@
-"""The run of bench/http.py: seed both apps, then per configuration start the floor and the
-project side by side and measure every case against both (see bench/http.py's docstring)."""
+"""The run of bench/http_driver.py: seed both apps, then per configuration start the floor and the
+project side by side and measure every case against both (see bench/http_driver.py's docstring)."""
 
 import argparse
 import logging

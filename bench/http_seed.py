@@ -1,4 +1,4 @@
-"""Databases and data of the HTTP benchmark (bench/http.py): one database per app on the same
+"""Databases and data of the HTTP benchmark (bench/http_driver.py): one database per app on the same
 PostgreSQL, the same number of tickets in each, and the project's callers (a manager with a
 password for JWTs, an integration key for webhooks)."""
 

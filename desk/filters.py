@@ -4,7 +4,7 @@
 import uuid
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from rest_framework.filters import OrderingFilter
 
 from core.api.filters import UtcDateTimeFilter
@@ -16,14 +16,19 @@ from tickets.search import RANK, search_tickets
 
 
 class TicketFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
-    type = django_filters.MultipleChoiceFilter(choices=TicketType.choices)
+    # distinct=False: a column of the ticket itself joins nothing, so no row repeats; the
+    # default SELECT DISTINCT compared every column of every row (20x the list's cost).
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices, distinct=False)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    type = django_filters.MultipleChoiceFilter(choices=TicketType.choices, distinct=False)
     team = django_filters.CharFilter(
         method="filter_team", help_text="Team id (UUID) or slug; `none` for unrouted tickets."
     )
     owner = django_filters.CharFilter(
         method="filter_owner", help_text="Owner e-mail, user id, `me`, or `none` for unowned."
+    )
+    requester = django_filters.CharFilter(
+        method="filter_requester", help_text="The requester's e-mail or contact id."
     )
     category = django_filters.CharFilter(field_name="category", lookup_expr="iexact")
     source = django_filters.CharFilter(field_name="source", lookup_expr="iexact")
@@ -60,6 +65,13 @@ class TicketFilterSet(django_filters.FilterSet):
             return queryset.filter(owner_id=user_id) if user_id < 2**63 else queryset.none()
         return queryset.filter(owner__email__iexact=value)
 
+    def filter_requester(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value.isdigit():
+            if int(value) >= 2**63:  # past bigint: no such contact (and no 500)
+                return queryset.none()
+            return queryset.filter(requester_id=int(value))
+        return queryset.filter(requester__email__iexact=value)
+
     def filter_sla_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(id__in=clocks_in_state(value).values("ticket_id"))
 
@@ -78,6 +90,30 @@ class RankedOrdering(OrderingFilter):
         if RANK in queryset.query.annotations and not request.query_params.get(self.ordering_param):
             return [f"-{RANK}", *ordering]
         return ordering
+
+
+# Orderings whose column may be empty (a ticket without an SLA clock): those rows go last
+# either way, on PostgreSQL (which puts them last ascending anyway: the index's order) and on
+# SQLite alike.
+NULLABLE_ORDERINGS = frozenset({"sla_due", "sla_clock__resolution_due"})
+
+
+def order_term(term: str) -> str | OrderBy:
+    name = term.removeprefix("-")
+    if name not in NULLABLE_ORDERINGS:
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_last=True)
+
+
+class TicketOrderingFilter(RankedOrdering):
+    """DRF's ``?ordering=`` (a search by relevance first, RankedOrdering), with the tickets
+    without an SLA clock last for ``sla_due``."""
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(order_term(term) for term in ordering))
 
 
 def _looks_like_uuid(value: str) -> bool:

@@ -13,6 +13,7 @@ from core.exceptions import DomainError
 from org.models import Team
 from tickets.documents import SearchDocument
 from tickets.guards import owner_write_is_allowed
+from tickets.indexes import LIST_INDEXES
 from tickets.lifecycle import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -79,7 +80,8 @@ class TicketQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def open(self):
-        return self.exclude(status__in=CLOSED_STATUSES)
+        # Named by inclusion (not "not closed"): the open-queue partial index matches it.
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class Ticket(models.Model):
@@ -144,7 +146,7 @@ class Ticket(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "-priority_score"], name="ticket_status_score_idx"),
+            *LIST_INDEXES,
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             models.Index(fields=["owner", "status"], name="ticket_owner_status_idx"),
             models.Index(fields=["priority"], name="ticket_priority_idx"),

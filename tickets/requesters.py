@@ -57,6 +57,9 @@ class Contact(Location):
             # requesters by part of their name or e-mail, under icontains's UPPER().
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
             GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="contact_email_trgm"),
+            # The ticket list's requester filter compares e-mails case-insensitively: this
+            # gives the planner the values' statistics (one row, not a guessed 0.5% of them).
+            models.Index(Upper("email"), name="contact_email_upper_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,5 @@
 """The floor: a bare Django REST framework project with one Ticket model, what the framework
-costs before any product logic (issue 18). bench/http.py runs it beside the project under the
+costs before any product logic (issue 18). bench/http_driver.py runs it beside the project under the
 same gunicorn configuration and on the same PostgreSQL (its own database).
 
 It imports nothing of the project: Django, DRF, django-filter, django-environ and psycopg with

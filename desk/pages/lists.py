@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
+from core.paging import LongListPaginator
 from core.roles import Role, is_manager_or_admin
 from desk import saved_views
 from desk.actions import saved_views as view_actions
-from desk.filters import TicketFilterSet
+from desk.filters import TicketFilterSet, order_term
 from desk.models import SavedTicketView
 from desk.pages.bulk import ACTIONS
 from desk.pages.common import (
@@ -38,6 +38,8 @@ QUEUE_SIZE = 100
 SORTS = {
     "priority": ("-priority_score", "created_at"),
     "created": ("created_at",),
+    "updated": ("updated_at",),
+    "sla_due": ("sla_clock__resolution_due",),
     "reference": ("reference",),
     "status": ("status", "-priority_score"),
     "title": ("title",),
@@ -63,7 +65,8 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Every visible ticket through the API's FilterSet, sortable, a page at a time."""
     role = require_role(request.user)
-    filterset = TicketFilterSet(request.GET, queryset=ticket_rows(request.user), request=request)
+    rows = ticket_rows(request.user, listing=True)
+    filterset = TicketFilterSet(request.GET, queryset=rows, request=request)
     sort = request.GET.get("sort", "priority")
     key = sort.removeprefix("-")
     if key not in SORTS:
@@ -75,10 +78,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         tickets = filterset.qs
         if RANK in tickets.query.annotations and "sort" not in request.GET:
             ordering = (f"-{RANK}", *ordering)  # a search is ordered by relevance first
-        tickets = tickets.order_by(*ordering, "id")
+        tickets = tickets.order_by(*(order_term(term) for term in (*ordering, "id")))
     else:
-        tickets = []
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+        tickets = rows.none()
+    page = LongListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_sla(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -22,10 +22,13 @@ def test_team_members_see_the_ticket_while_the_envelope_waits_for_their_team(
     envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
     assert owned.pk in ids(visible_tickets(expert))
     assert owned.pk in ids(visible_tickets(expert2))
+    assert owned.pk in ids(visible_tickets(expert2, resolved=True))  # the list's form too
 
     envelopes.accept_envelope(envelope_id=envelope.pk, actor=expert)
     assert owned.pk in ids(visible_tickets(expert))  # holds it
+    assert owned.pk in ids(visible_tickets(expert, resolved=True))
     assert owned.pk not in ids(visible_tickets(expert2))  # no longer waiting for the team
+    assert owned.pk not in ids(visible_tickets(expert2, resolved=True))
 
 
 def test_a_named_agent_sees_the_ticket_while_pending(owned, agent, other_agent):

@@ -75,3 +75,25 @@ def test_visible_tickets_costs_the_role_and_one_list_query(board, agent, django_
     agent = type(agent).objects.get(pk=agent.pk)  # no cached role
     with django_assert_num_queries(2):  # the role, then the list
         list(visible_tickets(agent))
+
+
+def test_the_resolved_scope_is_the_same_scope(board, agent, other_agent, manager, requester):
+    """visible_tickets(resolved=True), for long lists, reads the agent's teams and granted
+    tickets first: the same tickets, whichever way the agent came to see them."""
+    theirs = board["theirs"]
+    assert ids(visible_tickets(agent, resolved=True)) == {board["mine"].pk}
+    ownership.accept_ticket(ticket_id=theirs.pk, actor=other_agent)
+    tasks.create_task(ticket_id=theirs.pk, actor=other_agent, title="Help", assigned_to=agent)
+    ownership.accept_ticket(ticket_id=board["mine"].pk, actor=agent)
+    agent.agent_profile.teams.clear()
+    expected = {board["mine"].pk, theirs.pk}
+    assert ids(visible_tickets(agent)) == expected
+    assert ids(visible_tickets(agent, resolved=True)) == expected
+    for user in (manager, requester):
+        assert ids(visible_tickets(user, resolved=True)) == ids(visible_tickets(user))
+
+
+def test_the_resolved_scope_costs_one_query_up_front(board, agent, django_assert_num_queries):
+    agent = type(agent).objects.get(pk=agent.pk)  # no cached role
+    with django_assert_num_queries(3):  # the role, the scope, then the list
+        list(visible_tickets(agent, resolved=True))

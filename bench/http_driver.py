@@ -3,8 +3,8 @@ framework app with one Ticket model (bench/floor) and against the project, on th
 PostgreSQL and under the same server (issue 18, part 5).
 
     make bench-http [TICKETS=1000000]
-    bash bench/with-postgres .venv/bin/python bench/http.py [--tickets 50000] [--seconds 10]
-    DATABASE_URL=postgres://user@host:port/any .venv/bin/python bench/http.py ...
+    bash bench/with-postgres .venv/bin/python bench/http_driver.py [--tickets 50000] [--seconds 10]
+    DATABASE_URL=postgres://user@host:port/any .venv/bin/python bench/http_driver.py ...
 
 Without a PostgreSQL DATABASE_URL the script runs itself again under bench/with-postgres (a
 throwaway cluster). It makes two databases on that server, ``bench_http_<pid>_project`` and
@@ -78,7 +78,7 @@ def main() -> None:
     args = arguments()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         script = ROOT / "bench" / "with-postgres"
-        command = [sys.executable, str(HERE / "http.py"), *sys.argv[1:]]
+        command = [sys.executable, str(HERE / "http_driver.py"), *sys.argv[1:]]
         os.execv("/bin/bash", ["bash", str(script), *command])  # noqa: S606 - our own script
     if not shutil.which("wrk"):
         raise SystemExit("wrk missing (apt-get install wrk)")

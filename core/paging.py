@@ -1,0 +1,80 @@
+"""Pages of long lists (a million tickets) whose cost does not grow with the table.
+
+Two things grow with the table in a plain ``Paginator``: ``COUNT(*)`` over the whole filtered
+set, on every page; and the page's own query, which joins every related table for each row it
+skips before the offset. ``LongListPaginator`` counts exactly only small sets: above
+``EXACT_COUNT_BELOW`` rows (PostgreSQL's planner estimate, one ``EXPLAIN``) the count is that
+estimate and ``count_is_estimate`` says so. And it fetches a page in two steps: the ids of the
+page from the list's own indexes (narrow, often index-only), then those rows with everything
+they show, by primary key. SQLite (tests, the embedded default) counts exactly.
+"""
+
+import json
+from functools import cached_property
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+
+# Below this estimate an exact count is cheap and an estimate's error would show; above it
+# nobody pages to the end, and the planner's figure, from the same statistics that chose the
+# plan, is close enough. (At 10,000 an agent's filtered count of 4,700 rows took 26 ms of
+# bitmap scans at a million tickets: more than the page itself.)
+EXACT_COUNT_BELOW = 1_000
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """The planner's estimate of the rows the queryset returns; None where there is none."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. .none(), or an empty id list: nothing to ask
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):  # the driver may hand the JSON over as text
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def fast_count(queryset: QuerySet, *, exact_below: int = EXACT_COUNT_BELOW) -> tuple[int, bool]:
+    """(count, is_estimate): exact below ``exact_below`` rows, the estimate above."""
+    estimate = estimated_rows(queryset)
+    if estimate is not None and estimate >= exact_below:
+        return estimate, True
+    return queryset.count(), False
+
+
+class LongListPaginator(Paginator):
+    """A ``Paginator`` over a queryset for lists that may hold millions of rows."""
+
+    count_is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        count, self.count_is_estimate = fast_count(self.object_list)
+        return count
+
+    def page(self, number):
+        """The page's ids first (the ordering's index, no joins), then its rows by id."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+    def validate_number(self, number):
+        """An estimated count may fall short of the real one: a page past it is still served
+        when it has rows (and is empty, not an error, past the end)."""
+        if self.count and self.count_is_estimate:
+            try:
+                number = int(number)
+            except (TypeError, ValueError):
+                return super().validate_number(number)
+            if number >= 1:
+                return number
+        return super().validate_number(number)
