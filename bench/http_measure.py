@@ -1,6 +1,6 @@
 """One measured case of bench/http_driver.py: the CPU of every process that serves it before and
-after a wrk run, and for the project's creates, the wait until every new ticket is routed and how long
-each took from its commit to its routing decision."""
+after a wrk run, and for the project's creates, the wait until every new ticket is routed and how
+long each took from its commit to its routing decision."""
 
 import os
 import statistics
