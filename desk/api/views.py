@@ -42,6 +42,19 @@ def ticket_queryset(user, *, listing: bool = False):
     return with_related(visible_tickets(user, resolved=listing))
 
 
+def ticket_part(**options):
+    """A ticket's own collection (timeline, tasks, files): GET lists it a page at a time with
+    the plain paginator, POST adds to it; the ticket list's filters and ordering do not apply."""
+    return action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        ordering_fields=None,
+        pagination_class=Pagination,
+        **options,
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Tickets you may see, filtered, searched and ordered",
@@ -234,13 +247,7 @@ class TicketViewSet(
         request=s.TimelineEntryCreateSerializer,
         responses={201: s.TimelineEntrySerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
     )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        filterset_class=None,
-        ordering_fields=None,
-        pagination_class=Pagination,
-    )
+    @ticket_part()
     def timeline(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         if request.method == "POST":
@@ -262,13 +269,7 @@ class TicketViewSet(
         request=s.TaskCreateSerializer,
         responses={201: s.TaskSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
     )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        filterset_class=None,
-        ordering_fields=None,
-        pagination_class=Pagination,
-    )
+    @ticket_part()
     def tasks(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         if not is_staff_role(request.user):
@@ -292,14 +293,7 @@ class TicketViewSet(
         request={"multipart/form-data": s.AttachmentUploadSerializer},
         responses={201: s.AttachmentSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
     )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        filterset_class=None,
-        ordering_fields=None,
-        pagination_class=Pagination,
-        parser_classes=[MultiPartParser],
-    )
+    @ticket_part(parser_classes=[MultiPartParser])
     def attachments(self, request: Request, pk=None) -> Response:
         ticket = self.get_object()
         if request.method == "POST":
