@@ -73,6 +73,10 @@ def cases(agent_email: str, team_slug: str, requester_email: str) -> list[tuple[
         ("updated, newest first", "ORDER=-updated_at"),
         ("SLA due, soonest first", "ORDER=sla_due"),
         ("status=new, page 40", "status=new&page=40"),
+        # Search (tickets.search): a word of one title in eight, two words, a reference part.
+        ("search: common word", "q=failing"),
+        ("search: two words", "q=intermittent+printing"),
+        ("search: reference fragment", "q=000123"),
     ]
 
 
