@@ -1,7 +1,7 @@
 """Setting-up endpoints for teams and agents (API.md "Setting up"): staff read, admins write."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from core.roles import Role, role_of
 from org.actions.agents import NewAgent, Place, create_agent
 from org.actions.teams import save_team
 from org.models import AgentProfile, Team
-from tickets.lifecycle import OPEN_STATUSES
+from routing import selectors
 
 User = get_user_model()
 ERRORS = OpenApiResponse(description='{"errors": {"<field>": ["message"]}}')
@@ -59,14 +59,8 @@ class TeamSerializer(StrictInputSerializer):
                 "quality_score": team.quality_score,
                 "cultural_competencies": team.cultural_competencies,
             },
-            "current_load": getattr(team, "open_tickets", None),
+            "current_load": getattr(team, "current_load", None),
         }
-
-
-def teams_with_load():
-    return Team.objects.annotate(
-        open_tickets=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES))
-    ).order_by("name")
 
 
 @extend_schema_view(list=extend_schema(summary="Teams"), retrieve=extend_schema(summary="One team"))
@@ -82,7 +76,7 @@ class TeamViewSet(
     ordering_fields = ["name", "slug"]
 
     def get_queryset(self):
-        return teams_with_load()
+        return selectors.groups()  # with current_load, from the kept team loads
 
     @extend_schema(
         summary="Create a team (admin)",
