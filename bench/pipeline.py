@@ -138,6 +138,14 @@ def start_worker(pool: str, extra_env: dict) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
+def wait_ready(worker: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the worker answers a ping through the broker (bounded)."""
+    deadline = time.monotonic() + timeout
+    while not celery_app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the Celery worker did not start")
+
+
 def _database_url() -> str:
     s = connection.settings_dict
     return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
@@ -156,7 +164,7 @@ def backlog_on_worker(pool: str, count: int, contacts, start: int, env: dict) ->
     ids = create_held(count, contacts, start)
     worker = start_worker(pool, env)
     try:
-        time.sleep(6)  # the worker's start (imports, broker connection), not its work
+        wait_ready(worker)  # its start (imports, broker connection) is not its work
         before = cpu_seconds([worker.pid, *_children(worker.pid)]), cpu_seconds(comm="postgres")
         before_sessions = sessions()
         for pk in ids:  # queued now, through Redis, as the web process queues them
@@ -265,7 +273,7 @@ def main() -> None:
         if redis_url:
             worker = start_worker(args.pools.split(",")[0], {})
             try:
-                time.sleep(6)
+                wait_ready(worker)
                 with delivery_held():  # queued to Redis for the worker
                     ids, start = steady(args.rate, args.seconds, contacts, start)
                 wait_routed(ids, timeout=300)
