@@ -1,10 +1,10 @@
 """Answer first, work after, lose nothing: a server of the embedded default answers a webhook
-before routing runs (its background thread delivers the outbox), and a ``kill -9`` of that
-server between the commit and the delivery leaves the ticket to be routed, once, by the next
-process that starts.
+and the ticket ends routed (both databases; its deliverer thread does it), and a ``kill -9``
+of that server between the commit and the delivery leaves the ticket to be routed, once, by
+the next process that starts (which also shows the answer comes before routing).
 
-PostgreSQL only: the test holds a table lock the delivery needs, so the server is killed at a
-known point (its delivery waiting on the lock), not at a moment chosen by a sleep."""
+The kill test is PostgreSQL only: it holds a table lock the delivery needs, so the server is
+killed at a known point (its delivery waiting on the lock), not at a moment chosen by a sleep."""
 
 import os
 import signal
@@ -22,18 +22,18 @@ from tests import factories
 from tests.dashboard.server import Server, free_port
 from tickets.models import Ticket
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="holds a PostgreSQL table lock (CI's second run)"
-    ),
-]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="holds a PostgreSQL table lock (CI's second run)"
+)
 
 
 def server_env() -> dict:
     s = connection.settings_dict
-    url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{s['NAME']}"
+    else:
+        url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
     dropped = ("REDIS_URL", "DJANGO_SETTINGS_MODULE", "EVENTS_IN_BACKGROUND")
     return {k: v for k, v in os.environ.items() if k not in dropped} | {
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
@@ -86,6 +86,27 @@ def post_ticket(server: Server, key: str) -> httpx.Response:
     )
 
 
+def test_a_webhook_to_a_real_server_ends_routed_on_either_database():
+    team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
+    factories.AgentFactory(teams=[team])
+    _, key = create_api_key(source="generic", name="answer-first test")
+    server = Server(server_env(), port=free_port()).start()
+    try:
+        answer = post_ticket(server, key)
+        assert answer.status_code == 202, answer.text
+        ticket = Ticket.objects.get(pk=answer.json()["ticket_id"])
+        wait_for(
+            lambda: AllocationDecision.objects.filter(ticket=ticket).exists(),
+            "routing by the server's deliverer thread",
+        )
+    finally:
+        server.stop()
+    ticket.refresh_from_db()
+    assert ticket.team == team
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@postgres_only
 def test_a_kill_9_between_commit_and_delivery_loses_nothing_and_routes_once():
     team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
     factories.AgentFactory(teams=[team])
