@@ -62,6 +62,7 @@ def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[s
         "DEBUG": "false",
     }
     os.environ.setdefault("SECRET_KEY", SECRET)
+    os.environ.setdefault("ENV_FILE", "")  # a developer's .env (DEBUG=true) is not measured
     os.environ.pop("REDIS_URL", None)  # seeding runs with eager tasks, whatever the run uses
     import django
 

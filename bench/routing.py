@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-real-deployment-000")
+os.environ.setdefault("ENV_FILE", "")  # a developer's .env (DEBUG=true) is not measured
 
 import django
 

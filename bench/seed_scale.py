@@ -36,6 +36,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-real-deployment-000")
+    os.environ.setdefault("ENV_FILE", "")  # a developer's .env (DEBUG=true) is not measured
     import django
 
     django.setup()

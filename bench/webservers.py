@@ -48,6 +48,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-any-real-deployment-000")
+os.environ.setdefault("ENV_FILE", "")  # a developer's .env (DEBUG=true) is not measured
 os.environ["DEBUG"] = "false"
 STATIC_ROOT = tempfile.mkdtemp(prefix="bench-static.")
 os.environ["STATIC_ROOT"] = STATIC_ROOT
