@@ -17,11 +17,12 @@ deliver right after the commit instead, and with a broker the Celery workers del
 import logging
 import queue
 import threading
+import time
 from datetime import timedelta
 
 from django.db import connection
 
-from core import dispatch
+from core import dispatch, waves
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +69,20 @@ class Deliverer:
 
     def _run(self) -> None:
         self._sweep(stale_after=timedelta(0))  # what a process that died left behind
+        swept = time.monotonic()
         while True:
             try:
                 first = self._queue.get(timeout=SWEEP_SECONDS)
             except queue.Empty:
+                first = None
+            if first is None or time.monotonic() - swept > SWEEP_SECONDS:
+                # Idle, or busy without a pause: retries fall due either way.
                 self._sweep(stale_after=STALE_AFTER)
-                continue
+                swept = time.monotonic()
+                if first is None:
+                    continue
             streams, stop = self._take_queued(first)
-            for stream in streams:
-                self._drain(stream)
+            self._deliver(streams)
             self._release_connection()
             if self._queue.empty():
                 self.idle.set()
@@ -94,12 +100,13 @@ class Deliverer:
         stop = _STOP in items
         return list(dict.fromkeys(item for item in items if item is not _STOP)), stop
 
-    def _drain(self, stream: str) -> None:
+    def _deliver(self, streams: list[str]) -> None:
+        """Everything queued so far, in batches (core.waves)."""
         try:
-            dispatch.drain(stream)
+            waves.drain_many(streams)
         except Exception:
             # The events stay in the outbox; the next sweep (or core.drain_due) retries them.
-            logger.exception("Delivering the events of %s failed; left for the next sweep", stream)
+            logger.exception("Delivering %s streams failed; left for the next sweep", len(streams))
             self._release_connection()
 
     def _sweep(self, *, stale_after: timedelta) -> None:

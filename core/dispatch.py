@@ -18,6 +18,8 @@ one went through (or was given up after MAX_ATTEMPTS, logged as an error).
 
 import logging
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,7 +36,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BATCH = 200  # events read at once; a drain goes on until the stream is empty
 MAX_EVENTS_PER_DRAIN = 2000  # a runaway chain of events stops here and resumes in a new drain
-_LOCK_NAMESPACE = 0x0B0C
+LOCK_NAMESPACE = 0x0B0C
 Status = EventReceipt.Status
 
 _draining: ContextVar[frozenset[str]] = ContextVar("outbox_draining", default=frozenset())
@@ -45,21 +47,29 @@ def is_draining(stream: str) -> bool:
     return stream in _draining.get()
 
 
+@contextmanager
+def draining(streams) -> Iterator[None]:
+    """Mark the streams as being delivered by this thread: events published on them meanwhile
+    join this delivery instead of scheduling one of their own."""
+    token = _draining.set(_draining.get() | set(streams))
+    try:
+        yield
+    finally:
+        _draining.reset(token)
+
+
 def drain(stream: str) -> int:
     """Deliver the stream's pending events; returns how many were fully dispatched. A long
     chain of events is delivered in several transactions of at most MAX_EVENTS_PER_DRAIN."""
     if is_draining(stream):
         return 0
-    token = _draining.set(_draining.get() | {stream})
-    try:
+    with draining([stream]):
         dispatched = 0
         while True:
             done, more = _drain_once(stream)
             dispatched += done
             if not more:
                 return dispatched
-    finally:
-        _draining.reset(token)
 
 
 def _drain_once(stream: str) -> tuple[int, bool]:
@@ -72,11 +82,16 @@ def _drain_once(stream: str) -> tuple[int, bool]:
         return _deliver(stream, isolate=True)
 
 
+def lock_key(stream: str) -> int:
+    """The stream's advisory lock key (PostgreSQL), in namespace LOCK_NAMESPACE."""
+    return zlib.crc32(stream.encode()) & 0x7FFFFFFF
+
+
 def _lock(stream: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            key = zlib.crc32(stream.encode()) & 0x7FFFFFFF
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+            key = lock_key(stream)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, key])
 
 
 @dataclass

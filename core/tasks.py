@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from core import dispatch
+from core import dispatch, waves
 from core.background import run_or_queue
 from core.deliverer import deliverer
 
@@ -18,8 +18,14 @@ from core.deliverer import deliverer
     acks_late=True,
 )
 def drain_stream(stream: str) -> int:
-    """Deliver a stream's pending events (queued after the commit that recorded them)."""
-    return dispatch.drain(stream)
+    """Deliver a stream's pending events (queued after the commit that recorded them). On a
+    worker it takes along up to a batch of other streams waiting longest (core.waves): under a
+    burst most of the queued tasks then find their stream delivered and end at once. Called
+    directly (the embedded mode, right after a commit) it drains its own stream only."""
+    if drain_stream.request.called_directly:
+        return dispatch.drain(stream)
+    company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
+    return waves.drain_many([stream], company=company)
 
 
 def schedule_drain(stream: str) -> None:

@@ -90,18 +90,18 @@ def test_events_left_by_a_process_that_died_are_delivered_once_at_start(gate, de
 
 
 def test_a_failing_delivery_leaves_the_event_and_the_thread_goes_on(gate, deliverer, monkeypatch):
-    from core import dispatch
+    from core import waves
 
-    real_drain = dispatch.drain
+    real_drain_many = waves.drain_many
     failures = iter([RuntimeError("database went away")])
 
-    def flaky(stream):
+    def flaky(streams):
         error = next(failures, None)
         if error is not None:
             raise error
-        return real_drain(stream)
+        return real_drain_many(streams)
 
-    monkeypatch.setattr(dispatch, "drain", flaky)
+    monkeypatch.setattr(waves, "drain_many", flaky)
     gate.open.set()
     deliverer.start()
     wait_delivered(deliverer)
