@@ -3,14 +3,15 @@
 team under a steady stream of new tickets, embedded and with Redis and a Celery worker.
 
     bash bench/with-postgres .venv/bin/python bench/pipeline.py [--open 50000] [--tickets 1000]
-        [--rate 50 --seconds 120] [--pools prefork,threads]
+        [--rate 50 --seconds 120 (0: no steady stream)] [--pools prefork,threads]
 
 Works on a throwaway database next to the one DATABASE_URL names (``test_<name>``, dropped at
 the end). Seeds 50 teams, 500 agents, 2,000 requesters, three rules and an open backlog
 (``--open``, 50,000 by default). Then:
 
 - **backlog**: ``--tickets`` tickets are created through ``create_ticket`` with delivery held,
-  and one process delivers them all, as the embedded deliverer thread or a worker would:
+  and one process delivers them all, stream by stream (``dispatch.drain``) and in batches
+  (``core.waves``, as the embedded deliverer thread and a worker do):
   tickets routed per second, CPU of this process and of PostgreSQL per ticket, queries per
   ticket, new PostgreSQL sessions.
 - **worker** (with REDIS_URL): the same with ``celery -A itsm worker --concurrency 1`` for
@@ -48,7 +49,7 @@ routing_bench = _bench_module("routing")  # sets Django up
 from django.db import connection  # noqa: E402
 from django.db.models import F  # noqa: E402
 
-from core import dispatch, tasks  # noqa: E402
+from core import dispatch, tasks, waves  # noqa: E402
 from core.deliverer import Deliverer  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
 from routing.actions.config import import_rules  # noqa: E402
@@ -105,21 +106,28 @@ def routed(ids: list[int]) -> int:
     return Ticket.objects.filter(pk__in=ids, team__isnull=False).count()
 
 
-def backlog_in_process(count: int, contacts, start: int) -> tuple[str, int]:
+def backlog_in_process(count: int, contacts, start: int, *, batched: bool) -> tuple[str, int]:
+    """The backlog delivered here: a stream at a time (dispatch.drain) or in batches of
+    streams (core.waves, what the deliverer thread does)."""
     ids = create_held(count, contacts, start)
     connection.close()
     before_cpu, before_pg, before_sessions = cpu_seconds([os.getpid()]), None, sessions()
     before_pg = cpu_seconds(comm="postgres")
     started = time.perf_counter()
-    for pk in ids:
-        dispatch.drain(f"ticket:{pk}")
+    streams = [f"ticket:{pk}" for pk in ids]
+    if batched:
+        waves.drain_many(streams)
+    else:
+        for stream in streams:
+            dispatch.drain(stream)
     elapsed = time.perf_counter() - started
     cpu = cpu_seconds([os.getpid()]) - before_cpu
     pg = cpu_seconds(comm="postgres") - before_pg
     new_sessions = sessions() - before_sessions
     assert routed(ids) == count, "not every ticket ended routed"
+    how = "batches" if batched else "stream by stream"
     line = (
-        f"| one process (deliverer) | {count / elapsed:.0f} | {cpu / count * 1000:.1f} | "
+        f"| one process, {how} | {count / elapsed:.0f} | {cpu / count * 1000:.1f} | "
         f"{pg / count * 1000:.1f} | {new_sessions} |"
     )
     return line, start + count
@@ -217,6 +225,39 @@ def waits(ids: list[int]) -> str:
     return f"{statistics.median(ms):.0f} | {percentile(ms, 95):.0f} | {max(ms):.0f} | {len(ids)} |"
 
 
+def steady_cases(args, contacts, start: int, redis_url: str) -> tuple[list[str], int]:
+    """The steady stream, delivered by the embedded thread and (with Redis) a worker."""
+    steady_rows = [
+        "| delivered by | p50 ms | p95 ms | max ms | tickets |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    deliverer = Deliverer()
+    deliverer.start()
+    tasks_deliverer, tasks.deliverer = tasks.deliverer, deliverer
+    try:
+        ids, start = steady(args.rate, args.seconds, contacts, start)
+        assert deliverer.idle.wait(120)
+        wait_routed(ids, timeout=120)
+    finally:
+        deliverer.stop()
+        tasks.deliverer = tasks_deliverer
+    steady_rows.append(f"| embedded deliverer thread | {waits(ids)}")
+    print(steady_rows[-1], flush=True)
+    if redis_url:
+        worker = start_worker(args.pools.split(",")[0], {})
+        try:
+            wait_ready(worker)
+            with delivery_held():  # queued to Redis for the worker
+                ids, start = steady(args.rate, args.seconds, contacts, start)
+            wait_routed(ids, timeout=300)
+        finally:
+            worker.terminate()
+            worker.wait(30)
+        steady_rows.append(f"| one Celery worker | {waits(ids)}")
+        print(steady_rows[-1], flush=True)
+    return steady_rows, start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--open", type=int, default=50_000)
@@ -245,47 +286,24 @@ def main() -> None:
             "| new sessions |",
             "|---|---:|---:|---:|---:|",
         ]
-        line, start = backlog_in_process(args.tickets, contacts, start)
-        rows.append(line)
-        print(line, flush=True)
+        for batched in (False, True):
+            line, start = backlog_in_process(args.tickets, contacts, start, batched=batched)
+            rows.append(line)
+            print(line, flush=True)
         if redis_url:
             for pool in args.pools.split(","):
                 for env in ({}, {"DATABASE_POOL": "off"}):
                     line, start = backlog_on_worker(pool, args.tickets, contacts, start, env)
                     rows.append(line)
                     print(line, flush=True)
-        steady_rows = [
-            "| delivered by | p50 ms | p95 ms | max ms | tickets |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        deliverer = Deliverer()
-        deliverer.start()
-        tasks_deliverer, tasks.deliverer = tasks.deliverer, deliverer
-        try:
-            ids, start = steady(args.rate, args.seconds, contacts, start)
-            assert deliverer.idle.wait(120)
-            wait_routed(ids, timeout=120)
-        finally:
-            deliverer.stop()
-            tasks.deliverer = tasks_deliverer
-        steady_rows.append(f"| embedded deliverer thread | {waits(ids)}")
-        print(steady_rows[-1], flush=True)
-        if redis_url:
-            worker = start_worker(args.pools.split(",")[0], {})
-            try:
-                wait_ready(worker)
-                with delivery_held():  # queued to Redis for the worker
-                    ids, start = steady(args.rate, args.seconds, contacts, start)
-                wait_routed(ids, timeout=300)
-            finally:
-                worker.terminate()
-                worker.wait(30)
-            steady_rows.append(f"| one Celery worker | {waits(ids)}")
-            print(steady_rows[-1], flush=True)
+        steady_rows = []
+        if args.seconds > 0:  # 0: the backlog only
+            steady_rows, start = steady_cases(args, contacts, start, redis_url)
         print(f"\nbacklog of {args.tickets} tickets, {args.open:,} open:")
         print("\n".join(rows))
-        print(f"\nsteady {args.rate:g} tickets/s for {args.seconds:g} s:")
-        print("\n".join(steady_rows))
+        if steady_rows:
+            print(f"\nsteady {args.rate:g} tickets/s for {args.seconds:g} s:")
+            print("\n".join(steady_rows))
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -9,7 +9,7 @@ INSTALLED_APPS. Each must be idempotent where it acts outside the database (an e
 reach it again after a failure); its database writes commit together with the delivery.
 
 A subscriber registered with ``batch=True`` takes a list of events instead of one: a drain of
-many streams at once (core.dispatch.drain_many) hands it every event of a wave it listens to,
+many streams at once (core.waves.drain_many) hands it every event of a wave it listens to,
 one per stream, so it can read and write for all of them in a few statements. A drain of one
 stream hands it a list of one.
 """
