@@ -28,6 +28,14 @@ def drain_stream(stream: str) -> int:
     return waves.drain_many([stream], company=company)
 
 
+def delivered_after_response() -> bool:
+    """Whether events committed now reach their subscribers after the request has answered (the
+    server's deliverer thread, or a worker through the broker), rather than during the commit
+    (tests, commands and scripts in the embedded mode). A door may then answer with what it
+    wrote, as it was at the commit, instead of reading it back."""
+    return deliverer.running or not drain_stream.app.conf.task_always_eager
+
+
 def schedule_drain(stream: str) -> None:
     """After a commit that recorded events on ``stream``: deliver them (on a worker with a
     broker; in a server process of the embedded mode by its background thread, after the

@@ -15,6 +15,7 @@ from core.api.base import GenericViewSet
 from core.api.pagination import LongListPagination, Pagination
 from core.api.permissions import IsAnyRole
 from core.roles import Role, is_staff_role, role_of
+from core.tasks import delivered_after_response
 from desk.api.serializers import TicketSerializer, TicketTaskCreateSerializer
 from desk.filters import TicketFilterSet, TicketOrderingFilter
 from routing.selectors import latest_decision_prefetch
@@ -102,6 +103,18 @@ class TicketViewSet(
         fresh = with_related(Ticket.objects.all()).get(pk=ticket.pk)
         return Response(TicketSerializer(fresh, context=self.get_serializer_context()).data, code)
 
+    def _respond_created(self, ticket: Ticket) -> Response:
+        if not delivered_after_response():
+            return self._respond(ticket, status.HTTP_201_CREATED)  # routed already, read it
+        # Nothing has happened to it since the commit but what runs after the response: it has
+        # no flags, no SLA clock and no decision yet, and the rest is in memory. Reading it back
+        # was half the CPU of a create (docs/benchmarks.md, "HTTP against the floor").
+        ticket._prefetched_objects_cache = {"flags": CaseFlag.objects.none()}
+        Ticket.sla_clock.related.set_cached_value(ticket, None)
+        ticket.latest_allocation_decisions = []
+        context = self.get_serializer_context()
+        return Response(TicketSerializer(ticket, context=context).data, status.HTTP_201_CREATED)
+
     def _input(self, serializer_class, request: Request) -> dict:
         data = request.data if request.data is not None else {}
         serializer = serializer_class(data=data, context=self.get_serializer_context())
@@ -143,7 +156,7 @@ class TicketViewSet(
                 source="api",
             ),
         )
-        return self._respond(ticket, status.HTTP_201_CREATED)
+        return self._respond_created(ticket)
 
     @extend_schema(
         summary="Change a ticket's descriptive fields (owner and status are refused: 400)",
