@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from sla import policies
+from core import waves
+from sla import policies, subscribers
 from sla.actions.clocks import start_clock, start_clocks
 from sla.models import BusinessCalendar, Reminder, SLAClock, SLACrossing
 from tests import factories
 from tests.sla.conftest import T0
 from tests.sla.factories import CalendarFactory, PolicyFactory
+from tickets.events import stream_of
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +209,26 @@ def test_a_batch_matches_each_profile_and_builds_each_calendar_once(
     assert len(matched) == len(SPECS)  # 24 tickets, 6 profiles
     assert sorted(built) == sorted(set(built))
     assert len(built) == 4  # 24x7, London business hours, the fixture's and office's
+
+
+@pytest.mark.held_commits
+def test_a_wave_of_new_tickets_starts_their_clocks_in_one_call(
+    clock, policy, open_ticket, monkeypatch
+):
+    calls = []
+
+    def spy(*, starts):
+        calls.append(starts)
+        return start_clocks(starts=starts)
+
+    monkeypatch.setattr(subscribers, "start_clocks", spy)
+    tickets = [open_ticket(title=f"VPN down {n}") for n in range(4)]  # not delivered yet
+    assert not SLAClock.objects.exists()
+
+    waves.drain_many([stream_of(ticket.pk) for ticket in tickets])
+
+    assert len(calls) == 1
+    assert sorted(str(ticket_id) for ticket_id, _ in calls[0]) == sorted(
+        str(ticket.pk) for ticket in tickets
+    )
+    assert SLAClock.objects.filter(ticket__in=tickets, policy=policy).count() == 4
