@@ -2,6 +2,7 @@
 tier and category (sla.matching), else the default."""
 
 from sla import selectors
+from sla.calendar import Calendar
 from sla.defaults import ensure_default_policy
 from sla.matching import PolicyCriteria, TicketFacts, best_policy
 from sla.models import BusinessCalendar, SLAPolicy, WorkingHours
@@ -30,10 +31,35 @@ def default_policy() -> SLAPolicy:
     return ensure_default_policy(SLAPolicy, BusinessCalendar, WorkingHours)
 
 
-def match_policy(*, ticket, tier: str, policies: list[SLAPolicy] | None = None):
-    if policies is None:
-        policies = selectors.memoised_policies()
-    chosen = best_policy([_criteria(p) for p in policies], _facts(ticket, tier))
-    if chosen is None:
-        return selectors.policies_with_calendars().get(pk=default_policy().pk)
-    return next(p for p in policies if p.pk == chosen)
+class PolicyBook:
+    """The policies a batch of new tickets is matched against, read once (the memo), with
+    each distinct ticket profile's match and each calendar worked out once: a hundred new
+    tickets fall under a handful of policies and calendars."""
+
+    def __init__(self, policies: list[SLAPolicy] | None = None) -> None:
+        self.policies = selectors.memoised_policies() if policies is None else policies
+        self._criteria = [_criteria(p) for p in self.policies]
+        self._matched: dict[TicketFacts, SLAPolicy] = {}
+        self._calendars: dict[int, Calendar] = {}
+
+    def match(self, *, ticket, tier: str) -> SLAPolicy:
+        facts = _facts(ticket, tier)
+        if facts not in self._matched:
+            self._matched[facts] = self._best(facts)
+        return self._matched[facts]
+
+    def calendar(self, policy: SLAPolicy) -> Calendar:
+        """The policy's calendar (its hours and closed dates prefetched by the memo)."""
+        if policy.calendar_id not in self._calendars:
+            self._calendars[policy.calendar_id] = policy.calendar.as_calendar()
+        return self._calendars[policy.calendar_id]
+
+    def _best(self, facts: TicketFacts) -> SLAPolicy:
+        chosen = best_policy(self._criteria, facts)
+        if chosen is None:
+            return selectors.policies_with_calendars().get(pk=default_policy().pk)
+        return next(p for p in self.policies if p.pk == chosen)
+
+
+def match_policy(*, ticket, tier: str, policies: list[SLAPolicy] | None = None) -> SLAPolicy:
+    return PolicyBook(policies).match(ticket=ticket, tier=tier)

@@ -130,6 +130,18 @@ def lock_clock(ticket_id) -> SLAClock | None:
     )
 
 
+def lock_clocks(ticket_ids) -> dict:
+    """``lock_clock`` for many tickets in one query (in ticket order, as their tickets were
+    locked): their clocks by ticket id; tickets without a clock are left out."""
+    clocks = (
+        SLAClock.objects.select_for_update(of=("self",))
+        .select_related("policy")
+        .filter(ticket_id__in=ticket_ids)
+        .order_by("ticket_id")
+    )
+    return {clock.ticket_id: clock for clock in clocks}
+
+
 def reminders_of(user) -> QuerySet[Reminder]:
     return Reminder.objects.filter(user=user).select_related("ticket")
 

@@ -9,7 +9,7 @@ from sla.actions.clocks import (
     follow_change,
     follow_status,
     note_activity,
-    start_clock,
+    start_clocks,
 )
 from tickets.events import (
     CAUSE_ROUTING,
@@ -27,9 +27,11 @@ NOT_DESCRIPTIVE = frozenset({"status", "owner"})
 REPLY_TYPES = frozenset({TimelineEntry.Type.NOTE, TimelineEntry.Type.EMAIL})
 
 
-@subscribe(TICKET_CREATED, name="sla.start_clock")
-def start(event: Event) -> None:
-    start_clock(ticket_id=TicketEvent.of(event).ticket_id, at=event.occurred_at)
+@subscribe(TICKET_CREATED, name="sla.start_clock", batch=True)
+def start(events: list[Event]) -> None:
+    # A batch: a burst of new tickets (core.waves) starts its clocks in a few statements.
+    starts = [(TicketEvent.of(event).ticket_id, event.occurred_at) for event in events]
+    start_clocks(starts=starts)
 
 
 @subscribe(TICKET_UPDATED, TICKET_ROUTED, TICKET_ASSIGNED, TICKET_RESOLVED, name="sla.follow")

@@ -9,7 +9,7 @@ from sla import scoring, selectors
 from sla.calendar import Calendar
 from sla.clocks import FIRST_RESPONSE, RESOLUTION, Interval, evaluate, milestones, warning_minutes
 from sla.models import SLAClock, SLAPolicy
-from sla.policies import match_policy
+from sla.policies import PolicyBook
 
 
 def apply_policy(clock: SLAClock, policy: SLAPolicy) -> None:
@@ -65,11 +65,12 @@ def settle(clock: SLAClock, *, now: datetime) -> tuple[list, float]:
     return [(clock, crossing) for crossing in outcome.crossings], pressure
 
 
-def new_clock(ticket, now: datetime) -> SLAClock:
+def new_clock(ticket, now: datetime, *, book: PolicyBook | None = None) -> SLAClock:
     """The clock a ticket starts with (not saved): the policy it falls under, due times from
-    its creation on the policy's calendar."""
+    its creation on the policy's calendar. A batch passes one ``book`` for all its tickets."""
+    book = book or PolicyBook()
     tier = ticket.requester.effective_tier
-    policy = match_policy(ticket=ticket, tier=tier)
+    policy = book.match(ticket=ticket, tier=tier)
     clock = SLAClock(
         ticket=ticket,
         tier=tier,
@@ -77,5 +78,5 @@ def new_clock(ticket, now: datetime) -> SLAClock:
         last_activity_at=ticket.created_at or now,
     )
     apply_policy(clock, policy)
-    retime(clock, calendar=policy.calendar.as_calendar(), pauses=[])
+    retime(clock, calendar=book.calendar(policy), pauses=[])
     return clock

@@ -13,12 +13,12 @@ from core.audit import record_audit
 from sla import selectors
 from sla.actions.crossings import record_crossings
 from sla.models import PauseReason, SLAClock, SLAPause, SLAPolicy
-from sla.policies import match_policy
+from sla.policies import PolicyBook, match_policy
 from sla.timing import apply_policy, calendar_of, new_clock, retime, settle
 from tickets.actions.scores import set_sla_pressure
 from tickets.lifecycle import CLOSED_STATUSES, TicketStatus
 from tickets.models import Ticket
-from tickets.selectors import lock_ticket
+from tickets.selectors import lock_ticket, lock_tickets
 
 RETARGET_FIELDS = frozenset({"priority", "type", "category", "tier"})
 CLOCK_STATE_FIELDS = ["state", "breached_at", "crossed", "next_check_at", "checked_at"]
@@ -42,15 +42,51 @@ def _clock_for(ticket: Ticket, now: datetime) -> tuple[SLAClock, bool]:
     return new_clock(ticket, now), True
 
 
-@transaction.atomic
 def start_clock(*, ticket_id, at: datetime | None = None) -> SLAClock:
     """The clock of a new ticket (kept as it is if it has one already), as of ``at``."""
-    now = at or timezone.now()
-    ticket = lock_ticket(ticket_id)
-    clock, created = _clock_for(ticket, now)
-    if not created:
-        return clock
-    return store(clock, ticket=ticket, now=now)
+    (clock,) = start_clocks(starts=[(ticket_id, at)]).values()
+    return clock
+
+
+@transaction.atomic
+def start_clocks(*, starts: list[tuple[object, datetime | None]]) -> dict[object, SLAClock]:
+    """``start_clock`` for many tickets (ticket id, as of when), in a constant number of
+    statements: the tickets locked together, then their clocks; the policies and calendars
+    read once; the new clocks inserted together. A ticket with a clock keeps it as it is.
+    Returns every ticket's clock by ticket id."""
+    if not starts:
+        return {}
+    now = timezone.now()
+    instants = _instants(starts, now=now)
+    tickets = {ticket.pk: ticket for ticket in lock_tickets(list(instants))}
+    if missing := instants.keys() - tickets.keys():
+        # As lock_ticket raises for one: the event is retried, not dropped.
+        raise Ticket.DoesNotExist(f"No ticket {', '.join(sorted(map(str, missing)))}.")
+    clocks = selectors.lock_clocks(list(tickets))
+    fresh = [pk for pk in tickets if pk not in clocks]
+    if not fresh:
+        return clocks
+    book = PolicyBook()
+    new = [new_clock(tickets[pk], instants[pk], book=book) for pk in fresh]
+    settled = [(clock, *settle(clock, now=instants[clock.ticket_id])) for clock in new]
+    SLAClock.objects.bulk_create(new)
+    pending = [crossing for _, crossings, _ in settled for crossing in crossings]
+    record_crossings(pending, tickets=tickets, now=now, instants=instants)
+    set_sla_pressure(pressures=[(tickets[c.ticket_id], pressure) for c, _, pressure in settled])
+    return clocks | {clock.ticket_id: clock for clock in new}
+
+
+def _instants(
+    starts: list[tuple[object, datetime | None]], *, now: datetime
+) -> dict[object, datetime]:
+    """Each ticket's start instant (``now`` where none is given) by its primary key (events
+    carry ids as text). A ticket named twice starts at its first: one by one, the second
+    start would find its clock."""
+    to_pk = Ticket._meta.pk.to_python
+    instants: dict[object, datetime] = {}
+    for ticket_id, at in starts:
+        instants.setdefault(to_pk(ticket_id), at or now)
+    return instants
 
 
 def _pause_reason(status: str, policy: SLAPolicy) -> str | None:

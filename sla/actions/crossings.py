@@ -4,7 +4,9 @@ warned ticket, and the ``sla.warning`` / ``sla.breached`` event that notificatio
 rules and the dashboard hear. A constant number of statements for any number of crossings."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from core.audit import AuditRow, record_audit_rows
 from core.events import publish_many
@@ -25,12 +27,19 @@ def describe(crossing: SLACrossing) -> str:
 
 
 def record_crossings(
-    pending: list[tuple[SLAClock, Crossing]], *, tickets: dict, now: datetime
+    pending: list[tuple[SLAClock, Crossing]],
+    *,
+    tickets: dict,
+    now: datetime,
+    instants: Mapping[Any, datetime] | None = None,
 ) -> list[SLACrossing]:
     """Insert the crossings (a row that exists already is skipped), then write the rest for
-    the ones this call inserted. ``tickets`` maps ticket ids to the (loaded) tickets."""
+    the ones this call inserted. ``tickets`` maps ticket ids to the (loaded) tickets;
+    ``instants`` maps ticket ids to the instant their crossings were seen at where it is not
+    ``now`` (a batch of starts, each as of its own event)."""
     if not pending:
         return []
+    instants = instants or {}
     token = uuid.uuid4()
     SLACrossing.objects.bulk_create(
         [
@@ -40,7 +49,7 @@ def record_crossings(
                 policy_id=clock.policy_id,
                 kind=crossing.kind,
                 threshold_at=crossing.at,
-                recorded_at=now,
+                recorded_at=instants.get(clock.ticket_id, now),
                 token=token,
             )
             for clock, crossing in pending
@@ -61,7 +70,12 @@ def record_crossings(
     )
     dues = {(clock.ticket_id, crossing.kind): clock for clock, crossing in pending}
     reminders = [
-        _warning_reminder(c, dues[(c.ticket_id, c.kind)], tickets[c.ticket_id].owner_id, now)
+        _warning_reminder(
+            c,
+            dues[(c.ticket_id, c.kind)],
+            tickets[c.ticket_id].owner_id,
+            instants.get(c.ticket_id, now),
+        )
         for c in recorded
         if not c.is_breach
     ]
