@@ -2,7 +2,7 @@
 MessageTemplate row), wrapped in the e-mail layouts (plain text and HTML) or a chat card.
 
 Requester messages see only what notify() let through: the ticket's public fields and the
-payload's public keys (see notifications.actions.notify.REQUESTER_PAYLOAD_KEYS)."""
+payload's public keys (see notifications.actions.planning.REQUESTER_PAYLOAD_KEYS)."""
 
 import logging
 import re

@@ -5,12 +5,13 @@ order). Each subscriber picks the recipients and the message; ``notify`` does th
 import uuid
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from core.exceptions import DomainError
 from core.roles import Role
 from core.subscriptions import Event, subscribe
 from escalations.events import ENVELOPE_COMPLETED, ENVELOPE_CREATED
-from notifications.actions.notify import notify
+from notifications.actions.notify import NotifyRequest, notify, notify_many
 from notifications.invitations import send_invitation
 from notifications.models import EventType
 from routing.actions.effects import ROUTING_ALERT
@@ -43,9 +44,27 @@ def _tell_requester(ticket_id, event_type: str, payload: dict | None = None) -> 
     )
 
 
-@subscribe(TICKET_CREATED, name="notifications.receipt")
-def tell_requester_received(event: Event) -> None:
-    _tell_requester(TicketEvent.of(event).ticket_id, EventType.TICKET_RECEIVED)
+def _tickets(ticket_ids: list) -> dict:
+    """The tickets of a batch by id, in one query. A missing one fails the batch, as ``_ticket``
+    fails its event (the one-by-one drain then retries it)."""
+    found = Ticket.objects.select_related("requester", "owner", "team").in_bulk(set(ticket_ids))
+    missing = set(ticket_ids) - set(found)
+    if missing:
+        raise Ticket.DoesNotExist(f"No ticket {', '.join(sorted(map(str, missing)))}.")
+    return found
+
+
+@subscribe(TICKET_CREATED, name="notifications.receipt", batch=True)
+def tell_requesters_received(events: list[Event]) -> None:
+    """Each new ticket's requester hears it was received; a burst's tickets in one batch."""
+    ticket_ids = [TicketEvent.of(event).ticket_id for event in events]
+    tickets = _tickets(ticket_ids)
+    notify_many(
+        requests=[
+            NotifyRequest([tickets[id_].requester], EventType.TICKET_RECEIVED, tickets[id_])
+            for id_ in ticket_ids
+        ]
+    )
 
 
 @subscribe(TICKET_UPDATED, name="notifications.waiting")
@@ -111,39 +130,72 @@ def tell_of_entry(event: Event) -> None:
     )
 
 
-@subscribe(TICKET_ROUTED, name="notifications.routed")
-def tell_team_and_suggested_agent(event: Event) -> None:
-    """The team that now holds the ticket hears of it, and the agent routing suggests is asked
-    by name (the team's message skips them)."""
-    change = TicketEvent.of(event)
-    if change.ticket.get("team") is None or "team" not in change.changed:
+@subscribe(TICKET_ROUTED, name="notifications.routed", batch=True)
+def tell_teams_and_suggested_agents(events: list[Event]) -> None:
+    """The team that now holds each ticket hears of it, and the agent routing suggests is
+    asked by name (the team's message skips them). A wave's tickets in a fixed number of
+    queries: the tickets, the teams' active agents, the suggested agents from outside."""
+    changes = [
+        change
+        for change in map(TicketEvent.of, events)
+        if change.ticket.get("team") is not None and "team" in change.changed
+    ]
+    if not changes:
         return
-    ticket = _ticket(change.ticket_id)
-    suggested = change.data.get("suggested_agent")
-    # The team's active agents with their groups (their role), in one query and a prefetch.
-    people = list(
-        User.objects.filter(agent_profile__teams=ticket.team_id, is_active=True)
+    tickets = _tickets([change.ticket_id for change in changes])
+    members = _active_agents_of({tickets[change.ticket_id].team_id for change in changes})
+    suggested = {change.data.get("suggested_agent") for change in changes} - {None}
+    # An agent suggested from outside a ticket's team may be in another team of the wave.
+    anyone = {user.pk: user for people in members.values() for user in people}
+    anyone |= _active_users(suggested - set(anyone))
+    requests = []
+    for change in changes:
+        ticket = tickets[change.ticket_id]
+        requests += _routed_requests(
+            ticket, members.get(ticket.team_id, []), change.data.get("suggested_agent"), anyone
+        )
+    notify_many(requests=requests)
+
+
+def _routed_requests(ticket: Ticket, people: list, suggested, anyone: dict) -> list:
+    """The team's message (without the suggested agent) and the suggested agent's."""
+    requests = []
+    team_members = [user for user in people if user.pk != suggested]
+    if team_members:
+        message = f"{ticket.reference} was routed to {ticket.team.name}."
+        requests.append(NotifyRequest(team_members, EventType.ROUTED, ticket, {"message": message}))
+    agent = next((user for user in people if user.pk == suggested), None)
+    if agent is None and suggested:  # named by a rule, from outside the team
+        agent = anyone.get(suggested)
+    if agent is not None:
+        message = f"Routing suggests you take {ticket.reference}."
+        requests.append(NotifyRequest([agent], EventType.SUGGESTED, ticket, {"message": message}))
+    return requests
+
+
+def _active_agents_of(team_ids: set) -> dict:
+    """Team id -> its active agents (by id) with their groups (their role): one query and a
+    prefetch for all the teams."""
+    people = (
+        User.objects.filter(agent_profile__teams__in=team_ids, is_active=True)
+        .annotate(member_of=F("agent_profile__teams"))
         .prefetch_related("groups")
         .order_by("pk")
     )
-    members = [user for user in people if user.pk != suggested]
-    if members:
-        notify(
-            recipients=members,
-            event_type=EventType.ROUTED,
-            ticket=ticket,
-            payload={"message": f"{ticket.reference} was routed to {ticket.team.name}."},
-        )
-    agent = next((user for user in people if user.pk == suggested), None)
-    if agent is None and suggested:  # named by a rule, from outside the team
-        agent = User.objects.filter(pk=suggested, is_active=True).first()
-    if agent is not None:
-        notify(
-            recipients=[agent],
-            event_type=EventType.SUGGESTED,
-            ticket=ticket,
-            payload={"message": f"Routing suggests you take {ticket.reference}."},
-        )
+    members: dict = {}
+    for user in people:
+        members.setdefault(user.member_of, []).append(user)
+    return members
+
+
+def _active_users(user_ids: set) -> dict:
+    """Active users by id, with their groups: one query and a prefetch (none for no ids)."""
+    if not user_ids:
+        return {}
+    return {
+        user.pk: user
+        for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("groups")
+    }
 
 
 @subscribe(ENVELOPE_CREATED, ENVELOPE_COMPLETED, name="notifications.envelopes")

@@ -13,6 +13,12 @@ def deliver_notification(queue_id: str) -> str | None:
     return delivery.deliver_queued(queue_id=queue_id)
 
 
+@shared_task(name="notifications.deliver_many")
+def deliver_many(queue_ids: list[str]) -> int:
+    """The rows one transaction made due (notify_many): e-mails over one connection."""
+    return delivery.deliver_many_queued(queue_ids=queue_ids)
+
+
 @shared_task(name="notifications.deliver_due")
 def deliver_due_notifications() -> int:
     """Every row due now (first sends held by quiet hours, retries, expired leases)."""

@@ -1,17 +1,20 @@
-"""Sending what notify() queued: one row at a time for immediate messages, one e-mail per
-agent and period for digests. Safe to run twice and from several workers at once.
+"""Sending what notify() queued: the immediate rows one transaction made due in one batch (its
+e-mails over one SMTP connection), one row at a time for the beat and the admin's retry, one
+e-mail per agent and period for digests. Safe to run twice and from several workers at once.
 
 A row is claimed in a short transaction (status ``sending``, attempts + 1, ``scheduled_for`` =
 end of a lease), sent outside any transaction (no row lock is held during network I/O), then
 marked ``sent``, or ``pending`` again with an exponential backoff (policy.backoff), or
 ``failed`` after MAX_ATTEMPTS or on a permanent error. A worker that dies mid-send leaves a
-``sending`` row whose lease runs out; the next pass picks it up again."""
+``sending`` row whose lease runs out; the next pass picks it up again. A batch does the same
+for each of its rows: claimed together, each row's outcome recorded on that row alone."""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from notifications import messages, policy, transport
@@ -87,6 +90,84 @@ def _claim(queue_id) -> NotificationQueue | None:
     row.scheduled_for = now + LEASE
     row.save(update_fields=["status", "attempts", "scheduled_for"])
     return row
+
+
+def deliver_many_queued(*, queue_ids) -> int:
+    """Try to send these immediate rows (those not due any more are skipped); returns how
+    many were sent. Each failed row is retried or failed on its own, as deliver_queued does."""
+    rows = _claim_many(queue_ids)
+    if not rows:
+        return 0
+    overrides = messages.template_overrides({row.event_type for row in rows})
+    emails = [row for row in rows if row.channel == Channel.EMAIL]
+    outcomes = _send_emails(emails, overrides)
+    outcomes += [(row, _post(row, overrides)) for row in rows if row.channel != Channel.EMAIL]
+    sent = [row.pk for row, error in outcomes if error is None]
+    if sent:
+        _record_success(sent)
+    # One record per distinct error: a server that is down fails the batch in one statement.
+    failed: dict[int, tuple[Exception, list]] = {}
+    for row, error in outcomes:
+        if error is not None:
+            failed.setdefault(id(error), (error, []))[1].append(row.pk)
+    for error, ids in failed.values():
+        _record_failure(ids, error)
+    return len(sent)
+
+
+def _send_emails(rows: list[NotificationQueue], overrides: dict) -> list[tuple]:
+    """(row, error or None) for each e-mail row, all sent over one connection."""
+    outcomes, built = [], []
+    for row in rows:
+        try:
+            built.append((row, messages.email_for_row(row, overrides)))
+        except Exception as error:  # a broken template fails its own row
+            outcomes.append((row, error))
+    errors = transport.send_emails([email for _, email in built])
+    return outcomes + [(row, error) for (row, _), error in zip(built, errors, strict=True)]
+
+
+def _post(row: NotificationQueue, overrides: dict) -> Exception | None:
+    try:
+        transport.post_webhook(row.team_channel.webhook_url, messages.chat_payload(row, overrides))
+    except Exception as error:  # recorded on the row and retried
+        return error
+    return None
+
+
+@transaction.atomic
+def _claim_many(queue_ids) -> list[NotificationQueue]:
+    """Lock and claim the rows that are due, in the order of ``queue_ids``; rows of a team
+    channel that is gone or inactive are cancelled."""
+    now = timezone.now()
+    rows = list(
+        _due(NotificationQueue.objects.select_for_update(of=("self",)), now)
+        .select_related("ticket", "team_channel")
+        .filter(pk__in=queue_ids, timing=Timing.IMMEDIATE)
+    )
+    gone = {
+        row.pk
+        for row in rows
+        if row.channel != Channel.EMAIL
+        and (row.team_channel is None or not row.team_channel.is_active)
+    }
+    if gone:
+        NotificationQueue.objects.filter(pk__in=gone).update(
+            status=QueueStatus.CANCELLED, last_error="The team channel is gone or inactive."
+        )
+    rows = [row for row in rows if row.pk not in gone]
+    if rows:
+        NotificationQueue.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=QueueStatus.SENDING, attempts=F("attempts") + 1, scheduled_for=now + LEASE
+        )
+    for row in rows:
+        row.status, row.attempts, row.scheduled_for = (
+            QueueStatus.SENDING,
+            row.attempts + 1,
+            now + LEASE,
+        )
+    order = {str(queue_id): n for n, queue_id in enumerate(queue_ids)}
+    return sorted(rows, key=lambda row: order.get(str(row.pk), len(order)))
 
 
 @transaction.atomic
