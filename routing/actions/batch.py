@@ -105,6 +105,8 @@ def route_tickets(
     """Route the tickets, in the order given, as many route_ticket calls would: the stored
     decision of each, or None for a ticket left alone (no longer open, has a team and no
     ``reroute``, or named again in the batch). Raises Ticket.DoesNotExist for a missing one."""
+    if not requests:
+        return []
     started = time.perf_counter()
     now = timezone.now()
     rows = selectors.weight_rows()

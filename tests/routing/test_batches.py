@@ -225,6 +225,11 @@ def test_closed_tickets_tickets_with_a_team_and_repeats_are_left_alone(three_tea
     assert AllocationDecision.objects.filter(ticket=fresh).count() == 1
 
 
+def test_an_empty_batch_reads_nothing(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # its savepoint and release
+        assert route_tickets(requests=[]) == []
+
+
 def test_a_missing_ticket_fails_the_batch(three_teams):
     fresh = unrouted_ticket(category="network")
     with pytest.raises(Ticket.DoesNotExist):
