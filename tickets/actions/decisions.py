@@ -69,12 +69,9 @@ def apply_decisions(*, decisions: list[tuple[object, TicketDecision]], actor=Non
     tickets = lock_tickets([ticket_id for ticket_id, _ in decisions])
     applied = [(tickets[ticket_id], decision) for ticket_id, decision in decisions]
     changes = [_set_fields(ticket, decision) for ticket, decision in applied]
-    _save_changed(
-        [ticket for (ticket, _), changed in zip(applied, changes, strict=True) if changed]
-    )
-    _attach_teams(
-        [ticket for (ticket, _), changed in zip(applied, changes, strict=True) if changed]
-    )
+    pairs = list(zip([ticket for ticket, _ in applied], changes, strict=True))
+    _save_changed([ticket for ticket, changed in pairs if changed])
+    _attach_teams([ticket for ticket, changed in pairs if "team" in changed])
     flagged = new_flags(
         wanted=[
             (ticket, kind, note) for ticket, decision in applied for kind, note in decision.flags
@@ -117,14 +114,13 @@ def _save_changed(tickets: list[Ticket]) -> None:
 
 
 def _attach_teams(tickets: list[Ticket]) -> None:
-    """The new teams, in one query: the events name them (a moved ticket forgot its team)."""
-    wanted = {ticket.team_id for ticket in tickets if ticket.team_id is not None}
-    if not wanted:
+    """The moved tickets' new teams, in one query: the events name them (setting team_id
+    forgot the team the lock's query brought)."""
+    if not tickets:
         return
-    teams = Team.objects.in_bulk(wanted)
+    teams = Team.objects.in_bulk({ticket.team_id for ticket in tickets})
     for ticket in tickets:
-        if ticket.team_id is not None:
-            ticket.team = teams[Team._meta.pk.to_python(ticket.team_id)]
+        ticket.team = teams[Team._meta.pk.to_python(ticket.team_id)]
 
 
 def _audit_rows(ticket: Ticket, decision: TicketDecision, changed: dict, actor) -> list[AuditRow]:
