@@ -16,37 +16,35 @@ def as_user(actor):
 def record_audit(*, actor, action: str, ticket=None, data: dict) -> AuditLog:
     """One row. ``ticket`` (a ticket or its id) files the row under that ticket's history;
     an integration key is recorded by name, since it is no user."""
+    return AuditLog.objects.create(**_fields(actor, action, getattr(ticket, "pk", ticket), data))
+
+
+def _fields(actor, action: str, ticket_id, data: dict) -> dict:
     if actor is not None and as_user(actor) is None and getattr(actor, "api_key", None):
         data = {**data, "integration": str(actor)}
-    ticket_id = getattr(ticket, "pk", ticket)
-    return AuditLog.objects.create(
-        actor=as_user(actor),
-        action=action,
-        ticket_id=ticket_id,
-        object_type="ticket" if ticket_id is not None else "",
-        object_id=str(ticket_id) if ticket_id is not None else "",
-        data=data,
-    )
+    return {
+        "actor": as_user(actor),
+        "action": action,
+        "ticket_id": ticket_id,
+        "object_type": "ticket" if ticket_id is not None else "",
+        "object_id": str(ticket_id) if ticket_id is not None else "",
+        "data": data,
+    }
 
 
 @dataclass(frozen=True)
 class AuditRow:
-    """One row of a bulk write (the SLA scan records many crossings at once)."""
+    """One row of a bulk write (the SLA scan records many crossings at once, routing a batch
+    of tickets). ``actor`` as for record_audit; None is the system."""
 
     action: str
     ticket_id: object = None
     data: dict = field(default_factory=dict)
+    actor: object = None
 
 
 def record_audit_rows(rows: Iterable[AuditRow]) -> None:
-    """Many rows by the system, in one statement."""
+    """Many rows, in one statement, in the order given (ids follow it)."""
     AuditLog.objects.bulk_create(
-        AuditLog(
-            action=row.action,
-            ticket_id=row.ticket_id,
-            object_type="ticket" if row.ticket_id is not None else "",
-            object_id=str(row.ticket_id) if row.ticket_id is not None else "",
-            data=row.data,
-        )
-        for row in rows
+        AuditLog(**_fields(row.actor, row.action, row.ticket_id, row.data)) for row in rows
     )

@@ -34,15 +34,25 @@ def guess_category(*, title: str, description: str = "") -> str:
     return learned_triage.guess_category(title, description, selectors.keyword_map())
 
 
-def _suggest(decision: Decision, keywords) -> tuple[AgentSnapshot | None, str | None]:
+def suggest(
+    decision: Decision, keywords, agents: list[AgentSnapshot]
+) -> tuple[AgentSnapshot | None, str | None]:
+    """The agent to suggest among the chosen team's (``agents``), and the e-mail to record: an
+    ``agent:<email>`` rule target's, else the engine's pick."""
     if decision.team is None:
         return None, None
-    agents = selectors.agent_snapshots(decision.team.team_id)
     if decision.agent_email:
         forced = next((a for a in agents if a.email.lower() == decision.agent_email), None)
         return forced, decision.agent_email
     agent = engine.suggest_agent(decision.ticket, agents, keywords)
     return agent, agent.email if agent else None
+
+
+def keywords_after(decision: Decision, keywords, keywords_map) -> tuple[str, ...]:
+    """A rule changed the category: eligibility and metrics follow the new one."""
+    if decision.changes.get("category"):
+        return triage.keywords_for(decision.ticket.category, keywords_map)
+    return keywords
 
 
 def decide(
@@ -61,11 +71,9 @@ def decide(
         agent_teams=selectors.agent_directory(rules),
         extra_facts=facts,
     )
-    if decision.changes.get("category"):
-        # A rule changed the category: eligibility and metrics follow the new one.
-        keywords = triage.keywords_for(decision.ticket.category, keywords_map)
-    agent, email = _suggest(decision, keywords)
-    return decision, agent, email
+    keywords = keywords_after(decision, keywords, keywords_map)
+    agents = selectors.agent_snapshots(decision.team.team_id) if decision.team else []
+    return (decision, *suggest(decision, keywords, agents))
 
 
 def prepare_decision(

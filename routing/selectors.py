@@ -4,19 +4,23 @@ plus the reads the API needs (groups with their live load, latest decisions)."""
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from org.models import AgentProfile, Team
 from routing import config_cache, learned_triage, team_reads, ticket_reads
@@ -129,6 +133,20 @@ def _previous_team(category, since: datetime, requester_ref: str, exclude_ref=No
     return Subquery(previous.order_by("-created_at").values("team_id")[:1])
 
 
+@dataclass(frozen=True)
+class TicketRead:
+    """A ticket as routing reads it, with what a batch needs to see the tickets it routes
+    before this one as routing them one by one would (routing.actions.batch)."""
+
+    ticket: Ticket
+    snapshot: TicketSnapshot
+    triaged: bool  # the category is the triage's guess
+    # The category the requester's earlier tickets are matched on for affinity ("" when
+    # affinity does not apply), and when the ticket giving the requester's team was created.
+    affinity_category: str = ""
+    requester_previous_at: datetime | None = None
+
+
 def ticket_snapshot(
     *, ticket_id, keyword_map: dict[str, str], window_hours: int, now: datetime, lock=False
 ) -> tuple[Ticket, TicketSnapshot, bool]:
@@ -136,60 +154,112 @@ def ticket_snapshot(
     flag, at most a handful), which with ``lock`` also takes the ticket's row lock. A ticket
     without a category gets the triage's guess (third value True), and then one more query
     looks for the requester's previous team."""
-    since = now - timedelta(hours=window_hours)
-    rows = ticket_reads.ticket_rows(ticket_id, since=since if window_hours else None, lock=lock)
-    if not rows:
+    reads = ticket_snapshots(
+        ticket_ids=[ticket_id],
+        keyword_map=keyword_map,
+        window_hours=window_hours,
+        now=now,
+        lock=lock,
+    )
+    if not reads:
         raise Ticket.DoesNotExist(f"No ticket {ticket_id}.")
+    read = next(iter(reads.values()))
+    return read.ticket, read.snapshot, read.triaged
+
+
+def ticket_snapshots(
+    *, ticket_ids, keyword_map: dict[str, str], window_hours: int, now: datetime, lock=False
+) -> dict[uuid.UUID, TicketRead]:
+    """``ticket_snapshot`` for many tickets, keyed by id (a missing one has no key): one query
+    for all of them (locked in id order), and one more when the triage guessed categories."""
+    since = now - timedelta(hours=window_hours)
+    by_ticket = ticket_reads.tickets_rows(
+        ticket_ids, since=since if window_hours else None, lock=lock
+    )
+    guesses = {
+        pk: learned_triage.guess_category(rows[0].title, rows[0].description, keyword_map)
+        for pk, rows in by_ticket.items()
+        if not rows[0].category.strip()
+    }
+    guessed_previous = _guessed_previous(by_ticket, guesses, since) if window_hours else {}
+    return {
+        pk: _ticket_read(rows, guesses.get(pk, ""), guessed_previous.get(pk), bool(window_hours))
+        for pk, rows in by_ticket.items()
+    }
+
+
+def _guessed_previous(by_ticket: dict, guesses: dict, since: datetime) -> dict:
+    """For tickets the triage gave a category: the team of the requester's latest ticket of
+    that category within the window, with when it was created. One query for all."""
+    wanted = {pk: (by_ticket[pk][0].requester_id, guess) for pk, guess in guesses.items() if guess}
+    if not wanted:
+        return {}
+    match = Q()
+    for requester_id, category in set(wanted.values()):
+        match |= Q(requester_id=requester_id, category=category)
+    rows = list(
+        Ticket.objects.filter(match, team__isnull=False, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("pk", "requester_id", "category", "team_id", "created_at")
+    )
+    found = {}
+    for pk, key in wanted.items():
+        found[pk] = next(
+            ((team, at) for other, *row_key, team, at in rows if row_key == [*key] and other != pk),
+            None,
+        )
+    return found
+
+
+def _ticket_read(rows: list[Ticket], guess: str, guessed_previous, window: bool) -> TicketRead:
     ticket = rows[0]
     category = ticket.category.strip().lower()
+    affinity_category = ticket.category if category and window else ""
     requester_previous = getattr(ticket, "requester_previous_team", None) if category else None
+    previous_at = _as_datetime(getattr(ticket, "requester_previous_at", None)) if category else None
     triaged = False
     if not category:
-        category = learned_triage.guess_category(ticket.title, ticket.description, keyword_map)
-        triaged = bool(category)
-        if triaged and window_hours:
-            requester_previous = (
-                Ticket.objects.filter(
-                    requester=ticket.requester_id,
-                    category=category,
-                    team__isnull=False,
-                    created_at__gte=since,
-                )
-                .exclude(pk=ticket.pk)
-                .order_by("-created_at")
-                .values_list("team_id", flat=True)
-                .first()
-            )
+        category, triaged = guess, bool(guess)
+        if triaged and window:
+            affinity_category = category
+            requester_previous, previous_at = guessed_previous or (None, None)
     flags = frozenset(row.flag_kind for row in rows if row.flag_kind)
     previous = as_uuid(ticket.own_previous_team) or as_uuid(requester_previous)
     requester = ticket.requester
     metadata = ticket.external_metadata if isinstance(ticket.external_metadata, dict) else {}
-    return (
-        ticket,
-        TicketSnapshot(
-            ticket_id=str(ticket.pk),
-            title=ticket.title,
-            description=ticket.description,
-            category=category,
-            priority=ticket.priority,
-            type=ticket.type,
-            source=ticket.source,
-            status=ticket.status,
-            urgency=ticket.urgency,
-            impact=ticket.impact,
-            tier=requester.effective_tier,
-            flags=flags,
-            team_slug=ticket.team_slug or "",
-            created_at=ticket.created_at,
-            requester_email=requester.email,
-            latitude=requester.latitude,
-            longitude=requester.longitude,
-            timezone=requester.timezone or "UTC",
-            language=str(metadata.get("language") or metadata.get("locale") or ""),
-            previous_team_id=previous,
-        ),
-        triaged,
+    snapshot = TicketSnapshot(
+        ticket_id=str(ticket.pk),
+        title=ticket.title,
+        description=ticket.description,
+        category=category,
+        priority=ticket.priority,
+        type=ticket.type,
+        source=ticket.source,
+        status=ticket.status,
+        urgency=ticket.urgency,
+        impact=ticket.impact,
+        tier=requester.effective_tier,
+        flags=flags,
+        team_slug=ticket.team_slug or "",
+        created_at=ticket.created_at,
+        requester_email=requester.email,
+        latitude=requester.latitude,
+        longitude=requester.longitude,
+        timezone=requester.timezone or "UTC",
+        language=str(metadata.get("language") or metadata.get("locale") or ""),
+        previous_team_id=previous,
     )
+    return TicketRead(ticket, snapshot, triaged, affinity_category, previous_at)
+
+
+def _as_datetime(value) -> datetime | None:
+    """A timestamp from plain SQL: PostgreSQL gives a datetime, SQLite its text (in UTC)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
 
 
 def requester_facts(*, email: str, category: str, window_hours: int, now: datetime):

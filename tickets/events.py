@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from core.display import display_name
-from core.events import publish
+from core.events import publish, publish_many
 from core.subscriptions import Event
 
 TICKET_CREATED = "ticket.created"
@@ -76,11 +76,22 @@ def _actor(actor) -> dict | None:
 
 def publish_ticket_event(name: str, *, ticket, actor=None, **data) -> None:
     """Record the event in the current transaction (delivered after the commit)."""
-    publish(
-        name,
-        stream=stream_of(ticket.pk),
-        data={"ticket": summary(ticket), "actor": _actor(actor), **data},
-    )
+    publish(name, stream=stream_of(ticket.pk), data=ticket_event_data(ticket, actor, data))
+
+
+def ticket_event(name: str, *, ticket, actor=None, **data) -> tuple[str, str, dict]:
+    """The event as ``publish_ticket_events`` takes it: ``(name, stream, data)``."""
+    return name, stream_of(ticket.pk), ticket_event_data(ticket, actor, data)
+
+
+def publish_ticket_events(events: list[tuple[str, str, dict]]) -> None:
+    """Record many ticket events (from ``ticket_event``) in one statement; each stream's keep
+    the order given."""
+    publish_many(events)
+
+
+def ticket_event_data(ticket, actor, data: dict) -> dict:
+    return {"ticket": summary(ticket), "actor": _actor(actor), **data}
 
 
 @dataclass(frozen=True)

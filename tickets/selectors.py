@@ -98,13 +98,23 @@ def lock_ticket(ticket_id) -> Ticket:
     )
 
 
-def lock_tickets(ticket_ids) -> list[Ticket]:
-    """``lock_ticket`` for many tickets in one SELECT ... FOR UPDATE. In id order: writers
-    that lock overlapping sets take the rows in the same order, so they queue instead of
-    deadlocking. Ids without a ticket are left out."""
-    return list(
+def lock_tickets(ticket_ids) -> dict:
+    """``lock_ticket`` for many, in one query (rows locked in id order, the order every batch
+    takes them in, so two batches do not wait on each other crosswise); keyed by id. Raises
+    Ticket.DoesNotExist when one is missing."""
+    ids = list(dict.fromkeys(ticket_ids))
+    rows = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("team", "owner", "requester__company")
-        .filter(pk__in=ticket_ids)
+        .filter(pk__in=ids)
         .order_by("pk")
     )
+    found = {ticket.pk: ticket for ticket in rows}
+    missing = [ticket_id for ticket_id in ids if _as_pk(ticket_id) not in found]
+    if missing:
+        raise Ticket.DoesNotExist(f"No ticket {missing[0]}.")
+    return {ticket_id: found[_as_pk(ticket_id)] for ticket_id in ids}
+
+
+def _as_pk(value):
+    return Ticket._meta.pk.to_python(value)

@@ -4,7 +4,7 @@ notifications app)."""
 
 import re
 
-from core.events import publish
+from core.events import publish_many
 from tickets.events import stream_of
 
 ROUTING_ALERT = "routing.alert"
@@ -31,6 +31,12 @@ def publish_alerts(*, ticket, effects, event: str, facts: dict) -> None:
     """One ``routing.alert`` event per matching ``notify`` action, on the ticket's stream: who
     (``to``: owner, managers, team (the ticket's), team:<slug>, agent:<email>), the message
     with its placeholders filled, and the rule."""
+    publish_many(alert_events(ticket=ticket, effects=effects, event=event, facts=facts))
+
+
+def alert_events(*, ticket, effects, event: str, facts: dict) -> list[tuple[str, str, dict]]:
+    """What ``publish_alerts`` records, as ``(name, stream, data)`` for core.events.publish_many
+    (a batch records every ticket's alerts in one statement)."""
     values = {
         "ticket.id": ticket.pk,
         "ticket.reference": ticket.reference,
@@ -39,18 +45,17 @@ def publish_alerts(*, ticket, effects, event: str, facts: dict) -> None:
         "event": event,
         **{str(k): v for k, v in facts.items()},
     }
+    alerts = []
     for effect in effects:
         if effect["type"] != "notify":
             continue
         message = effect.get("message") or f"Rule '{effect['rule']}' matched."
-        publish(
-            ROUTING_ALERT,
-            stream=stream_of(ticket.pk),
-            data={
-                "ticket": {"id": str(ticket.pk)},
-                "to": effect["to"],
-                "message": render_message(message, values),
-                "rule": effect["rule"],
-                "event": event,
-            },
-        )
+        data = {
+            "ticket": {"id": str(ticket.pk)},
+            "to": effect["to"],
+            "message": render_message(message, values),
+            "rule": effect["rule"],
+            "event": event,
+        }
+        alerts.append((ROUTING_ALERT, stream_of(ticket.pk), data))
+    return alerts

@@ -58,10 +58,8 @@ def start_clocks(*, starts: list[tuple[object, datetime | None]]) -> dict[object
         return {}
     now = timezone.now()
     instants = _instants(starts, now=now)
-    tickets = {ticket.pk: ticket for ticket in lock_tickets(list(instants))}
-    if missing := instants.keys() - tickets.keys():
-        # As lock_ticket raises for one: the event is retried, not dropped.
-        raise Ticket.DoesNotExist(f"No ticket {', '.join(sorted(map(str, missing)))}.")
+    # Raises Ticket.DoesNotExist for a missing one, as lock_ticket does: the event is retried.
+    tickets = {ticket.pk: ticket for ticket in lock_tickets(list(instants)).values()}
     clocks = selectors.lock_clocks(list(tickets))
     fresh = [pk for pk in tickets if pk not in clocks]
     if not fresh:

@@ -44,3 +44,27 @@ def remove_flag(*, ticket_id, actor, kind: str) -> None:
     if deleted:
         record_audit(actor=actor, action="ticket.unflagged", ticket=ticket, data={"kind": kind})
         publish_ticket_event(TICKET_UNFLAGGED, ticket=ticket, actor=actor, kind=kind)
+
+
+def new_flags(*, wanted: list[tuple[Ticket, str, str]], actor) -> list[tuple[Ticket, str, str]]:
+    """``flag_ticket`` for many locked tickets, ``(ticket, kind, note)`` each, in one read and
+    one insert (no query when nothing is wanted): each flag is set once. Returns the new ones
+    in the order given; the caller records their audit rows and events with its own, in one
+    statement each."""
+    if not wanted:
+        return []
+    kinds = {kind for _, kind, _ in wanted}
+    existing = CaseFlag.objects.filter(
+        ticket_id__in={ticket.pk for ticket, _, _ in wanted}, kind__in=kinds
+    ).values_list("ticket_id", "kind")
+    seen = set(existing)
+    new = []
+    for ticket, kind, note in wanted:
+        if (ticket.pk, kind) not in seen:
+            seen.add((ticket.pk, kind))
+            new.append((ticket, kind, note))
+    by = as_user(actor)
+    CaseFlag.objects.bulk_create(
+        CaseFlag(ticket=ticket, kind=kind, note=note, created_by=by) for ticket, kind, note in new
+    )
+    return new

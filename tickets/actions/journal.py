@@ -14,3 +14,19 @@ def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> Timeline
         author=as_user(actor),
         content=content,
     )
+
+
+def record_system_entries(*, entries: list[tuple[Ticket, str]], actor=None) -> None:
+    """System lines on many (locked) tickets, ``(ticket, content)`` each, in one statement;
+    each ticket's lines keep the order given."""
+    author = as_user(actor)
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            ticket=ticket,
+            type=TimelineEntry.Type.SYSTEM,
+            visibility=TimelineEntry.Visibility.INTERNAL,
+            author=author,
+            content=content,
+        )
+        for ticket, content in entries
+    )
