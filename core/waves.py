@@ -2,7 +2,7 @@
 through a burst. One transaction, one commit and a few statements of bookkeeping for a hundred
 tickets, instead of a transaction, a lock and four statements of bookkeeping each; and every
 subscriber registered with ``batch=True`` gets all the events of a wave in one call, so it reads
-and writes for a hundred tickets in a few statements (docs/benchmarks.md, "Delivery").
+and writes for a hundred tickets in a few statements (docs/benchmarks.md, "Delivery in batches").
 
 ``drain_many(streams)`` delivers in waves: a wave takes the oldest pending event of each
 stream, and each subscriber handles the wave's events it listens to, subscribers in their
