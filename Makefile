@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http bench-seed bench-list venv clean
+.PHONY: run serve test lint format bench bench-http bench-pipeline bench-seed bench-list venv clean
 
 venv: $(STAMP)
 
@@ -64,6 +64,12 @@ bench: venv
 	bash bench/with-postgres $(BIN)/python bench/webhooks.py
 	bash bench/with-postgres $(BIN)/python bench/kb.py
 	bash bench/with-postgres $(BIN)/python bench/dashboard.py
+
+# The delivery side without HTTP: routing, SLA, notifications in one process and (REDIS_URL set)
+# a Celery worker, and commit-to-routed at a steady rate (docs/benchmarks.md, "Delivery in
+# batches"). `make bench-pipeline BENCH_ARGS="--open 50000 --tickets 1000"`.
+bench-pipeline: venv
+	bash bench/with-postgres $(BIN)/python bench/pipeline.py $(BENCH_ARGS)
 
 # The same HTTP cases against the project and a bare DRF app (bench/floor), one run, one
 # throwaway cluster: `make bench-http TICKETS=1000000`; wrk and redis-server from Debian.
