@@ -30,7 +30,18 @@ SWEEP_SECONDS = 5.0
 # A sweep's "stale": undelivered for this long although a process that is alive was told to
 # deliver it (the thread's own queue takes the fresh ones first).
 STALE_AFTER = timedelta(seconds=5)
+# Under a burst the thread waits this long before taking what is queued: a batch of ten
+# tickets costs a fraction of ten batches of one (docs/benchmarks.md, "Delivery in batches"),
+# and the requests in flight have the interpreter meanwhile. A stream asked for after a quiet
+# spell is delivered at once. Short beside API.md's second for dashboard events.
+GATHER_SECONDS = 0.15
 _STOP = object()
+
+
+def gather_pause(*, since_last_delivery: float) -> float:
+    """How long to let a batch gather before delivering it: only while busy, that is when the
+    previous delivery ended less than GATHER_SECONDS ago."""
+    return GATHER_SECONDS if since_last_delivery < GATHER_SECONDS else 0.0
 
 
 class Deliverer:
@@ -69,7 +80,7 @@ class Deliverer:
 
     def _run(self) -> None:
         self._sweep(stale_after=timedelta(0))  # what a process that died left behind
-        swept = time.monotonic()
+        swept = delivered = time.monotonic()
         while True:
             try:
                 first = self._queue.get(timeout=SWEEP_SECONDS)
@@ -81,9 +92,12 @@ class Deliverer:
                 swept = time.monotonic()
                 if first is None:
                     continue
+            if first is not _STOP:
+                time.sleep(gather_pause(since_last_delivery=time.monotonic() - delivered))
             streams, stop = self._take_queued(first)
             self._deliver(streams)
             self._release_connection()
+            delivered = time.monotonic()
             if self._queue.empty():
                 self.idle.set()
             if stop:

@@ -112,3 +112,32 @@ def test_a_failing_delivery_leaves_the_event_and_the_thread_goes_on(gate, delive
     wait_delivered(deliverer)
     assert gate.heard == [1, 2]
     assert deliverer.running
+
+
+def test_under_a_burst_streams_gather_into_one_batch(gate, deliverer, monkeypatch):
+    from core import waves
+
+    batches = []
+    real_drain_many = waves.drain_many
+
+    def recording(streams):
+        batches.append(sorted(streams))
+        return real_drain_many(streams)
+
+    monkeypatch.setattr(waves, "drain_many", recording)
+    gate.open.set()
+    deliverer.start()
+    wait_delivered(deliverer)  # its start-up sweep; a delivery has just ended: busy
+    ping(1, stream="ticket:1")
+    ping(2, stream="ticket:2")  # while the first waits for company
+    ping(3, stream="ticket:3")
+    wait_delivered(deliverer)
+    assert batches[-1] == ["ticket:1", "ticket:2", "ticket:3"]
+    assert sorted(gate.heard) == [1, 2, 3]
+
+
+def test_a_stream_after_a_quiet_spell_is_delivered_at_once():
+    from core.deliverer import GATHER_SECONDS, gather_pause
+
+    assert gather_pause(since_last_delivery=GATHER_SECONDS * 4) == 0.0
+    assert gather_pause(since_last_delivery=GATHER_SECONDS / 10) == GATHER_SECONDS
