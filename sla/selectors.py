@@ -121,24 +121,18 @@ def clocks_to_check(now: datetime) -> QuerySet[SLAClock]:
     )
 
 
+def _locked_clocks() -> QuerySet[SLAClock]:
+    return SLAClock.objects.select_for_update(of=("self",)).select_related("policy")
+
+
 def lock_clock(ticket_id) -> SLAClock | None:
-    return (
-        SLAClock.objects.select_for_update(of=("self",))
-        .select_related("policy")
-        .filter(ticket_id=ticket_id)
-        .first()
-    )
+    return _locked_clocks().filter(ticket_id=ticket_id).first()
 
 
 def lock_clocks(ticket_ids) -> dict:
     """``lock_clock`` for many tickets in one query (in ticket order, as their tickets were
     locked): their clocks by ticket id; tickets without a clock are left out."""
-    clocks = (
-        SLAClock.objects.select_for_update(of=("self",))
-        .select_related("policy")
-        .filter(ticket_id__in=ticket_ids)
-        .order_by("ticket_id")
-    )
+    clocks = _locked_clocks().filter(ticket_id__in=ticket_ids).order_by("ticket_id")
     return {clock.ticket_id: clock for clock in clocks}
 
 

@@ -38,6 +38,17 @@ def with_related(tickets):
     )
 
 
+def as_just_created(ticket: Ticket) -> Ticket:
+    """A ticket this request created, as ``with_related`` would have read it back right after
+    the commit: nothing has happened to it since but what runs after the response, so it has no
+    flags, no SLA clock and no decision yet, and the rest is in memory. Reading it back was
+    about a third of the CPU of a create (docs/benchmarks.md, "Delivery in batches")."""
+    ticket._prefetched_objects_cache = {"flags": CaseFlag.objects.none()}
+    Ticket.sla_clock.related.set_cached_value(ticket, None)
+    ticket.latest_allocation_decisions = []
+    return ticket
+
+
 def ticket_queryset(user, *, listing: bool = False):
     # The list resolves the agent's scope to ids first (tickets.selectors); one ticket does not.
     return with_related(visible_tickets(user, resolved=listing))
@@ -106,14 +117,9 @@ class TicketViewSet(
     def _respond_created(self, ticket: Ticket) -> Response:
         if not delivered_after_response():
             return self._respond(ticket, status.HTTP_201_CREATED)  # routed already, read it
-        # Nothing has happened to it since the commit but what runs after the response: it has
-        # no flags, no SLA clock and no decision yet, and the rest is in memory. Reading it back
-        # was half the CPU of a create (docs/benchmarks.md, "HTTP against the floor").
-        ticket._prefetched_objects_cache = {"flags": CaseFlag.objects.none()}
-        Ticket.sla_clock.related.set_cached_value(ticket, None)
-        ticket.latest_allocation_decisions = []
         context = self.get_serializer_context()
-        return Response(TicketSerializer(ticket, context=context).data, status.HTTP_201_CREATED)
+        created = as_just_created(ticket)
+        return Response(TicketSerializer(created, context=context).data, status.HTTP_201_CREATED)
 
     def _input(self, serializer_class, request: Request) -> dict:
         data = request.data if request.data is not None else {}

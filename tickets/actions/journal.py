@@ -5,15 +5,21 @@ from core.audit import as_user
 from tickets.models import Ticket, TimelineEntry
 
 
-def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> TimelineEntry:
-    """An internal system line on the ticket's timeline (who did it, when, what)."""
-    return TimelineEntry.objects.create(
+def _system_entry(ticket: Ticket, content: str, author) -> TimelineEntry:
+    return TimelineEntry(
         ticket=ticket,
         type=TimelineEntry.Type.SYSTEM,
         visibility=TimelineEntry.Visibility.INTERNAL,
-        author=as_user(actor),
+        author=author,
         content=content,
     )
+
+
+def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> TimelineEntry:
+    """An internal system line on the ticket's timeline (who did it, when, what)."""
+    entry = _system_entry(ticket, content, as_user(actor))
+    entry.save(force_insert=True)
+    return entry
 
 
 def record_system_entries(*, entries: list[tuple[Ticket, str]], actor=None) -> None:
@@ -21,12 +27,5 @@ def record_system_entries(*, entries: list[tuple[Ticket, str]], actor=None) -> N
     each ticket's lines keep the order given."""
     author = as_user(actor)
     TimelineEntry.objects.bulk_create(
-        TimelineEntry(
-            ticket=ticket,
-            type=TimelineEntry.Type.SYSTEM,
-            visibility=TimelineEntry.Visibility.INTERNAL,
-            author=author,
-            content=content,
-        )
-        for ticket, content in entries
+        _system_entry(ticket, content, author) for ticket, content in entries
     )
