@@ -6,12 +6,18 @@ from core.realtime import send_to_groups, user_group
 
 
 def push_notification(notification) -> None:
+    push_notifications([notification])
+
+
+def push_notifications(notifications) -> None:
+    """Many at once: one hand-over to core.realtime for a batch's thousands of rows."""
     send_to_groups(
         [
             (
                 user_group(notification.user_id),
                 {"type": "notification.created", "notification": as_event(notification)},
             )
+            for notification in notifications
         ]
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.memo import VersionedMemo
 from sla.clocks import ClockFacts, Milestones, State, evaluate
-from sla.models import BusinessCalendar, Reminder, SLAClock, SLAPolicy
+from sla.models import BusinessCalendar, Reminder, SLAClock, SLAPause, SLAPolicy
 
 
 def calendars_with_hours() -> QuerySet[BusinessCalendar]:
@@ -134,6 +134,14 @@ def lock_clocks(ticket_ids) -> dict:
     locked): their clocks by ticket id; tickets without a clock are left out."""
     clocks = _locked_clocks().filter(ticket_id__in=ticket_ids).order_by("ticket_id")
     return {clock.ticket_id: clock for clock in clocks}
+
+
+def pause_intervals(clock_ids) -> dict:
+    """The pause intervals of these clocks, in one query: lists by clock id, oldest first."""
+    intervals: dict = {}
+    for pause in SLAPause.objects.filter(clock_id__in=clock_ids).order_by("started_at", "pk"):
+        intervals.setdefault(pause.clock_id, []).append(pause.interval)
+    return intervals
 
 
 def reminders_of(user) -> QuerySet[Reminder]:

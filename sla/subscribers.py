@@ -6,7 +6,7 @@ an integration or a routing rule), met by the first public staff reply."""
 from core.subscriptions import Event, subscribe
 from sla.actions.clocks import (
     RETARGET_FIELDS,
-    follow_change,
+    follow_changes,
     follow_status,
     note_activity,
     start_clocks,
@@ -34,17 +34,24 @@ def start(events: list[Event]) -> None:
     start_clocks(starts=starts)
 
 
-@subscribe(TICKET_UPDATED, TICKET_ROUTED, TICKET_ASSIGNED, TICKET_RESOLVED, name="sla.follow")
-def follow(event: Event) -> None:
-    change = TicketEvent.of(event)
-    status = change.changed.get("status")
-    if status:
-        follow_status(ticket_id=change.ticket_id, status=status[1], at=event.occurred_at)
-    fields = set(change.changed) - NOT_DESCRIPTIVE
-    if event.name == TICKET_ROUTED or change.data.get("cause") == CAUSE_ROUTING:
-        fields &= RETARGET_FIELDS  # routing's own changes are no activity on the ticket
-    if fields:
-        follow_change(ticket_id=change.ticket_id, fields=fields, at=event.occurred_at)
+@subscribe(
+    TICKET_UPDATED, TICKET_ROUTED, TICKET_ASSIGNED, TICKET_RESOLVED, name="sla.follow", batch=True
+)
+def follow(events: list[Event]) -> None:
+    # A wave holds one event per ticket: each ticket's status move runs before its field
+    # changes, as one by one; the field changes of a routed batch go together.
+    changes = []
+    for event in events:
+        change = TicketEvent.of(event)
+        status = change.changed.get("status")
+        if status:
+            follow_status(ticket_id=change.ticket_id, status=status[1], at=event.occurred_at)
+        fields = set(change.changed) - NOT_DESCRIPTIVE
+        if event.name == TICKET_ROUTED or change.data.get("cause") == CAUSE_ROUTING:
+            fields &= RETARGET_FIELDS  # routing's own changes are no activity on the ticket
+        if fields:
+            changes.append((change.ticket_id, fields, event.occurred_at))
+    follow_changes(changes=changes)
 
 
 @subscribe(TICKET_ENTRY_ADDED, name="sla.entries")

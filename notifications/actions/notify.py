@@ -35,7 +35,7 @@ from core.exceptions import DomainValidationError, NotPermitted
 from notifications.actions import planning
 from notifications.actions.planning import Checked
 from notifications.models import REQUESTER_EVENTS, EventType, Notification, NotificationQueue
-from notifications.realtime import push_notification
+from notifications.realtime import push_notifications
 from notifications.recipients import resolve_recipients
 from notifications.tasks import deliver_many
 from tickets.models import Ticket, TimelineEntry
@@ -78,8 +78,7 @@ def notify_many(*, requests: Sequence[NotifyRequest]) -> list[NotifyResult]:
     notes = [note for plan in planned for note in plan.notifications]
     NotificationQueue.objects.bulk_create(queued)
     Notification.objects.bulk_create(notes)
-    for note in notes:
-        push_notification(note)  # sent together after the commit (core.realtime)
+    push_notifications(notes)  # sent together after the commit (core.realtime)
     _deliver_after_commit([str(row.pk) for row in queued if planning.is_due_now(row, now)])
     return [NotifyResult(queued=plan.queued, notifications=plan.notifications) for plan in planned]
 

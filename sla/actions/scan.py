@@ -16,6 +16,7 @@ from sla import selectors
 from sla.actions.clocks import CLOCK_STATE_FIELDS, retarget, store
 from sla.actions.crossings import record_crossings
 from sla.models import SLAClock
+from sla.policies import PolicyBook
 from sla.timing import settle
 from tickets.actions.scores import set_sla_pressure
 from tickets.models import Ticket
@@ -62,8 +63,7 @@ def _check_batch(batch: list[SLAClock], *, now: datetime, report: ScanReport) ->
 
 def recompute_open_clocks(*, batch_size: int = 500) -> int:
     """Re-match and replay every running clock (a policy or calendar changed)."""
-    policies = list(selectors.policies_with_calendars())
-    calendars = {p.calendar_id: p.calendar.as_calendar() for p in policies}
+    book = PolicyBook(list(selectors.policies_with_calendars()))
     last_pk, done = 0, 0
     while True:
         with transaction.atomic():
@@ -89,6 +89,8 @@ def recompute_open_clocks(*, batch_size: int = 500) -> int:
                 .filter(pk__in=[pk for pk, _ in ids])
             ):
                 ticket = tickets[clock.ticket_id]
-                retarget(clock, ticket=ticket, policies=policies, calendars=calendars, audit=False)
+                pauses = [pause.interval for pause in clock.pauses.all()]
+                # No audit row per clock: the configuration change that moved them is audited.
+                retarget(clock, ticket=ticket, book=book, pauses=pauses)
                 store(clock, ticket=ticket, now=now)
                 done += 1
