@@ -43,7 +43,11 @@ def as_just_created(ticket: Ticket) -> Ticket:
     the commit: nothing has happened to it since but what runs after the response, so it has no
     flags, no SLA clock and no decision yet, and the rest is in memory. Reading it back was
     about a third of the CPU of a create (docs/benchmarks.md, "Delivery in batches")."""
-    ticket._prefetched_objects_cache = {"flags": CaseFlag.objects.none()}
+    # As prefetch_related leaves it: a result cache, so iterating compiles no SQL (a none()
+    # queryset still builds its query before it finds it empty).
+    flags = CaseFlag.objects.none()
+    flags._result_cache, flags._prefetch_done = [], True
+    ticket._prefetched_objects_cache = {"flags": flags}
     Ticket.sla_clock.related.set_cached_value(ticket, None)
     ticket.latest_allocation_decisions = []
     return ticket
