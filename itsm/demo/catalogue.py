@@ -95,7 +95,7 @@ TEAMS = (
     TeamSpec(
         "end-user",
         "Hardware & End-User Support",
-        TORONTO,
+        NEW_YORK,
         ("hardware", "laptop", "printer", "monitor", "phone", "peripherals"),
         ("en", "fr"),
         ("windows", "macos", "printers", "dell", "lenovo", "iphone", "imaging"),

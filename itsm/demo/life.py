@@ -102,8 +102,8 @@ def live(draw: Draw, category: Category, cast: Cast, team_tz: str, now: datetime
     if cast.expert_team is not None and rng.random() < (0.18 if urgent else 0.06):
         team_id, label, expert_id, expert_name = cast.expert_team[:4]
         opened = cursor + work * 0.2
-        taken = opened + timedelta(minutes=lognormal(rng, 40))
-        done = taken + timedelta(hours=lognormal(rng, 3))
+        taken = opened + timedelta(minutes=lognormal(rng, 60))
+        done = taken + timedelta(hours=lognormal(rng, 9, 1.0))
         extra = {
             "team_id": team_id,
             "label": label,

@@ -5,10 +5,11 @@ engine and the SLA clocks decided. The same desk on every run; idempotent: peopl
 slug, username and e-mail, and the history is written once (a second run adds nothing)."""
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,11 +33,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tickets", type=int, default=3000, help="How many tickets of history (once)."
         )
+        parser.add_argument(
+            "--as-of",
+            type=datetime.fromisoformat,
+            default=None,
+            help="The history ends at this ISO instant (default: this hour); same instant, "
+            "same desk.",
+        )
 
-    def handle(self, *args, tickets: int, **options) -> None:
+    def handle(self, *args, tickets: int, as_of: datetime | None, **options) -> None:
         started = time.perf_counter()
         # One instant for the whole history, on the hour: two runs the same hour draw the same.
-        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        now = as_of or timezone.now().replace(minute=0, second=0, microsecond=0)
+        if timezone.is_naive(now):
+            raise CommandError("--as-of needs a time zone, e.g. 2026-12-01T10:00:00+00:00.")
+        if now > timezone.now():
+            raise CommandError("--as-of lies in the future: the history ends at the latest now.")
         created = {}
         with transaction.atomic():
             password_hash = people.demo_password_hash()
