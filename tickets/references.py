@@ -92,3 +92,27 @@ def _highest_used(prefix: str, year: int) -> int:
     )
     suffix = (highest or "")[len(stem) :]
     return int(suffix) if suffix.isdigit() else 0
+
+
+def reserve_references(*, ticket_type: str, year: int, count: int) -> list[str]:
+    """The next ``count`` numbers of this type's prefix and year, in order, from the same
+    sequence or counter ``next_reference`` uses (for a bulk load of dated tickets, the demo's
+    history). Must run inside the creating transaction."""
+    if count <= 0:
+        return []
+    prefix = REFERENCE_PREFIX[ticket_type]
+    if connection.vendor == "postgresql":
+        first = _next_from_sequence(prefix, year)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(to_regclass(%s)) FROM generate_series(1, %s)",
+                [sequence_name(prefix, year), count - 1],
+            )
+            values = [first, *sorted(row[0] for row in cursor.fetchall())]
+    else:
+        counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+        counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+        values = list(range(counter.last_value + 1, counter.last_value + count + 1))
+        counter.last_value += count
+        counter.save(update_fields=["last_value"])
+    return [f"{prefix}-{year}-{value:06d}" for value in values]
