@@ -124,6 +124,9 @@ HTTP_CONCURRENCY = env.int("HTTP_CONCURRENCY", default=2 * (os.cpu_count() or 1)
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": database_settings(env, BASE_DIR)}
+# The covering indexes' INCLUDE columns are PostgreSQL's; SQLite builds the same index without
+# them, which is all the embedded default needs (no warning on every start).
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if "sqlite" in DATABASES["default"]["ENGINE"] else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker ---------------------------------------------
