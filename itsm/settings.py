@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "csp",
+    "import_export",
     # The project's apps, ground floor first: an app imports only those above it in this
     # list, and domain events reach their subscribers in this order.
     "core",
