@@ -3,6 +3,7 @@ calendar open every day 09:00-17:00 UTC and a policy on it (1 h response, 8 h re
 
 from datetime import time
 
+from org.models import Team
 from sla.models import BusinessCalendar, SLAPolicy, WorkingHours
 
 calendar = BusinessCalendar.objects.create(
@@ -18,4 +19,5 @@ policy = SLAPolicy.objects.create(
     first_response_minutes=60,
     resolution_minutes=480,
 )
-print(f"calendar={calendar.pk} policy={policy.pk}")
+team = Team.objects.create(slug="network", name="Network", capabilities=["network", "vpn"])
+print(f"calendar={calendar.pk} policy={policy.pk} team={team.pk}")
