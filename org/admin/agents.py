@@ -104,13 +104,11 @@ class ServiceDeskUserAdmin(UserAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not AgentProfile:
             return super().save_formset(request, form, formset, change)
-        for inline_form in formset.forms:
-            if inline_form.has_changed() and inline_form not in formset.deleted_forms:
-                profile = inline_form.save(commit=False)
-                profile.user = form.instance
-                save_profile(
-                    actor=request.user,
-                    profile=profile,
-                    teams=list(inline_form.cleaned_data["teams"]),
-                )
+        # save(commit=False) also records what changed for the admin's history message.
+        for profile in formset.save(commit=False):
+            inline_form = next(f for f in formset.forms if f.instance is profile)
+            profile.user = form.instance
+            save_profile(
+                actor=request.user, profile=profile, teams=list(inline_form.cleaned_data["teams"])
+            )
         return None

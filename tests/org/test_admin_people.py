@@ -185,3 +185,44 @@ def test_the_tag_field_takes_and_gives_lists():
     assert field.has_changed(["a", "b"], "b, a") is True
     assert split_tags(None) == []
     assert field.widget.format_value(["a", "b"]) == "a, b"
+
+
+def test_the_profile_inline_on_the_user_page_saves_through_the_action(
+    client, admin_user, team, other_team
+):
+    user = factories.AgentFactory(username="ivy", teams=[team])
+    profile = AgentProfile.objects.get(user=user)
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    form = {
+        "username": "ivy",
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "agent_profile-TOTAL_FORMS": "1",
+        "agent_profile-INITIAL_FORMS": "1",
+        "agent_profile-MIN_NUM_FORMS": "0",
+        "agent_profile-MAX_NUM_FORMS": "1",
+        "agent_profile-0-id": profile.pk,
+        "agent_profile-0-user": user.pk,
+        "agent_profile-0-teams": [team.pk, other_team.pk],
+        "agent_profile-0-skills": "dns, dhcp",
+        "agent_profile-0-max_capacity": "6",
+        "agent_profile-0-is_available": "on",
+        "agent_profile-0-timezone": "Europe/Madrid",
+    }
+
+    response = client.post(url, form)
+
+    assert response.status_code == 302, response.context["errors"]
+    profile.refresh_from_db()
+    assert (profile.skills, profile.max_capacity, profile.timezone) == (
+        ["dns", "dhcp"],
+        6,
+        "Europe/Madrid",
+    )
+    assert sorted(t.slug for t in profile.teams.all()) == ["apps", "network"]
+    assert AuditLog.objects.get(action="org.agent_profile_changed").data["teams_added"] == ["apps"]

@@ -181,11 +181,12 @@ def test_exports_carry_the_columns_an_import_reads(team, other_team):
     assert "c@customer.example,Cee,standard,,UTC" in contacts
 
 
-def test_the_export_page_and_the_changelist_buttons_need_no_inline_code(client, admin_user):
+def test_the_import_and_export_pages_and_the_list_buttons_need_no_inline_code(client, admin_user):
     client.force_login(admin_user)
     for model in ("org_team", "org_agentprofile", "tickets_contact"):
-        page = client.get(reverse(f"admin:{model}_export"))
-        assert page.status_code == 200
-        assert inline_code(page.content.decode()) == []
+        for step in ("export", "import"):
+            page = client.get(reverse(f"admin:{model}_{step}"))
+            assert page.status_code == 200
+            assert inline_code(page.content.decode()) == []
         listing = client.get(reverse(f"admin:{model}_changelist")).content.decode()
         assert reverse(f"admin:{model}_import") in listing
