@@ -96,9 +96,9 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         )
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # The closed-date rows of the inline: save_calendar has already audited this save and
+        # queued the recompute, which runs after the commit and so reads these rows too.
         super().save_related(request, form, formsets, change)
-        if change and any(formset.has_changed() for formset in formsets):
-            policies.calendar_changed(actor=request.user, calendar=form.instance)
         dates = form.cleaned_data.get("holidays_file") or []
         if dates:
             added = calendars.add_closed_dates(

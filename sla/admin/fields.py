@@ -24,6 +24,9 @@ class EscalationRowsWidget(forms.Widget):
     template_name = "sla/widgets/escalation_rows.html"
     blank_rows = 1
 
+    def id_for_label(self, id_) -> str:
+        return ""  # many inputs, each with its own aria-label: the label points at none
+
     class Media:
         js = ("js/sla_admin.js",)
         css = {"all": ("css/sla_admin.css",)}
@@ -92,6 +95,9 @@ def _hhmm(value: time | None) -> str:
 
 class WeeklyHoursWidget(forms.Widget):
     template_name = "sla/widgets/weekly_hours.html"
+
+    def id_for_label(self, id_) -> str:
+        return ""  # many inputs, each with its own aria-label: the label points at none
 
     class Media:
         css = {"all": ("css/sla_admin.css",)}

@@ -226,3 +226,17 @@ def test_the_profile_inline_on_the_user_page_saves_through_the_action(
     )
     assert sorted(t.slug for t in profile.teams.all()) == ["apps", "network"]
     assert AuditLog.objects.get(action="org.agent_profile_changed").data["teams_added"] == ["apps"]
+
+
+def test_a_team_added_in_the_admin_is_created_by_the_action(client, admin_user):
+    client.force_login(admin_user)
+    blank = Team(name="Field Services", slug="field", capabilities=[])
+    form = _team_form(blank, capabilities="printers, desks", timezone="Asia/Tokyo")
+    form |= {"latitude": "", "longitude": ""}
+
+    response = client.post(reverse("admin:org_team_add"), form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    team = Team.objects.get(slug="field")
+    assert (team.capabilities, team.timezone) == (["printers", "desks"], "Asia/Tokyo")
+    assert AuditLog.objects.filter(action="org.team_created", data__slug="field").exists()
