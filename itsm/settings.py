@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "csp",
+    "import_export",
     # The project's apps, ground floor first: an app imports only those above it in this
     # list, and domain events reach their subscribers in this order.
     "core",
@@ -121,6 +122,18 @@ WSGI_APPLICATION = "itsm.wsgi.application"
 ASGI_APPLICATION = "itsm.asgi.application"
 # HTTP requests one server process runs at once; the rest wait their turn (itsm.asgi_limits).
 HTTP_CONCURRENCY = env.int("HTTP_CONCURRENCY", default=2 * (os.cpu_count() or 1))
+
+# --- CSV import and export (django-import-export; core.imports) -----------------------------
+# The upload waits between the dry run and the confirm: in Redis where web processes share it,
+# else in a temporary folder (the embedded setup runs one server process).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage"
+    if env.str("REDIS_URL", default="")
+    else "import_export.tmp_storages.TempFolderStorage"
+)
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": database_settings(env, BASE_DIR)}

@@ -1,8 +1,51 @@
-"""Reads about teams and their members."""
+"""Reads about teams and their members.
 
-from django.db.models import QuerySet
+Org stands below tickets and routing, so what only they know reaches it by registration from
+their AppConfig.ready (docs/architecture.md): tickets tells how an agent's current load is
+counted and which ticket categories are in use."""
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Expression, IntegerField, QuerySet, Value
 
 from org.models import AgentProfile, Team
+
+# Takes the path from the annotated row to the agent's user id (e.g. "user_id") and returns
+# an expression counting the open tickets that user owns.
+LoadExpression = Callable[[str], Expression]
+_load_expressions: list[LoadExpression] = []
+_category_sources: list[Callable[[], Iterable[str]]] = []
+
+
+def count_agent_load(expression: LoadExpression) -> None:
+    if expression not in _load_expressions:
+        _load_expressions.append(expression)
+
+
+def suggest_categories(source: Callable[[], Iterable[str]]) -> None:
+    if source not in _category_sources:
+        _category_sources.append(source)
+
+
+def with_load(rows: QuerySet, *, user_path: str = "user_id") -> QuerySet:
+    """``rows`` annotated with ``load``: the open tickets each row's agent owns (one subquery
+    in the same statement, whatever the row count). None until tickets has registered."""
+    if not _load_expressions:
+        return rows.annotate(load=Value(None, output_field=IntegerField()))
+    return rows.annotate(load=_load_expressions[0](user_path))
+
+
+def tag_suggestions() -> list[str]:
+    """Words a capability or skill is likely to be: the ticket categories in use and the
+    capabilities and skills already given. A few hundred rows at most (teams, agents)."""
+    words: set[str] = set()
+    for source in _category_sources:
+        words.update(source())
+    for capabilities in Team.objects.values_list("capabilities", flat=True):
+        words.update(capabilities or [])
+    for skills in AgentProfile.objects.values_list("skills", flat=True):
+        words.update(skills or [])
+    return sorted(word for word in words if isinstance(word, str) and word)
 
 
 def team_ids_of(user) -> QuerySet:

@@ -80,3 +80,12 @@ def new_clock(ticket, now: datetime, *, book: PolicyBook | None = None) -> SLACl
     apply_policy(clock, policy)
     retime(clock, calendar=book.calendar(policy), pauses=[])
     return clock
+
+
+def preview_clock(policy: SLAPolicy, now: datetime) -> SLAClock:
+    """The clock a ticket created at ``now`` under ``policy`` would start with, from the
+    policy's calendar as stored: the admin's preview of its due times. Not saved."""
+    clock = SLAClock(started_at=now, last_activity_at=now)
+    apply_policy(clock, policy)
+    retime(clock, calendar=calendar_of(policy), pauses=[])
+    return clock

@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from import_export.admin import ImportExportMixin
 
 from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from core.exceptions import DomainError, DomainValidationError
+from core.imports import ActionImportMixin
 from tickets.actions import creation, flags, lifecycle, ownership, tasks, timeline, updates
 from tickets.admin_forms import (
     CaseFlagInline,
@@ -29,6 +31,7 @@ from tickets.models import (
     Ticket,
     TimelineEntry,
 )
+from tickets.resources import ContactResource
 
 User = get_user_model()
 
@@ -47,7 +50,8 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ContactResource]
     list_display = ("email", "name", "company", "tier", "user")
     list_filter = ("tier", "company")
     search_fields = ("email", "name", "company__name")

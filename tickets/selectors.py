@@ -3,7 +3,8 @@
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from core.roles import Role, role_of
 from org.selectors import team_ids_of
@@ -118,3 +119,31 @@ def lock_tickets(ticket_ids) -> dict:
 
 def _as_pk(value):
     return Ticket._meta.pk.to_python(value)
+
+
+def open_owned_count(user_path: str):
+    """The open tickets the user at ``user_path`` (an OuterRef path) owns, as a subquery
+    expression: an agent's current load (registered with org.selectors.count_agent_load)."""
+    owned = (
+        Ticket.objects.open()
+        .filter(owner_id=OuterRef(user_path))
+        .order_by()
+        .values("owner_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(owned, output_field=IntegerField()), 0)
+
+
+CATEGORY_SUGGESTIONS = 300
+
+
+def categories_in_use() -> list[str]:
+    """The distinct ticket categories (registered with org.selectors.suggest_categories)."""
+    categories = (
+        Ticket.objects.exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    return list(categories[:CATEGORY_SUGGESTIONS])

@@ -37,7 +37,6 @@ def test_making_a_policy_the_default_in_the_admin_demotes_the_old_one(client, ad
         "first_response_minutes": 30,
         "resolution_minutes": 240,
         "warning_percent": 75,
-        "escalation_actions": "[]",
     }
 
     response = client.post(url, form)

@@ -2,6 +2,8 @@
 added by the desk (a login comes by invitation or by a manager's password: actions.logins)."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from core.audit import record_audit
@@ -60,6 +62,10 @@ def create_contact(
     if password is not None and not is_manager_or_admin(actor):
         raise NotPermitted(PASSWORD_BY_MANAGERS)
     email = User.objects.normalize_email(email).strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise DomainValidationError({"email": error.messages}) from error
     if Contact.objects.filter(email__iexact=email).exists():
         raise DomainValidationError({"email": ["A contact with this e-mail address exists."]})
     if address_has_login(email):
@@ -72,4 +78,32 @@ def create_contact(
         set_contact_password(actor=actor, contact_id=contact.pk, password=password)
     elif invite:
         invite_contact(actor=actor, contact_id=contact.pk)
+    return Contact.objects.select_related("company", "user").get(pk=contact.pk)
+
+
+CONTACT_FIELDS = ("name", "tier", "company", "timezone", "latitude", "longitude")
+
+
+@transaction.atomic
+def update_contact(*, actor, contact_id, changes: dict) -> Contact:
+    """Change a requester's name, tier, company or place (CSV imports). The e-mail address and
+    the login are not changed here: they are the contact's identity (actions.logins)."""
+    if not is_staff_role(actor):
+        raise NotPermitted("Only agents, managers and admins change contacts.")
+    unknown = sorted(set(changes) - set(CONTACT_FIELDS))
+    if unknown:
+        raise DomainValidationError({name: ["Cannot be changed here."] for name in unknown})
+    contact = Contact.objects.select_for_update().get(pk=contact_id)
+    changed = [name for name, value in changes.items() if getattr(contact, name) != value]
+    for name in changed:
+        setattr(contact, name, changes[name])
+    try:
+        contact.full_clean(exclude=["user"])
+    except ValidationError as error:
+        raise DomainValidationError(error.message_dict) from error
+    if changed:
+        contact.save(update_fields=changed)
+        record_audit(
+            actor=actor, action="contact.changed", data={"contact": contact.pk, "fields": changed}
+        )
     return Contact.objects.select_related("company", "user").get(pk=contact.pk)
