@@ -66,6 +66,11 @@ def pending_streams(*, limit: int, excluding: str = "") -> list[str]:
     return list(dict.fromkeys(rows))[:limit]
 
 
+def is_pending(stream: str) -> bool:
+    """Whether the stream has an event not dispatched yet (one failed before included)."""
+    return OutboxEvent.objects.filter(stream=stream, dispatched_at__isnull=True).exists()
+
+
 def _batch(streams: list[str]) -> tuple[int, list[str]]:
     """One transaction: (events dispatched, streams left to a drain of their own)."""
     with dispatch.draining(streams):

@@ -5,7 +5,7 @@ to the one-by-one drain and its retry, streams another process holds left to it.
 import pytest
 from django.db import connection, connections, transaction
 
-from core import subscriptions, waves
+from core import subscriptions, tasks, waves
 from core.audit import record_audit
 from core.dispatch import LOCK_NAMESPACE, lock_key
 from core.events import publish
@@ -171,3 +171,19 @@ def test_a_stream_another_process_delivers_is_left_to_it(heard):
         other.close()
     waves.drain_many(["ticket:2"])
     assert sorted(heard.single) == [("ticket:1", 1), ("ticket:2", 1)]
+
+
+def test_a_worker_task_whose_stream_a_batch_took_along_ends_without_a_transaction(
+    heard, django_assert_num_queries
+):
+    held([(stream, 1) for stream in streams(3)])
+    # A worker's task (not called directly) takes the other waiting streams along.
+    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 3
+
+    # Under a burst most queued tasks come to a stream already delivered: two reads, no
+    # transaction and no locks.
+    with django_assert_num_queries(2):
+        assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 0
+    assert sorted(heard.single) == [(stream, 1) for stream in streams(3)]
+    held([("ticket:1", 2)])
+    assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 1
