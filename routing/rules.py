@@ -51,6 +51,7 @@ FIELDS = (
 )
 FIELD_ALIASES = {"requester_tier": "tier", "keywords": "text"}
 NUMERIC_FIELDS = frozenset({"age_hours"})
+DEFAULT_OPS = {"age_hours": "gte", "flags": "contains"}  # a bare value's operator (else equals)
 OPERATORS = ("equals", "in", "contains", "matches", "gte", "lte")
 ACTION_TYPES = ("assign", "set_priority", "set_category", "add_flag", "notify")
 NOTIFY_TARGETS = ("requester", "owner", "team", "managers")
@@ -102,7 +103,7 @@ def parse_condition(item) -> Condition:
     elif isinstance(spec, list):
         op, value = "in", spec
     else:
-        op = {"age_hours": "gte", "flags": "contains"}.get(field_name, "equals")
+        op = DEFAULT_OPS.get(field_name, "equals")
         value = spec
     if op not in OPERATORS:
         raise RuleError(f"unknown operator {op!r} (one of: {', '.join(OPERATORS)})")
@@ -133,6 +134,24 @@ def _check_operand(field_name: str, op: str, value) -> None:
             re.compile(str(value))
         except re.error as error:
             raise RuleError(f"bad regular expression {value!r}: {error}") from error
+
+
+def _canonical_value(value):
+    if isinstance(value, list):
+        return [_canonical_value(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def condition_document(condition: Condition) -> dict:
+    """The one spelling a condition is stored and exported in (the inverse of
+    ``parse_condition``): the bare value for the field's default operator, else
+    ``{field: {op: value}}``. Every door (YAML, API, admin form) stores this shape."""
+    value = _canonical_value(condition.value)
+    if condition.op == DEFAULT_OPS.get(condition.field, "equals") and not isinstance(value, list):
+        return {condition.field: value}
+    return {condition.field: {condition.op: value}}
 
 
 def validate_conditions(conditions) -> list[Condition]:
@@ -234,28 +253,19 @@ def validate_rule(entry, position: int, flag_kinds: Iterable[str] | None = None)
     if not isinstance(active, bool) or not isinstance(stop, bool):
         raise RuleError(f"rule {name!r}: `active` and `stop` are true or false", line)
     try:
-        validate_conditions(trigger.get("conditions") or [])
+        conditions = validate_conditions(trigger.get("conditions") or [])
         actions = validate_actions(actions, flag_kinds)
     except RuleError as error:
         raise RuleError(f"rule {name!r}: {error.message}", error.line or line) from None
     return {
         "name": name.strip(),
         "event": event,
-        "conditions": _plain(trigger.get("conditions") or []),
+        "conditions": [condition_document(condition) for condition in conditions],
         "actions": actions,
         "order": order,
         "active": active,
         "stop": stop,
     }
-
-
-def _plain(value):
-    """Drop the line-tracking containers: JSON-ready dicts and lists."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def to_document(rule: Mapping) -> dict:
