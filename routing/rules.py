@@ -166,12 +166,15 @@ def validate_conditions(conditions) -> list[Condition]:
     return parsed
 
 
-def _check_target(to, allowed: tuple[str, ...]) -> None:
+def _check_target(to, allowed: tuple[str, ...], named: tuple[str, ...]) -> None:
+    """``named`` kinds need a name after the colon; the others may stand alone (a notify's
+    bare ``team`` is the ticket's team, as notifications.subscribers reads it)."""
     if not isinstance(to, str):
         raise RuleError("'to' must be text such as team:<slug> or agent:<email>")
     kind, _, name = to.partition(":")
-    if kind not in allowed or (kind in ("team", "agent") and not name.strip()):
-        raise RuleError(f"'to' must be one of {', '.join(f'{a}:…' for a in allowed)}; got {to!r}")
+    if kind not in allowed or (kind in named and not name.strip()):
+        shapes = [f"{a}:…" if a in named else a for a in allowed]
+        raise RuleError(f"'to' must be one of {', '.join(shapes)}; got {to!r}")
     if kind == "agent" and "@" not in name:
         raise RuleError(f"agent target needs an e-mail address; got {to!r}")
 
@@ -188,7 +191,7 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
         raise RuleError(f"unknown action key(s): {', '.join(map(str, extra))}")
     value = action.get("value")
     if kind == "assign":
-        _check_target(action.get("to"), ("team", "agent"))
+        _check_target(action.get("to"), ("team", "agent"), named=("team", "agent"))
     elif kind == "set_priority":
         if value not in PRIORITIES:
             raise RuleError(f"set_priority needs value one of {', '.join(PRIORITIES)}")
@@ -200,7 +203,7 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
         if not isinstance(value, str) or (kinds is not None and value not in kinds):
             raise RuleError(f"add_flag needs value one of {', '.join(kinds or ('<flag>',))}")
     elif kind == "notify":
-        _check_target(action.get("to"), (*NOTIFY_TARGETS, "agent"))
+        _check_target(action.get("to"), (*NOTIFY_TARGETS, "agent"), named=("agent",))
         if "message" in action and not isinstance(action["message"], str):
             raise RuleError("notify message must be text")
     return {key: action[key] for key in ("type", "to", "value", "message") if key in action}

@@ -7,6 +7,7 @@ rule saved here is stored exactly as the same rule imported from YAML."""
 
 from django import forms
 from django.forms import formset_factory
+from django.forms.models import construct_instance
 
 from routing.actions.config import parse_rules_file_entry
 from routing.admin.rule_options import ENUM_FIELDS, FLAG_CHOICES, PRIORITY_CHOICES, RuleOptions
@@ -75,17 +76,10 @@ class ConditionForm(forms.Form):
     text = forms.CharField(required=False, max_length=500, label="Text")
     number = forms.FloatField(required=False, label="Number")
 
-    def __init__(self, *args, options: RuleOptions, **kwargs) -> None:
+    def __init__(self, *args, options: RuleOptions, stored: dict, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.options = options
-        extra = {}
-        if self.initial.get("choices"):
-            extra[self.initial["field"]] = list(self.initial["choices"])
-        if self.is_bound:
-            extra[self.data.get(self.add_prefix("field"), "")] = self.data.getlist(
-                self.add_prefix("choices")
-            )
-        self.fields["choices"].choices = options.value_choices(extra)
+        self.fields["choices"].choices = options.value_choices(stored)
         self.fields["choices"].widget.attrs["class"] = "rule-value rule-choices"
         self.fields["text"].widget.attrs["class"] = "rule-value rule-text"
         self.fields["number"].widget.attrs.update(
@@ -152,10 +146,9 @@ class ActionForm(forms.Form):
     flag = forms.ChoiceField(required=False, choices=[("", "---------"), *FLAG_CHOICES])
     message = forms.CharField(required=False, max_length=500)
 
-    def __init__(self, *args, options: RuleOptions, **kwargs) -> None:
+    def __init__(self, *args, options: RuleOptions, stored: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        extra = self.data.get(self.add_prefix("to")) if self.is_bound else self.initial.get("to")
-        self.fields["to"].choices = options.target_choices(extra)
+        self.fields["to"].choices = options.target_choices(stored)
         self.fields["category"].widget.attrs["list"] = "rule-categories"
         for name in ("to", "priority", "category", "flag", "message"):
             self.fields[name].widget.attrs["class"] = f"rule-action-{name}"
@@ -220,17 +213,23 @@ class RoutingRuleForm(forms.ModelForm):
         self.options = RuleOptions.load()
         data = self.data if self.is_bound else None
         rule = self.instance
+        conditions = [ConditionForm.initial_for(c) for c in rule.conditions or []]
+        actions = [ActionForm.initial_for(a) for a in rule.actions or []]
+        # Values the stored rule holds that the lists lack stay choosable: it round-trips.
+        stored_values: dict[str, list[str]] = {}
+        for row in conditions:
+            stored_values.setdefault(row["field"], []).extend(row.get("choices", []))
         self.conditions = ConditionFormSet(
             data,
             prefix="conditions",
-            initial=[ConditionForm.initial_for(c) for c in rule.conditions or []],
-            form_kwargs={"options": self.options},
+            initial=conditions,
+            form_kwargs={"options": self.options, "stored": stored_values},
         )
         self.actions = ActionFormSet(
             data,
             prefix="actions",
-            initial=[ActionForm.initial_for(a) for a in rule.actions or []],
-            form_kwargs={"options": self.options},
+            initial=actions,
+            form_kwargs={"options": self.options, "stored": [a["to"] for a in actions if a["to"]]},
         )
         if not rule.pk and not self.is_bound:
             self.actions.extra = 1  # a new rule starts with one empty action row
@@ -259,3 +258,11 @@ class RoutingRuleForm(forms.ModelForm):
         self.instance.conditions, self.instance.actions = spec["conditions"], spec["actions"]
         self.spec = spec
         return data
+
+    def _post_clean(self) -> None:
+        if hasattr(self, "spec"):
+            return super()._post_clean()
+        # The rows made no rule (their errors are shown): the model's own check of conditions
+        # and actions would only repeat them. The name's uniqueness is still checked.
+        construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        self.validate_unique()

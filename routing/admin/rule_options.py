@@ -72,12 +72,13 @@ class RuleOptions:
             groups.append((name, known))
         return groups
 
-    def target_choices(self, extra: str | None = None) -> list:
+    def target_choices(self, extra: list[str] = ()) -> list:
         notify = [(name, NOTIFY_LABELS[name]) for name in NOTIFY_TARGETS]
         groups = [("Teams", list(self.teams)), ("Agents", list(self.agents)), ("People", notify)]
         known = {value for _, group in groups for value, _ in group}
-        if extra and extra not in known:
-            groups.append(("Unknown", [(extra, f"{extra} (unknown)")]))
+        unknown = [value for value in dict.fromkeys(extra) if value not in known]
+        if unknown:
+            groups.append(("Unknown", [(value, f"{value} (unknown)") for value in unknown]))
         return [("", "---------"), *groups]
 
 

@@ -77,7 +77,7 @@
     set_category: ["category"],
     add_flag: ["flag"],
   };
-  const TARGET_GROUPS = { assign: ["Teams", "Agents", "Unknown"], notify: ["People", "Agents", "Unknown"] };
+  const TARGET_GROUPS = { assign: ["Teams", "Agents", "Unknown"], notify: ["People", "Teams", "Agents", "Unknown"] };
 
   function updateAction(fieldset, row) {
     const type = input(row, "type").value;
