@@ -37,9 +37,7 @@ def restore_rules(*, actor, change_id: int) -> int:
     for object_id, state in states.items():
         if state is None and object_id in rows:
             delete_rule(actor=actor, rule=rows[object_id], note=note)
-    for object_id, state in states.items():
-        if state is not None:
-            save_rule(actor=actor, document=state, rule=rows.get(object_id), note=note)
+    _write_rules(actor, {k: v for k, v in states.items() if v is not None}, rows, note)
     record_audit(
         actor=actor,
         action="routing.rules_restored",
@@ -78,6 +76,23 @@ def restore_weights(*, actor, change_id: int) -> int:
         data={"change": change_id, "written": len(states)},
     )
     return len(states)
+
+
+def _write_rules(actor, pending: dict[str, dict], rows: dict, note: str) -> None:
+    """Each rule back to its state, a rule whose old name another pending rule still holds
+    after that one (a rename chain); names that swap cannot be ordered and are refused."""
+    while pending:
+        held = {rows[oid].name: oid for oid in pending if oid in rows}
+        ready = [oid for oid, state in pending.items() if held.get(state["name"], oid) == oid]
+        if not ready:
+            names = ", ".join(sorted(state["name"] for state in pending.values()))
+            raise DomainValidationError(
+                {"change": [f"Rules {names} swap names: rename one of them, then restore."]}
+            )
+        for oid in ready:
+            rows[oid] = save_rule(
+                actor=actor, document=pending.pop(oid), rule=rows.get(oid), note=note
+            )
 
 
 def _ids(states: dict) -> list[int]:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from core.admin_mixins import ReadOnlyAdminMixin
+from core.admin_mixins import ConfigHistoryAdminMixin, ReadOnlyAdminMixin
 from routing import learned_triage
 from routing.models import (
     AllocationDecision,
@@ -14,7 +14,9 @@ from routing.models import (
 
 
 @admin.register(TriageKeyword)
-class TriageKeywordAdmin(admin.ModelAdmin):
+class TriageKeywordAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
+    """Its changes are recorded by the mixin (the keyword map has no actions of its own)."""
+
     list_display = ("keyword", "category")
     list_editable = ("category",)
     list_filter = ("category",)
