@@ -35,6 +35,14 @@ class Preview:
     def unchanged(self) -> int:
         return self.considered - len(self.moved)
 
+    @property
+    def gains(self) -> list[tuple[str, int]]:
+        return self.gained.most_common()
+
+    @property
+    def losses(self) -> list[tuple[str, int]]:
+        return self.lost.most_common()
+
 
 def _best(candidates: list[Mapping], weights: Mapping[str, float]) -> tuple[Mapping, float]:
     def scored(candidate: Mapping) -> float:
