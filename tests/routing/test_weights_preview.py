@@ -4,6 +4,7 @@ typed, from the factor scores each decision stored; pure, constant queries, noth
 import pytest
 from django.urls import reverse
 
+from routing.actions.config import KNOB_FIELDS
 from routing.actions.route import route_ticket
 from routing.admin.weights import weights_preview
 from routing.models import WEIGHT_FIELDS, AllocationDecision, ScoringWeights
@@ -107,8 +108,7 @@ def test_ties_break_as_the_engine_breaks_them():
 
 
 def form_data(row: ScoringWeights, **weights) -> dict:
-    data = {name: getattr(row, name) for name in (*WEIGHT_FIELDS, "load_critical", "load_high",
-            "load_medium", "load_low", "affinity_window_hours", "min_resolved_samples")}  # fmt: skip
+    data = {name: getattr(row, name) for name in (*WEIGHT_FIELDS, *KNOB_FIELDS)}
     return {"category": row.category, **data, **weights}
 
 
