@@ -19,6 +19,11 @@ A rule (the format of ``import_rules`` and of the API)::
       action:              # or `actions:` with a list of them
         type: assign       # assign | set_priority | set_category | add_flag | notify
         to: team:senior-support                # or agent:<email>
+
+Conditions are stored (and exported) in one spelling, ``condition_document``: the bare value
+for the field's default operator, else ``{field: {op: value}}``; so the YAML, the API and the
+admin's rule form store the same rule alike. A notify goes ``to`` owner, team (the ticket's),
+managers, requester, team:<slug> or agent:<email>.
 """
 
 import re
