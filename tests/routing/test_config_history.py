@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.admin_mixins import ConfigHistoryAdminMixin
+from core.exceptions import DomainValidationError
 from core.models import AuditLog, AuditLogIsAppendOnly, ConfigChange
 from routing.actions import config, history
 from routing.admin.rules import export_text
@@ -157,3 +158,28 @@ def test_the_add_page_is_recorded_as_created(client, admin_user, team):
     assert client.post(add_url(), data).status_code == 302
     (created,) = changes()
     assert (created.kind, created.before, created.after["name"]) == ("created", None, "new")
+
+
+def test_rules_that_swap_names_are_refused_whole(admin_user, team):
+    config.import_rules(text=V1)
+    version_one = changes()[-1].pk
+    a, b = RoutingRule.objects.get(name="a"), RoutingRule.objects.get(name="b")
+    config.save_rule(actor=admin_user, document=a.document() | {"name": "tmp"}, rule=a)
+    config.save_rule(actor=admin_user, document=b.document() | {"name": "a"}, rule=b)
+    config.save_rule(actor=admin_user, document=a.document() | {"name": "b"}, rule=a)
+    swapped = rule_set()
+    with pytest.raises(DomainValidationError, match="swap names"):
+        history.restore_rules(actor=admin_user, change_id=version_one)
+    assert rule_set() == swapped
+
+
+@pytest.mark.parametrize("rules", [2, 20])
+def test_the_list_of_every_change_costs_the_same_queries(
+    client, admin_user, team, rules, django_assert_max_num_queries
+):
+    text = "".join(V1.split("- name: b")[0].replace("name: a", f"name: r{n}") for n in range(rules))
+    config.import_rules(text=text, actor=admin_user)
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("admin:core_configchange_changelist"))
+    assert page.status_code == 200 and "r1" in page.content.decode()
