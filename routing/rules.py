@@ -58,6 +58,7 @@ FIELD_ALIASES = {"requester_tier": "tier", "keywords": "text"}
 NUMERIC_FIELDS = frozenset({"age_hours"})
 DEFAULT_OPS = {"age_hours": "gte", "flags": "contains"}  # a bare value's operator (else equals)
 OPERATORS = ("equals", "in", "contains", "matches", "gte", "lte")
+ACTION_KEYS = ("type", "to", "value", "message")
 ACTION_TYPES = ("assign", "set_priority", "set_category", "add_flag", "notify")
 NOTIFY_TARGETS = ("requester", "owner", "team", "managers")
 RULE_KEYS = frozenset({"name", "order", "active", "stop", "trigger", "action", "actions"})
@@ -190,8 +191,7 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
     kind = action.get("type")
     if kind not in ACTION_TYPES:
         raise RuleError(f"unknown action type {kind!r} (one of: {', '.join(ACTION_TYPES)})")
-    allowed_keys = {"type", "to", "value", "message"}
-    extra = sorted(set(action) - allowed_keys)
+    extra = sorted(set(action) - set(ACTION_KEYS))
     if extra:
         raise RuleError(f"unknown action key(s): {', '.join(map(str, extra))}")
     value = action.get("value")
@@ -211,7 +211,7 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
         _check_target(action.get("to"), (*NOTIFY_TARGETS, "agent"), named=("agent",))
         if "message" in action and not isinstance(action["message"], str):
             raise RuleError("notify message must be text")
-    return {key: action[key] for key in ("type", "to", "value", "message") if key in action}
+    return {key: action[key] for key in ACTION_KEYS if key in action}
 
 
 def validate_actions(actions, flag_kinds: Iterable[str] | None = None) -> list[dict]:
@@ -285,7 +285,8 @@ def to_document(rule: Mapping) -> dict:
         "stop": rule["stop"],
         "trigger": {"event": rule["event"], "conditions": rule["conditions"]},
     }
-    actions = rule["actions"]
+    # In action-key order: PostgreSQL's jsonb keeps no key order, and the export must not vary.
+    actions = [{key: a[key] for key in ACTION_KEYS if key in a} for a in rule["actions"]]
     if len(actions) == 1:
         document["action"] = actions[0]
     else:
