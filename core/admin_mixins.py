@@ -54,11 +54,12 @@ class ConfigHistoryAdminMixin:
     # The hooks below run on every path that writes (change form, list_editable, delete view,
     # delete action) and are seldom overridden, unlike save_model, which calls the actions.
     def save_form(self, request, form, change):
+        if not self.record_config_history:
+            return super().save_form(request, form, change)
         adding = form.instance._state.adding
         before = None if adding else self._stored_snapshot(form.instance.pk)
         obj = super().save_form(request, form, change)
-        if self.record_config_history:
-            request.__dict__.setdefault("_config_before", {})[id(obj)] = before
+        request.__dict__.setdefault("_config_before", {})[id(obj)] = before
         return obj
 
     def _record_saved(self, request, obj) -> None:

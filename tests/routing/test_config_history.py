@@ -183,3 +183,28 @@ def test_the_list_of_every_change_costs_the_same_queries(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("admin:core_configchange_changelist"))
     assert page.status_code == 200 and "r1" in page.content.decode()
+
+
+def test_the_change_list_s_inline_edits_go_through_the_action(client, admin_user, team):
+    config.import_rules(text=V1)
+    a, b = RoutingRule.objects.get(name="a"), RoutingRule.objects.get(name="b")
+    client.force_login(admin_user)
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": str(a.pk),
+        "form-0-order": "99",
+        "form-0-active": "on",
+        "form-1-id": str(b.pk),
+        "form-1-order": str(b.order),
+        "_save": "Save",
+    }
+    response = client.post(reverse("admin:routing_routingrule_changelist"), data)
+    assert response.status_code == 302
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.order, a.active, b.active) == (99, True, False)
+    last = changes()[-2:]
+    assert [(c.object_repr, c.actor) for c in last] == [("a", admin_user), ("b", admin_user)]
+    assert last[0].after["order"] == 99 and last[1].after["active"] is False
+    assert a.conditions == [{"priority": "critical"}]
