@@ -138,3 +138,59 @@ class ConfigVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.token}"
+
+
+class ConfigChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Configuration history rows are never changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Configuration history rows are never deleted.")
+
+
+class ConfigChange(models.Model):
+    """One change to a piece of configuration (a routing rule, a set of weights, a team, an SLA
+    policy...): who made it, when, and the object as a JSON snapshot before and after (null:
+    it did not exist). Written only by core.config_history, in the transaction of the change;
+    never changed or deleted, so any earlier state can be rebuilt and restored."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="config_changes",
+    )
+    object_type = models.CharField(max_length=100, help_text="app_label.model_name")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = ConfigChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "id"], name="configchange_object_idx"),
+            models.Index(fields=["object_type", "id"], name="configchange_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.object_type} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Configuration history rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Configuration history rows are never deleted.")

@@ -3,6 +3,7 @@ engine (routing.engine), with the agent to suggest. Reads only: the actions of r
 store and apply what this returns; the admin's "try these rules" and the dry run of
 ``POST /api/v1/handlers/allocate`` use it as it is."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from routing import engine, learned_triage, selectors, triage
 from routing.engine import Decision
 from routing.models import RoutingEvent
-from routing.snapshots import AgentSnapshot, TicketSnapshot
+from routing.snapshots import AgentSnapshot, RuleSnapshot, TicketSnapshot
 from tickets.models import Ticket
 from tickets.priority import derive_priority
 
@@ -56,11 +57,21 @@ def keywords_after(decision: Decision, keywords, keywords_map) -> tuple[str, ...
 
 
 def decide(
-    *, ticket: TicketSnapshot, event: str, rows, keywords_map, now, rule_ids=None, facts=None
+    *,
+    ticket: TicketSnapshot,
+    event: str,
+    rows,
+    keywords_map,
+    now,
+    rule_ids=None,
+    facts=None,
+    rules: Sequence[RuleSnapshot] | None = None,
 ) -> tuple[Decision, AgentSnapshot | None, str | None]:
+    """``rules`` replaces the stored rules of the event (the admin tries an unsaved rule set)."""
     keywords = triage.keywords_for(ticket.category, keywords_map)
     config = selectors.routing_config(rows, ticket.category, keywords)
-    rules = selectors.rule_snapshots(event, rule_ids)
+    if rules is None:
+        rules = selectors.rule_snapshots(event, rule_ids)
     teams = selectors.team_snapshots(category=ticket.category, config=config)
     decision = engine.decide(
         ticket=ticket,
@@ -77,7 +88,7 @@ def decide(
 
 
 def prepare_decision(
-    *, ticket_id, event: str | None = None, now=None, rule_ids=None, facts=None
+    *, ticket_id, event: str | None = None, now=None, rule_ids=None, facts=None, rules=None
 ) -> tuple[Ticket, Prepared]:
     """Read-only: what routing would decide for this ticket now (no lock, nothing stored)."""
     now = now or timezone.now()
@@ -101,11 +112,14 @@ def prepare_decision(
         now=now,
         rule_ids=rule_ids,
         facts=facts,
+        rules=rules,
     )
     return ticket, Prepared(snapshot, decision, agent, email, event, triaged)
 
 
-def dry_run(*, data: dict, now=None) -> tuple[Prepared, datetime]:
+def dry_run(
+    *, data: dict, now=None, event: str = RoutingEvent.TICKET_CREATED, rules=None
+) -> tuple[Prepared, datetime]:
     """Decide for a StandardTicket payload (already validated) without writing anything."""
     now = now or timezone.now()
     rows = selectors.weight_rows()
@@ -147,13 +161,9 @@ def dry_run(*, data: dict, now=None) -> tuple[Prepared, datetime]:
         previous_team_id=previous,
     )
     decision, agent, email = decide(
-        ticket=snapshot,
-        event=RoutingEvent.TICKET_CREATED,
-        rows=rows,
-        keywords_map=keywords_map,
-        now=now,
+        ticket=snapshot, event=event, rows=rows, keywords_map=keywords_map, now=now, rules=rules
     )
-    return Prepared(snapshot, decision, agent, email, RoutingEvent.TICKET_CREATED, triaged), now
+    return Prepared(snapshot, decision, agent, email, event, triaged), now
 
 
 def _first(*values):

@@ -165,16 +165,18 @@ def rank(
     for team in teams:
         scores = scoring.score_team(team, ticket, config, at)
         candidates.append(Candidate(team, scores, scoring.composite(scores, config.weights)))
-    # Deterministic: best composite, then most available, then name, then id.
     candidates.sort(
-        key=lambda c: (
-            -round(c.composite, 9),
-            -c.scores["availability"],
-            c.team.name,
-            c.team.team_id,
+        key=lambda c: ranking_key(
+            c.composite, c.scores["availability"], c.team.name, c.team.team_id
         )
     )
     return candidates
+
+
+def ranking_key(composite: float, availability: float, name: str, team_id: str) -> tuple:
+    """Deterministic: best composite, then most available, then name, then id (also how
+    routing.reweigh re-ranks stored candidates under other weights)."""
+    return (-round(composite, 9), -availability, name, team_id)
 
 
 def _score_document(candidate: Candidate | None) -> dict[str, float]:

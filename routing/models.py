@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from org.models import Team
-from routing.rules import RuleError, validate_actions, validate_conditions
+from routing.rules import RuleError, to_document, validate_actions, validate_conditions
 
 
 class RoutingEvent(models.TextChoices):
@@ -55,6 +55,11 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def document(self) -> dict:
+        """The rule in the YAML/API shape: what export writes and the history keeps."""
+        fields = ("name", "order", "active", "stop", "event", "conditions", "actions")
+        return to_document({name: getattr(self, name) for name in fields})
 
     def clean(self) -> None:
         try:

@@ -130,3 +130,15 @@ def parse_weights_file(text: str, weight_names: Iterable[str]) -> dict[str, dict
     if problems:
         raise RuleFileError(problems)
     return result
+
+
+def dump_rules(documents: Iterable[Mapping]) -> str:
+    """Rules in their YAML/API document shape (routing.rules.to_document) -> the text that
+    ``import_rules`` reads back to the same rules, and that dumps again to the same bytes."""
+    return yaml.safe_dump(
+        [dict(document) for document in documents],
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )

@@ -19,6 +19,11 @@ A rule (the format of ``import_rules`` and of the API)::
       action:              # or `actions:` with a list of them
         type: assign       # assign | set_priority | set_category | add_flag | notify
         to: team:senior-support                # or agent:<email>
+
+Conditions are stored (and exported) in one spelling, ``condition_document``: the bare value
+for the field's default operator, else ``{field: {op: value}}``; so the YAML, the API and the
+admin's rule form store the same rule alike. A notify goes ``to`` owner, team (the ticket's),
+managers, requester, team:<slug> or agent:<email>.
 """
 
 import re
@@ -51,7 +56,9 @@ FIELDS = (
 )
 FIELD_ALIASES = {"requester_tier": "tier", "keywords": "text"}
 NUMERIC_FIELDS = frozenset({"age_hours"})
+DEFAULT_OPS = {"age_hours": "gte", "flags": "contains"}  # a bare value's operator (else equals)
 OPERATORS = ("equals", "in", "contains", "matches", "gte", "lte")
+ACTION_KEYS = ("type", "to", "value", "message")
 ACTION_TYPES = ("assign", "set_priority", "set_category", "add_flag", "notify")
 NOTIFY_TARGETS = ("requester", "owner", "team", "managers")
 RULE_KEYS = frozenset({"name", "order", "active", "stop", "trigger", "action", "actions"})
@@ -102,7 +109,7 @@ def parse_condition(item) -> Condition:
     elif isinstance(spec, list):
         op, value = "in", spec
     else:
-        op = {"age_hours": "gte", "flags": "contains"}.get(field_name, "equals")
+        op = DEFAULT_OPS.get(field_name, "equals")
         value = spec
     if op not in OPERATORS:
         raise RuleError(f"unknown operator {op!r} (one of: {', '.join(OPERATORS)})")
@@ -135,6 +142,24 @@ def _check_operand(field_name: str, op: str, value) -> None:
             raise RuleError(f"bad regular expression {value!r}: {error}") from error
 
 
+def _canonical_value(value):
+    if isinstance(value, list):
+        return [_canonical_value(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def condition_document(condition: Condition) -> dict:
+    """The one spelling a condition is stored and exported in (the inverse of
+    ``parse_condition``): the bare value for the field's default operator, else
+    ``{field: {op: value}}``. Every door (YAML, API, admin form) stores this shape."""
+    value = _canonical_value(condition.value)
+    if condition.op == DEFAULT_OPS.get(condition.field, "equals") and not isinstance(value, list):
+        return {condition.field: value}
+    return {condition.field: {condition.op: value}}
+
+
 def validate_conditions(conditions) -> list[Condition]:
     if not isinstance(conditions, list):
         raise RuleError("conditions must be a list", line_of(conditions))
@@ -147,12 +172,15 @@ def validate_conditions(conditions) -> list[Condition]:
     return parsed
 
 
-def _check_target(to, allowed: tuple[str, ...]) -> None:
+def _check_target(to, allowed: tuple[str, ...], named: tuple[str, ...]) -> None:
+    """``named`` kinds need a name after the colon; the others may stand alone (a notify's
+    bare ``team`` is the ticket's team, as notifications.subscribers reads it)."""
     if not isinstance(to, str):
         raise RuleError("'to' must be text such as team:<slug> or agent:<email>")
     kind, _, name = to.partition(":")
-    if kind not in allowed or (kind in ("team", "agent") and not name.strip()):
-        raise RuleError(f"'to' must be one of {', '.join(f'{a}:…' for a in allowed)}; got {to!r}")
+    if kind not in allowed or (kind in named and not name.strip()):
+        shapes = [f"{a}:…" if a in named else a for a in allowed]
+        raise RuleError(f"'to' must be one of {', '.join(shapes)}; got {to!r}")
     if kind == "agent" and "@" not in name:
         raise RuleError(f"agent target needs an e-mail address; got {to!r}")
 
@@ -163,13 +191,12 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
     kind = action.get("type")
     if kind not in ACTION_TYPES:
         raise RuleError(f"unknown action type {kind!r} (one of: {', '.join(ACTION_TYPES)})")
-    allowed_keys = {"type", "to", "value", "message"}
-    extra = sorted(set(action) - allowed_keys)
+    extra = sorted(set(action) - set(ACTION_KEYS))
     if extra:
         raise RuleError(f"unknown action key(s): {', '.join(map(str, extra))}")
     value = action.get("value")
     if kind == "assign":
-        _check_target(action.get("to"), ("team", "agent"))
+        _check_target(action.get("to"), ("team", "agent"), named=("team", "agent"))
     elif kind == "set_priority":
         if value not in PRIORITIES:
             raise RuleError(f"set_priority needs value one of {', '.join(PRIORITIES)}")
@@ -181,10 +208,10 @@ def validate_action(action, flag_kinds: Iterable[str] | None = None) -> dict:
         if not isinstance(value, str) or (kinds is not None and value not in kinds):
             raise RuleError(f"add_flag needs value one of {', '.join(kinds or ('<flag>',))}")
     elif kind == "notify":
-        _check_target(action.get("to"), (*NOTIFY_TARGETS, "agent"))
+        _check_target(action.get("to"), (*NOTIFY_TARGETS, "agent"), named=("agent",))
         if "message" in action and not isinstance(action["message"], str):
             raise RuleError("notify message must be text")
-    return {key: action[key] for key in ("type", "to", "value", "message") if key in action}
+    return {key: action[key] for key in ACTION_KEYS if key in action}
 
 
 def validate_actions(actions, flag_kinds: Iterable[str] | None = None) -> list[dict]:
@@ -234,28 +261,19 @@ def validate_rule(entry, position: int, flag_kinds: Iterable[str] | None = None)
     if not isinstance(active, bool) or not isinstance(stop, bool):
         raise RuleError(f"rule {name!r}: `active` and `stop` are true or false", line)
     try:
-        validate_conditions(trigger.get("conditions") or [])
+        conditions = validate_conditions(trigger.get("conditions") or [])
         actions = validate_actions(actions, flag_kinds)
     except RuleError as error:
         raise RuleError(f"rule {name!r}: {error.message}", error.line or line) from None
     return {
         "name": name.strip(),
         "event": event,
-        "conditions": _plain(trigger.get("conditions") or []),
+        "conditions": [condition_document(condition) for condition in conditions],
         "actions": actions,
         "order": order,
         "active": active,
         "stop": stop,
     }
-
-
-def _plain(value):
-    """Drop the line-tracking containers: JSON-ready dicts and lists."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def to_document(rule: Mapping) -> dict:
@@ -267,7 +285,8 @@ def to_document(rule: Mapping) -> dict:
         "stop": rule["stop"],
         "trigger": {"event": rule["event"], "conditions": rule["conditions"]},
     }
-    actions = rule["actions"]
+    # In action-key order: PostgreSQL's jsonb keeps no key order, and the export must not vary.
+    actions = [{key: a[key] for key in ACTION_KEYS if key in a} for a in rule["actions"]]
     if len(actions) == 1:
         document["action"] = actions[0]
     else:

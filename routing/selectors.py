@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -357,4 +358,26 @@ def latest_decision_prefetch(to_attr: str = "latest_allocation_decisions") -> Pr
         "allocation_decisions",
         queryset=AllocationDecision.objects.filter(id=Subquery(latest)),
         to_attr=to_attr,
+    )
+
+
+def recent_decisions_for_weights(
+    *, category: str, overridden: Iterable[str], limit: int
+) -> list[dict]:
+    """The last ``limit`` decisions whose ticket a set of weights governs: its category's, or
+    for the default weights every ticket whose category has no weights of its own. One query."""
+    rows = AllocationDecision.objects.order_by("-decided_at")
+    if category:
+        rows = rows.filter(ticket__category=category)
+    else:
+        rows = rows.exclude(ticket__category__in=[c for c in overridden if c])
+    return list(
+        rows.values(
+            "team_id",
+            "team_name",
+            "method",
+            "candidates",
+            "scores",
+            reference=F("ticket__reference"),
+        )[:limit]
     )

@@ -1,18 +1,49 @@
 """Routing's configuration: rules and scoring weights, from the admin, the API and the import
-commands; each change audited."""
+commands; each change audited and kept in the configuration history (core.config_history),
+whose snapshots routing.actions.history restores through these same actions."""
 
 from django.db import transaction
 
 from core.audit import record_audit
+from core.config_history import json_ready, record_change
 from core.exceptions import DomainValidationError
 from routing.models import WEIGHT_FIELDS, RoutingRule, ScoringWeights
 from routing.rule_files import parse_rules_file, parse_weights_file
 from routing.rules import RuleError, validate_rule
 from tickets.models import CaseFlag
 
+RULE_TYPE = "routing.routingrule"
+WEIGHTS_TYPE = "routing.scoringweights"
+KNOB_FIELDS = (
+    "load_critical",
+    "load_high",
+    "load_medium",
+    "load_low",
+    "affinity_window_hours",
+    "min_resolved_samples",
+)
+
 
 def _flag_kinds() -> tuple[str, ...]:
     return tuple(CaseFlag.Kind.values)
+
+
+def weights_document(weights: ScoringWeights) -> dict:
+    """A set of weights as the history keeps it (and a restore hands back to save_weights)."""
+    fields = ("category", *WEIGHT_FIELDS, *KNOB_FIELDS)
+    return json_ready({name: getattr(weights, name) for name in fields})
+
+
+def _record_rule(actor, rule: RoutingRule, before: dict | None, after: dict | None, note: str):
+    record_change(
+        actor=actor,
+        object_type=RULE_TYPE,
+        object_id=rule.pk,
+        object_repr=rule.name,
+        before=before,
+        after=after,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -23,11 +54,15 @@ def import_rules(*, text: str, actor=None) -> tuple[int, int]:
     specs = parse_rules_file(text, _flag_kinds())
     created = updated = 0
     for spec in specs:
-        _, was_created = RoutingRule.objects.update_or_create(
-            name=spec["name"], defaults={k: v for k, v in spec.items() if k != "name"}
-        )
-        created += was_created
-        updated += not was_created
+        rule = RoutingRule.objects.select_for_update().filter(name=spec["name"]).first()
+        before = rule.document() if rule else None
+        created += rule is None
+        updated += rule is not None
+        rule = rule or RoutingRule()
+        for name, value in spec.items():
+            setattr(rule, name, value)
+        rule.save()
+        _record_rule(actor, rule, before, rule.document(), "import_rules")
     record_audit(
         actor=actor,
         action="routing.rules_imported",
@@ -37,12 +72,21 @@ def import_rules(*, text: str, actor=None) -> tuple[int, int]:
 
 
 @transaction.atomic
-def save_rule(*, actor, document: dict, rule: RoutingRule | None = None) -> RoutingRule:
-    """Create or change one rule from its YAML/API document."""
+def save_rule(
+    *, actor, document: dict, rule: RoutingRule | None = None, note: str = ""
+) -> RoutingRule:
+    """Create or change one rule from its YAML/API document (the admin form builds one)."""
     try:
         spec = parse_rules_file_entry(document)
     except RuleError as error:
         raise DomainValidationError({"non_field_errors": [str(error)]}) from error
+    if rule is not None and rule.pk is None:
+        rule = None  # an unsaved instance (the admin's add form): a new rule
+    if rule is not None:
+        rule = RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
+        if rule is None:
+            raise DomainValidationError({"non_field_errors": ["The rule was deleted meanwhile."]})
+    before = rule.document() if rule is not None else None
     clash = RoutingRule.objects.filter(name=spec["name"])
     if rule is not None:
         clash = clash.exclude(pk=rule.pk)
@@ -53,6 +97,7 @@ def save_rule(*, actor, document: dict, rule: RoutingRule | None = None) -> Rout
         setattr(rule, name, value)
     rule.save()
     record_audit(actor=actor, action="routing.rule_saved", data={"rule": rule.name})
+    _record_rule(actor, rule, before, rule.document(), note)
     return rule
 
 
@@ -62,10 +107,15 @@ def parse_rules_file_entry(document: dict) -> dict:
 
 
 @transaction.atomic
-def delete_rule(*, actor, rule: RoutingRule) -> None:
-    name = rule.name
+def delete_rule(*, actor, rule: RoutingRule, note: str = "") -> None:
+    rule = RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
+    if rule is None:
+        return
+    name, pk, before = rule.name, rule.pk, rule.document()
     rule.delete()
+    rule.pk = pk
     record_audit(actor=actor, action="routing.rule_deleted", data={"rule": name})
+    _record_rule(actor, rule, before, None, note)
 
 
 def _check_weights(values: dict[str, float]) -> None:
@@ -78,7 +128,7 @@ def _check_weights(values: dict[str, float]) -> None:
 
 @transaction.atomic
 def save_weights(
-    *, actor, category: str, values: dict, weights: ScoringWeights | None = None
+    *, actor, category: str, values: dict, weights: ScoringWeights | None = None, note: str = ""
 ) -> ScoringWeights:
     """Create or change one set of weights (category "" is the default). ``values`` may also
     carry the knobs of ScoringWeights; the seven weights after the change must sum to 1."""
@@ -88,6 +138,9 @@ def save_weights(
         clash = clash.exclude(pk=weights.pk)
     if clash.exists():
         raise DomainValidationError({"category": ["Weights for this category exist."]})
+    if weights is not None and weights.pk is not None:
+        weights = ScoringWeights.objects.select_for_update().get(pk=weights.pk)
+    before = weights_document(weights) if weights is not None else None
     weights = weights or ScoringWeights(category=category)
     weights.category = category
     for name, value in values.items():
@@ -99,6 +152,15 @@ def save_weights(
         actor=actor,
         action="routing.weights_saved",
         data={"category": category, **weights.weights()},
+    )
+    record_change(
+        actor=actor,
+        object_type=WEIGHTS_TYPE,
+        object_id=weights.pk,
+        object_repr=str(weights),
+        before=before,
+        after=weights_document(weights),
+        note=note,
     )
     return weights
 
@@ -115,10 +177,21 @@ def import_weights(*, text: str, actor=None) -> int:
 
 
 @transaction.atomic
-def delete_weights(*, actor, weights: ScoringWeights) -> None:
+def delete_weights(*, actor, weights: ScoringWeights, note: str = "") -> None:
     """A category's weights go; the default weights stay (every decision needs them)."""
     if weights.category == "":
         raise DomainValidationError({"category": ["The default weights cannot be deleted."]})
-    category = weights.category
+    weights = ScoringWeights.objects.select_for_update().get(pk=weights.pk)
+    category, pk, before = weights.category, weights.pk, weights_document(weights)
+    label = str(weights)
     weights.delete()
     record_audit(actor=actor, action="routing.weights_deleted", data={"category": category})
+    record_change(
+        actor=actor,
+        object_type=WEIGHTS_TYPE,
+        object_id=pk,
+        object_repr=label,
+        before=before,
+        after=None,
+        note=note,
+    )

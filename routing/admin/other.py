@@ -1,104 +1,22 @@
-from django import forms
-from django.contrib import admin, messages
-from django.template.response import TemplateResponse
+"""Routing's other admin pages: triage keywords, decisions, team metrics, learned triage."""
 
-from core.admin_mixins import ReadOnlyAdminMixin
-from routing import decide, learned_triage
-from routing.actions import config
+from django.contrib import admin, messages
+
+from core.admin_mixins import ConfigHistoryAdminMixin, ReadOnlyAdminMixin
+from routing import learned_triage
 from routing.models import (
-    WEIGHT_FIELDS,
     AllocationDecision,
-    RoutingRule,
-    ScoringWeights,
     TeamMetrics,
     TriageKeyword,
     TriageModel,
     TriageSettings,
 )
-from tickets.models import Ticket
-
-# --- routing configuration ------------------------------------------------------------------
-
-
-class TryRulesForm(forms.Form):
-    reference = forms.CharField(
-        max_length=32, label="Ticket reference", help_text="e.g. INC-2026-000123"
-    )
-
-    def clean_reference(self) -> Ticket:
-        reference = self.cleaned_data["reference"].strip()
-        ticket = Ticket.objects.filter(reference__iexact=reference).first()
-        if ticket is None:
-            raise forms.ValidationError(f"No ticket {reference}.")
-        return ticket
-
-
-@admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "event", "active", "stop", "updated_at")
-    list_editable = ("order", "active")
-    list_filter = ("event", "active", "stop")
-    search_fields = ("name",)
-    ordering = ("order", "name")
-    actions = ("try_on_ticket",)
-
-    @admin.action(description="Try these rules on a ticket (changes nothing)")
-    def try_on_ticket(self, request, queryset):
-        form = TryRulesForm(request.POST if "reference" in request.POST else None)
-        results = []
-        if form.is_bound and form.is_valid():
-            ticket = form.cleaned_data["reference"]
-            by_event: dict[str, list[int]] = {}
-            for rule in queryset.order_by("order", "name"):
-                by_event.setdefault(rule.event, []).append(rule.pk)
-            for event, rule_ids in by_event.items():
-                _, prepared = decide.prepare_decision(
-                    ticket_id=ticket.pk, event=event, rule_ids=rule_ids
-                )
-                results.append({"event": event, "prepared": prepared})
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Try routing rules on a ticket",
-            "opts": self.model._meta,
-            "rules": queryset.order_by("order", "name"),
-            "form": form,
-            "results": results,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/routing/routingrule/try_rules.html", context)
-
-
-@admin.register(ScoringWeights)
-class ScoringWeightsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", *WEIGHT_FIELDS, "updated_at")
-    fieldsets = (
-        (None, {"fields": ("category",)}),
-        ("Weights (must sum to 1)", {"fields": WEIGHT_FIELDS}),
-        (
-            "Routing knobs (read from the default row)",
-            {
-                "fields": (
-                    "load_critical",
-                    "load_high",
-                    "load_medium",
-                    "load_low",
-                    "affinity_window_hours",
-                    "min_resolved_samples",
-                )
-            },
-        ),
-    )
-
-    def save_model(self, request, obj, form, change) -> None:
-        values = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "category"}
-        existing = ScoringWeights.objects.get(pk=obj.pk) if change else None
-        config.save_weights(
-            actor=request.user, category=obj.category, values=values, weights=existing
-        )
 
 
 @admin.register(TriageKeyword)
-class TriageKeywordAdmin(admin.ModelAdmin):
+class TriageKeywordAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
+    """Its changes are recorded by the mixin (the keyword map has no actions of its own)."""
+
     list_display = ("keyword", "category")
     list_editable = ("category",)
     list_filter = ("category",)
