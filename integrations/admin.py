@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.admin_mixins import ConfigHistoryAdminMixin
 from integrations.actions.dispatch import retry_dead_letters
 from integrations.actions.inbound_email import poll_mailbox
 from integrations.actions.keys import create_api_key
@@ -20,7 +21,8 @@ from integrations.plugins import handler_names
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
+    history_exclude = ("hashed_key",)  # never a secret in the history
     list_display = ("name", "source", "prefix", "is_active", "rate_per_minute", "last_used_at")
     list_filter = ("source", "is_active")
     search_fields = ("name", "source", "prefix")

@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from import_export.admin import ImportExportMixin
 
+from core.admin_mixins import ConfigHistoryAdminMixin
 from core.imports import ActionImportMixin
 from core.tag_input import TagListField
 from org.actions.agents import save_profile
@@ -36,7 +37,9 @@ class AgentProfileForm(forms.ModelForm):
 
 
 @admin.register(AgentProfile)
-class AgentProfileAdmin(ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
+class AgentProfileAdmin(
+    ConfigHistoryAdminMixin, ActionImportMixin, ImportExportMixin, admin.ModelAdmin
+):
     form = AgentProfileForm
     resource_classes = [AgentResource]
     list_display = (

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
+from core.admin_mixins import ConfigHistoryAdminMixin
 from core.display import display_name
 from core.imports import ActionImportMixin
 from core.tag_input import TagListField
@@ -106,7 +107,7 @@ def api_shape(data: dict) -> dict:
 
 
 @admin.register(Team)
-class TeamAdmin(ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
+class TeamAdmin(ConfigHistoryAdminMixin, ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
     form = TeamForm
     resource_classes = [TeamResource]
     list_display = ("name", "slug", "status", "max_bandwidth", "timezone", "quality_score")

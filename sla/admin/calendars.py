@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from core.admin_mixins import ConfigHistoryAdminMixin
 from sla.actions import calendars, policies
 from sla.admin.fields import WeeklyHoursField, check_week
 from sla.holiday_files import MAX_BYTES, HolidayFileError, parse_holidays
@@ -71,13 +72,24 @@ class CalendarDateInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
     form = BusinessCalendarForm
     list_display = ("name", "slug", "timezone", "always_open", "holiday_country")
     list_filter = ("always_open", "holiday_country")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CalendarDateInline]
+
+    def config_snapshot(self, obj) -> dict:
+        """The calendar with its week and its closed dates: what moves due times."""
+        data = super().config_snapshot(obj)
+        data["hours"] = [
+            f"{h.weekday} {h.starts:%H:%M}-{h.ends:%H:%M}"
+            for h in obj.hours.order_by("weekday", "starts")
+        ]
+        data["closed_dates"] = [f"{d.date}" for d in obj.closed_dates.order_by("date")]
+        return data
+
     fieldsets = (
         (None, {"fields": ("name", "slug", "timezone", "always_open")}),
         ("Working week", {"fields": ("weekly_hours",)}),

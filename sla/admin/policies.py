@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core.admin_mixins import ConfigHistoryAdminMixin
 from sla.actions import policies
 from sla.admin.fields import EscalationActionsField
 from sla.calendar import CalendarError
@@ -84,7 +85,7 @@ def due_preview(policy: SLAPolicy, now: datetime) -> str:
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
     form = SLAPolicyForm
     list_display = (
         "name",
