@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET
 from core.roles import is_manager_or_admin
 from dashboard import analytics, kpis
 
-TREND_DAYS = 14
+# The trend's spans a manager can pick (?days=); a quarter shows the desk's seasons.
+TREND_DAYS = (14, 30, 90)
+DEFAULT_TREND_DAYS = 30
 
 
 @require_GET
@@ -20,12 +22,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not is_manager_or_admin(request.user):
         raise PermissionDenied("The dashboard is for managers and admins.")
     snapshot = kpis.snapshot()
+    days = _trend_days(request.GET.get("days"))
     return render(
         request,
         "dashboard/dashboard.html",
         {
             "snapshot": snapshot,
-            "trend": analytics.trends(days=TREND_DAYS),
+            "trend": analytics.trends(days=days),
+            "trend_choices": TREND_DAYS,
             "websocket_path": "/ws/dashboard/",
         },
     )
+
+
+def _trend_days(value: str | None) -> int:
+    """One of the offered spans; anything else (absent, typed by hand) is the default."""
+    try:
+        days = int(value or DEFAULT_TREND_DAYS)
+    except ValueError:
+        return DEFAULT_TREND_DAYS
+    return days if days in TREND_DAYS else DEFAULT_TREND_DAYS

@@ -54,3 +54,15 @@ def test_post_is_not_allowed(client, manager):
     client.force_login(manager)
     assert client.get("/dashboard/").status_code == 200
     assert client.post("/dashboard/").status_code == 405
+
+
+@pytest.mark.parametrize(("asked", "shown"), [(None, 30), ("90", 90), ("14", 14), ("7", 30)])
+def test_the_trend_spans_the_days_picked(client, manager, asked, shown):
+    client.force_login(manager)
+    response = client.get("/dashboard/", {"days": asked} if asked else {})
+    assert response.context["trend"]["days"] == shown
+    assert len(response.context["trend"]["series"]) == shown
+    html = response.content.decode()
+    assert f"last {shown} days" in html
+    assert f"<strong>{shown} d</strong>" in html
+    assert all(f'href="?days={d}"' in html for d in (14, 30, 90) if d != shown)
