@@ -43,7 +43,7 @@ class RoutingRuleAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
     record_config_history = False  # routing.actions.config records every change, any door
 
     class Media:
-        js = ("js/rule_form.js",)
+        js = ("js/form_fragment.js", "js/rule_form.js")
         css = {"all": ("css/rule_form.css",)}
 
     # --- writes through the actions ------------------------------------------------------

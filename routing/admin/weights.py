@@ -52,7 +52,7 @@ class ScoringWeightsAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
     record_config_history = False  # routing.actions.config records every change
 
     class Media:
-        js = ("js/weights_preview.js",)
+        js = ("js/form_fragment.js", "js/weights_preview.js")
         css = {"all": ("css/rule_form.css",)}
 
     def save_model(self, request, obj, form, change) -> None:

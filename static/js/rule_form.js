@@ -151,24 +151,7 @@
     const button = document.getElementById("try-button");
     const result = document.getElementById("try-result");
     button.addEventListener("click", function () {
-      const form = panel.closest("form");
-      result.textContent = "Trying…";
-      fetch(panel.dataset.url, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { "X-Requested-With": "fetch" },
-      })
-        .then(function (response) {
-          if (!response.ok) throw new Error("The server answered " + response.status);
-          return response.text();
-        })
-        .then(function (html) {
-          result.innerHTML = html;
-        })
-        .catch(function (error) {
-          result.textContent = String(error);
-        });
+      window.itsmPostFormFragment(panel.dataset.url, panel.closest("form"), result, "Trying…");
     });
   }
 

@@ -10,23 +10,7 @@
     let timer = null;
 
     function preview() {
-      result.textContent = "Replaying…";
-      fetch(panel.dataset.url, {
-        method: "POST",
-        body: new FormData(form),
-        credentials: "same-origin",
-        headers: { "X-Requested-With": "fetch" },
-      })
-        .then(function (response) {
-          if (!response.ok) throw new Error("The server answered " + response.status);
-          return response.text();
-        })
-        .then(function (html) {
-          result.innerHTML = html;
-        })
-        .catch(function (error) {
-          result.textContent = String(error);
-        });
+      window.itsmPostFormFragment(panel.dataset.url, form, result, "Replaying…");
     }
 
     document.getElementById("preview-button").addEventListener("click", preview);
