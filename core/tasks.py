@@ -1,11 +1,17 @@
 """Celery tasks of the event bus: thin wrappers over core.dispatch, safe to run twice."""
 
+import time
+
 from celery import shared_task
 from django.db import DatabaseError
 
 from core import dispatch, waves
 from core.background import run_or_queue
-from core.deliverer import deliverer
+from core.deliverer import deliverer, gather_pause
+
+# When this worker process's last drain ended (time.monotonic): while it is busy, a stream
+# that comes alone waits a moment for company.
+_last_drain_ended = float("-inf")
 
 
 @shared_task(
@@ -24,10 +30,21 @@ def drain_stream(stream: str) -> int:
     directly (the embedded mode, right after a commit) it drains its own stream only."""
     if drain_stream.request.called_directly:
         return dispatch.drain(stream)
+    global _last_drain_ended
     company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
-    if not company and not waves.is_pending(stream):
-        return 0  # taken along by an earlier batch: no transaction, no locks
-    return waves.drain_many([stream], company=company)
+    if not company:
+        if not waves.is_pending(stream):
+            return 0  # taken along by an earlier batch: no transaction, no locks
+        # Alone while busy (one ticket after another): a batch of one costs about what a
+        # batch of ten does, so let the next few gather, as the embedded deliverer thread does.
+        pause = gather_pause(since_last_delivery=time.monotonic() - _last_drain_ended)
+        if pause:
+            time.sleep(pause)
+            company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
+    try:
+        return waves.drain_many([stream], company=company)
+    finally:
+        _last_drain_ended = time.monotonic()
 
 
 def delivered_after_response() -> bool:

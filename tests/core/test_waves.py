@@ -187,3 +187,22 @@ def test_a_worker_task_whose_stream_a_batch_took_along_ends_without_a_transactio
     assert sorted(heard.single) == [(stream, 1) for stream in streams(3)]
     held([("ticket:1", 2)])
     assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 1
+
+
+def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
+    slept = []
+
+    def meanwhile(seconds):  # another ticket is committed while the task waits
+        slept.append(seconds)
+        held([("ticket:2", 1)])
+
+    monkeypatch.setattr(tasks.time, "sleep", meanwhile)
+    held([("ticket:1", 1)])
+    monkeypatch.setattr(tasks, "_last_drain_ended", float("-inf"))  # after a quiet spell
+    assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 1
+    assert slept == []  # delivered at once
+
+    held([("ticket:3", 1)])  # right after that drain: busy
+    assert tasks.drain_stream.apply(args=["ticket:3"]).get() == 2  # took ticket:2 along
+    assert slept == [pytest.approx(0.15)]
+    assert sorted(heard.single) == [("ticket:1", 1), ("ticket:2", 1), ("ticket:3", 1)]
