@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.roles import is_manager_or_admin
-from dashboard import analytics, kpis
+from dashboard import analytics, kpis, realtime
+from tickets.lifecycle import TicketStatus
+from tickets.models import Priority
 
 TREND_DAYS = 14
 
@@ -27,5 +29,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "snapshot": snapshot,
             "trend": analytics.trends(days=TREND_DAYS),
             "websocket_path": "/ws/dashboard/",
+            "labels": labels(),
         },
     )
+
+
+EVENT_LABELS = {
+    realtime.TICKET_CREATED: "Ticket created",
+    realtime.TICKET_UPDATED: "Ticket updated",
+    realtime.TICKET_ASSIGNED: "Ticket assigned",
+    realtime.TICKET_RESOLVED: "Ticket resolved",
+    realtime.ENVELOPE_CREATED: "Envelope opened",
+    realtime.ENVELOPE_COMPLETED: "Envelope completed",
+    realtime.SLA_WARNING: "SLA at risk",
+    realtime.SLA_BREACHED: "SLA breached",
+}
+
+
+def labels() -> dict:
+    """What the charts and the event feed show for the raw values the snapshot and the events
+    carry: the models' own choice labels ("In progress", not ``in_progress``)."""
+    return {
+        "status": dict(TicketStatus.choices),
+        "priority": dict(Priority.choices),
+        "event": EVENT_LABELS,
+    }

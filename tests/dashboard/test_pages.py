@@ -54,3 +54,13 @@ def test_post_is_not_allowed(client, manager):
     client.force_login(manager)
     assert client.get("/dashboard/").status_code == 200
     assert client.post("/dashboard/").status_code == 405
+
+
+def test_the_charts_and_the_feed_get_human_labels(client, manager):
+    client.force_login(manager)
+    response = client.get("/dashboard/")
+    labels = response.context["labels"]
+    assert labels["status"]["in_progress"] == "In progress"
+    assert labels["priority"]["critical"] == "Critical"
+    assert labels["event"]["ticket.created"] == "Ticket created"
+    assert '<script id="kpi-labels" type="application/json">' in response.content.decode()
