@@ -178,3 +178,11 @@ def test_a_list_of_mixed_clocks_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         body = client.get("/tickets/?sort=-created").content.decode()
     assert body.count('data-sla-state="met"') == 3
+
+
+def test_the_lists_sla_filter_offers_the_states_by_their_labels(client, agent):
+    client.force_login(agent)
+    html = client.get("/tickets/").content.decode()
+    select = html.split('name="sla_state"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="warning">At risk</option>' in select
+    assert '<option value="met">Met</option>' in select
