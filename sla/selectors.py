@@ -14,7 +14,6 @@ from sla.clocks import (
     ClockFacts,
     Milestones,
     State,
-    TargetState,
     evaluate,
     target_state,
 )
@@ -99,7 +98,8 @@ def _clock_of(ticket) -> SLAClock | None:
 def sla_view(ticket, *, now: datetime | None = None) -> dict | None:
     """What a page shows of a ticket's clock: its state (sla.clocks.evaluate) and each target's
     own (sla.clocks.target_state) with its due, warning and met instants. ``counting`` is true
-    only for a target still running (not met, not paused): the one that gets a countdown. None
+    only for a target still running (not met, clock not paused, even when already breached):
+    the one that gets a countdown. None
     without a clock; no query when the clock and its policy were joined."""
     clock = _clock_of(ticket)
     if clock is None:
@@ -110,7 +110,7 @@ def sla_view(ticket, *, now: datetime | None = None) -> dict | None:
     for name in TARGETS:
         stones, met_at = evaluation.facts.target(name)
         state = target_state(evaluation.facts, name, now)
-        running = met_at is None and state != TargetState.PAUSED and stones.due_at is not None
+        running = met_at is None and not evaluation.facts.paused and stones.due_at is not None
         targets.append(
             {
                 "name": name,

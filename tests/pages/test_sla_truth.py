@@ -186,3 +186,18 @@ def test_the_lists_sla_filter_offers_the_states_by_their_labels(client, agent):
     select = html.split('name="sla_state"', 1)[1].split("</select>", 1)[0]
     assert '<option value="warning">At risk</option>' in select
     assert '<option value="met">Met</option>' in select
+
+
+def test_a_breached_clock_that_waits_shows_breached_without_a_running_countdown(
+    client, agent, ticket, policy
+):
+    start_clock(ticket_id=ticket.pk)
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    move_clock(ticket, resolution_warn_at=-45, resolution_due=-30)
+    SLAClock.objects.filter(ticket=ticket).update(paused_since=timezone.now())
+    client.force_login(agent)
+
+    cell = sla_of(detail(client, ticket))
+    assert 'data-sla-state="breached"' in cell
+    assert 'class="clock clock-breached" data-target="resolution"' in cell
+    assert COUNTDOWN not in cell and "paused since" in cell
