@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.roles import is_manager_or_admin
-from dashboard import analytics, kpis
+from dashboard import analytics, kpis, realtime
+from tickets.lifecycle import TicketStatus
+from tickets.models import Priority
 
 # The trend's spans a manager can pick (?days=); a quarter shows the desk's seasons.
 TREND_DAYS = (14, 30, 90)
@@ -31,6 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trend": analytics.trends(days=days),
             "trend_choices": TREND_DAYS,
             "websocket_path": "/ws/dashboard/",
+            "labels": labels(),
         },
     )
 
@@ -42,3 +45,25 @@ def _trend_days(value: str | None) -> int:
     except ValueError:
         return DEFAULT_TREND_DAYS
     return days if days in TREND_DAYS else DEFAULT_TREND_DAYS
+
+
+EVENT_LABELS = {
+    realtime.TICKET_CREATED: "Ticket created",
+    realtime.TICKET_UPDATED: "Ticket updated",
+    realtime.TICKET_ASSIGNED: "Ticket assigned",
+    realtime.TICKET_RESOLVED: "Ticket resolved",
+    realtime.ENVELOPE_CREATED: "Envelope opened",
+    realtime.ENVELOPE_COMPLETED: "Envelope completed",
+    realtime.SLA_WARNING: "SLA at risk",
+    realtime.SLA_BREACHED: "SLA breached",
+}
+
+
+def labels() -> dict:
+    """What the charts and the event feed show for the raw values the snapshot and the events
+    carry: the models' own choice labels ("In progress", not ``in_progress``)."""
+    return {
+        "status": dict(TicketStatus.choices),
+        "priority": dict(Priority.choices),
+        "event": EVENT_LABELS,
+    }

@@ -9,7 +9,7 @@ from rest_framework.filters import OrderingFilter
 
 from core.api.filters import UtcDateTimeFilter
 from core.roles import Role, role_of
-from sla.selectors import clocks_in_state
+from sla.selectors import STATE_LABELS, clocks_in_state
 from tickets.lifecycle import TicketStatus
 from tickets.models import Priority, Ticket, TicketType
 from tickets.search import RANK, search_tickets
@@ -33,7 +33,7 @@ class TicketFilterSet(django_filters.FilterSet):
     category = django_filters.CharFilter(field_name="category", lookup_expr="iexact")
     source = django_filters.CharFilter(field_name="source", lookup_expr="iexact")
     sla_state = django_filters.ChoiceFilter(
-        choices=[(state, state) for state in ("ok", "warning", "breached", "paused", "met")],
+        choices=list(STATE_LABELS.items()),  # the values stay the API's; the labels are read
         method="filter_sla_state",
         help_text="The SLA state now (see the ticket's `sla.state`).",
     )

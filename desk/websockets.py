@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from desk.bell import BellConsumer
 from desk.consumers import TicketPresenceConsumer
 
 websocket_urlpatterns: list = [
     path("ws/tickets/<uuid:ticket_id>/presence/", TicketPresenceConsumer.as_asgi()),
+    path("ws/notifications/", BellConsumer.as_asgi()),
 ]

@@ -1,6 +1,7 @@
 """Reads for notifications: a user's in-app list, and satisfaction figures for analytics."""
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from notifications.models import Notification, SatisfactionRating
 
@@ -22,3 +23,16 @@ def csat_summary(tickets: QuerySet) -> dict:
         "average": round(figures["average"], 2) if count else None,
         "satisfied_rate": round(figures["satisfied"] / count, 3) if count else None,
     }
+
+
+def unread_count(user_ref) -> Coalesce:
+    """The number of unread notifications of the user ``user_ref`` points at (an OuterRef or
+    an id), as an expression to annotate with: read from notif_user_unread_idx."""
+    unread = (
+        Notification.objects.filter(user_id=user_ref, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(unread), 0)

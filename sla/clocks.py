@@ -187,6 +187,33 @@ def state_of(facts: ClockFacts, now: datetime) -> str:
     return State.OK
 
 
+class TargetState:
+    """The state of one target (first response or resolution) of a clock, for display."""
+
+    RUNNING = "running"
+    WARNING = "warning"
+    BREACHED = "breached"
+    PAUSED = "paused"
+    MET = "met"
+
+
+def target_state(facts: ClockFacts, name: str, now: datetime) -> str:
+    """One target's state by the rules of ``state_of``: met in time is met, met late or past
+    due while unmet is breached, an unmet target of a paused clock is paused, else it runs
+    (warning once its warning instant passed)."""
+    stones, met_at = facts.target(name)
+    if met_at is not None:
+        late = stones.due_at is not None and met_at > stones.due_at
+        return TargetState.BREACHED if late else TargetState.MET
+    if stones.due_at is not None and stones.due_at <= now:
+        return TargetState.BREACHED
+    if facts.paused:
+        return TargetState.PAUSED
+    if stones.warn_at is not None and stones.warn_at <= now:
+        return TargetState.WARNING
+    return TargetState.RUNNING
+
+
 def _is_breached(facts: ClockFacts, now: datetime) -> bool:
     if facts.breached_at is not None:
         return True

@@ -7,7 +7,16 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.memo import VersionedMemo
-from sla.clocks import ClockFacts, Milestones, State, evaluate
+from sla.clocks import (
+    FIRST_RESPONSE,
+    RESOLUTION,
+    TARGETS,
+    ClockFacts,
+    Milestones,
+    State,
+    evaluate,
+    target_state,
+)
 from sla.models import BusinessCalendar, Reminder, SLAClock, SLAPause, SLAPolicy
 
 
@@ -57,10 +66,7 @@ def sla_payload(ticket, *, now: datetime | None = None) -> dict | None:
     The state is worked out for this instant from the stored due times, so it is right
     between two scans too. None for a ticket without a clock. Needs no query when the
     ticket was fetched with ``select_related("sla_clock__policy")``."""
-    try:
-        clock = ticket.sla_clock
-    except SLAClock.DoesNotExist:
-        return None
+    clock = _clock_of(ticket)
     if clock is None:
         return None
     return {
@@ -69,6 +75,59 @@ def sla_payload(ticket, *, now: datetime | None = None) -> dict | None:
         "resolution_due": clock.resolution_due,
         "state": evaluate(facts_of(clock), now or timezone.now()).state,
         "paused": clock.is_paused,
+    }
+
+
+STATE_LABELS = {
+    State.OK: "On track",
+    State.WARNING: "At risk",
+    State.BREACHED: "Breached",
+    State.PAUSED: "Paused",
+    State.MET: "Met",
+}
+TARGET_LABELS = {FIRST_RESPONSE: "Response", RESOLUTION: "Resolution"}
+
+
+def _clock_of(ticket) -> SLAClock | None:
+    try:
+        return ticket.sla_clock
+    except SLAClock.DoesNotExist:
+        return None
+
+
+def sla_view(ticket, *, now: datetime | None = None) -> dict | None:
+    """What a page shows of a ticket's clock: its state (sla.clocks.evaluate) and each target's
+    own (sla.clocks.target_state) with its due, warning and met instants. ``counting`` is true
+    only for a target still running (not met, clock not paused, even when already breached):
+    the one that gets a countdown. None
+    without a clock; no query when the clock and its policy were joined."""
+    clock = _clock_of(ticket)
+    if clock is None:
+        return None
+    now = now or timezone.now()
+    evaluation = evaluate(facts_of(clock), now)
+    targets = []
+    for name in TARGETS:
+        stones, met_at = evaluation.facts.target(name)
+        state = target_state(evaluation.facts, name, now)
+        running = met_at is None and not evaluation.facts.paused and stones.due_at is not None
+        targets.append(
+            {
+                "name": name,
+                "label": TARGET_LABELS[name],
+                "state": state,
+                "due": stones.due_at,
+                "warn_at": stones.warn_at,
+                "met_at": met_at,
+                "counting": running,
+            }
+        )
+    return {
+        "policy": clock.policy.name,
+        "state": evaluation.state,
+        "state_label": STATE_LABELS[evaluation.state],
+        "paused_since": clock.paused_since if clock.is_paused else None,
+        "targets": targets,
     }
 
 

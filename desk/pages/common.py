@@ -3,6 +3,7 @@ clocks of a row, and turning a domain error into an inline message with its HTTP
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.exceptions import (
     DomainError,
@@ -12,7 +13,7 @@ from core.exceptions import (
     OwnershipLocked,
 )
 from core.roles import Role, is_staff_role, role_of
-from sla.selectors import sla_payload
+from sla.selectors import sla_view
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 
@@ -44,10 +45,12 @@ LONG_TEXTS = ("description", "resolution", "external_metadata")
 
 
 def with_sla(tickets) -> list[Ticket]:
-    """Attach the SLA payload to each ticket as ``sla`` (no query: the clock is joined)."""
+    """Attach what a page shows of each clock as ``sla`` (sla.selectors.sla_view; no query:
+    the clock is joined), all evaluated at the same instant."""
     rows = list(tickets)
+    now = timezone.now()
     for ticket in rows:
-        ticket.sla = sla_payload(ticket)
+        ticket.sla = sla_view(ticket, now=now)
     return rows
 
 

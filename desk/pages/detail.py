@@ -18,7 +18,7 @@ from escalations.selectors import may_accept, ticket_envelopes
 from org.models import Team
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
-from sla.selectors import sla_payload
+from sla.selectors import sla_view
 from tickets.actions import lifecycle, ownership, timeline
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
@@ -89,7 +89,7 @@ def _context(request: HttpRequest, ticket: Ticket) -> dict:
     staff = is_staff_role(user)
     context = {
         "ticket": ticket,
-        "sla": sla_payload(ticket),
+        "sla": sla_view(ticket),
         "timeline": list(visible_timeline(user, ticket)),
         "attachments": list(visible_attachments(user).filter(ticket=ticket)),
         "actions": allowed_actions(user, ticket),

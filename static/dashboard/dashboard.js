@@ -14,10 +14,21 @@
   var feed = document.getElementById("event-feed");
   var snapshot = JSON.parse(document.getElementById("kpi-snapshot").textContent);
   var trend = JSON.parse(document.getElementById("kpi-trend").textContent);
+  var labelsEl = document.getElementById("kpi-labels");
+  var LABELS = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   var charts = {};
   var FEED_LIMIT = 50;
   var STATUSES = ["new", "in_progress", "escalated", "waiting"];
   var PRIORITIES = ["critical", "high", "medium", "low"];
+
+  // The human label of a raw value ("in_progress" -> "In progress"), from the page's labels.
+  function label(kind, value) {
+    var known = LABELS[kind] || {};
+    return known[value] || value;
+  }
+  function labelled(kind, values) {
+    return values.map(function (value) { return label(kind, value); });
+  }
 
   function lookup(data, dotted) {
     return dotted.split(".").reduce(function (value, key) {
@@ -48,13 +59,13 @@
     var common = { animation: false, responsive: true, plugins: { legend: { display: false } } };
     charts.status = new window.Chart(document.getElementById("chart-status"), {
       type: "bar",
-      data: { labels: STATUSES, datasets: [{ label: "Open", data: [], backgroundColor: "#2457c5" }] },
+      data: { labels: labelled("status", STATUSES), datasets: [{ label: "Open", data: [], backgroundColor: "#2457c5" }] },
       options: common,
     });
     charts.priority = new window.Chart(document.getElementById("chart-priority"), {
       type: "doughnut",
       data: {
-        labels: PRIORITIES,
+        labels: labelled("priority", PRIORITIES),
         datasets: [{ data: [], backgroundColor: ["#b42318", "#e07b00", "#2457c5", "#8a94a6"] }],
       },
       options: { animation: false, responsive: true },
@@ -127,12 +138,14 @@
     time.textContent = event.at ? new Date(event.at).toLocaleTimeString() : "";
     var type = document.createElement("span");
     type.className = "type";
-    type.textContent = event.type;
+    type.textContent = label("event", event.type);
     var what = document.createElement("span");
     var ticket = event.ticket || {};
     var team = ticket.team ? ticket.team.name : "no team";
     var owner = ticket.owner ? ticket.owner.name : "unowned";
-    what.textContent = [ticket.reference, ticket.status, ticket.priority, team, owner].join(" · ");
+    what.textContent = [
+      ticket.reference, label("status", ticket.status), label("priority", ticket.priority), team, owner,
+    ].join(" · ");
     item.append(time, type, what);
     feed.prepend(item);
     while (feed.children.length > FEED_LIMIT) feed.lastElementChild.remove();

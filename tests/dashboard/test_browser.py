@@ -66,6 +66,9 @@ def test_the_dashboard_updates_live_and_reconnects(server, browser):
     expect(open_total).to_have_text("0")
     assert page.evaluate("typeof window.Chart") == "function"  # the vendored Chart.js loaded
     assert page.locator("canvas#chart-status").count() == 1
+    # Human labels, not raw values like in_progress.
+    status_labels = page.evaluate("window.Chart.getChart('chart-status').data.labels")
+    assert "In progress" in status_labels and "in_progress" not in status_labels
 
     token = access_token(server.base)
     ticket = create_ticket(server.base, token, "Printer on fire")
@@ -74,6 +77,7 @@ def test_the_dashboard_updates_live_and_reconnects(server, browser):
     expect(open_total).to_have_text("1", timeout=TIMEOUT_MS)
     feed = page.locator("#event-feed li", has_text=ticket["reference"])
     expect(feed.first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(feed.first).to_contain_text("Ticket created")
 
     # The server goes away: the page says so, and reconnects when it is back.
     server.stop()

@@ -66,3 +66,13 @@ def test_the_trend_spans_the_days_picked(client, manager, asked, shown):
     assert f"last {shown} days" in html
     assert f"<strong>{shown} d</strong>" in html
     assert all(f'href="?days={d}"' in html for d in (14, 30, 90) if d != shown)
+
+
+def test_the_charts_and_the_feed_get_human_labels(client, manager):
+    client.force_login(manager)
+    response = client.get("/dashboard/")
+    labels = response.context["labels"]
+    assert labels["status"]["in_progress"] == "In progress"
+    assert labels["priority"]["critical"] == "Critical"
+    assert labels["event"]["ticket.created"] == "Ticket created"
+    assert '<script id="kpi-labels" type="application/json">' in response.content.decode()

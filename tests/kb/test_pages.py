@@ -96,9 +96,11 @@ def test_ticket_fragment_hides_similar_tickets_from_requesters(client, requester
     client.force_login(requester)
     html = client.get(f"/kb/tickets/{mine.pk}/suggestions/").content.decode()
     assert "VPN drops" in html and "INTERNAL-FIX" not in html and "Used this" not in html
+    assert "score" not in html and "Shares" not in html  # no ranking internals either
     client.force_login(agent)
     html = client.get(f"/kb/tickets/{mine.pk}/suggestions/").content.decode()
     assert "INTERNAL-FIX" in html and "Used this" in html
+    assert "score " in html and "Shares " in html
 
 
 def test_mark_used_from_the_page(client, agent, ticket):
