@@ -12,6 +12,7 @@ from core.deliverer import deliverer, gather_pause
 # When this worker process's last drain ended (time.monotonic): while it is busy, a stream
 # that comes alone waits a moment for company.
 _last_drain_ended = float("-inf")
+GATHER_BELOW = 10  # streams: a smaller batch waits for company while the worker is busy
 
 
 @shared_task(
@@ -32,11 +33,11 @@ def drain_stream(stream: str) -> int:
         return dispatch.drain(stream)
     global _last_drain_ended
     company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
-    if not company:
-        if not waves.is_pending(stream):
-            return 0  # taken along by an earlier batch: no transaction, no locks
-        # Alone while busy (one ticket after another): a batch of one costs about what a
-        # batch of ten does, so let the next few gather, as the embedded deliverer thread does.
+    if not company and not waves.is_pending(stream):
+        return 0  # taken along by an earlier batch: no transaction, no locks
+    if len(company) + 1 < GATHER_BELOW:
+        # A small batch while busy (one ticket after another): its fixed statements cost about
+        # what ten tickets' do, so let a few more gather, as the embedded deliverer thread does.
         pause = gather_pause(since_last_delivery=time.monotonic() - _last_drain_ended)
         if pause:
             time.sleep(pause)

@@ -206,3 +206,8 @@ def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
     assert tasks.drain_stream.apply(args=["ticket:3"]).get() == 2  # took ticket:2 along
     assert slept == [pytest.approx(0.15)]
     assert sorted(heard.single) == [("ticket:1", 1), ("ticket:2", 1), ("ticket:3", 1)]
+
+    # A batch big enough already goes at once, busy or not.
+    held([(stream, 2) for stream in streams(tasks.GATHER_BELOW, offset=10)])
+    assert tasks.drain_stream.apply(args=["ticket:10"]).get() == tasks.GATHER_BELOW
+    assert len(slept) == 1
