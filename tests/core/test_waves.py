@@ -211,3 +211,24 @@ def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
     held([(stream, 2) for stream in streams(tasks.GATHER_BELOW, offset=10)])
     assert tasks.drain_stream.apply(args=["ticket:10"]).get() == tasks.GATHER_BELOW
     assert len(slept) == 1
+
+
+def test_commits_queue_one_drain_until_it_starts_and_it_takes_every_batch(heard, monkeypatch):
+    queued = []
+    monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks, "run_or_queue", lambda task, stream: queued.append(stream))
+    tasks.cache.delete(tasks.DRAIN_QUEUED)
+    held([(stream, 1) for stream in streams(250)])
+
+    for stream in streams(250):  # each commit's hook, with no worker to start the task yet
+        tasks.schedule_drain(stream)
+    assert queued == ["ticket:0"]
+
+    # The worker starts it: every waiting stream is delivered, 100 at a time, by that task.
+    monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", True)
+    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 250
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+    monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", False)
+    tasks.schedule_drain("ticket:300")  # started: the next commit queues again
+    assert queued == ["ticket:0", "ticket:300"]
+    tasks.cache.delete(tasks.DRAIN_QUEUED)
