@@ -395,22 +395,3 @@ def test_daily_digest_goes_at_eight_in_the_agents_time_zone(
     time_machine.move_to(dt.datetime(2026, 1, 6, 13, 0, tzinfo=UTC), tick=False)  # 08:00 EST
     assert send_digests.delay().get() == 1
     assert mail.outbox[0].subject == "Daily digest: 1 notification(s)"
-
-
-def test_a_failed_digest_is_retried_as_one(agent, ticket, settings, time_machine):
-    NotificationPreferenceFactory(user=agent, event_type="assigned", timing="hourly")
-    time_machine.move_to(T0, tick=False)
-    for _ in range(2):
-        notifying.notify(recipients=[agent], event_type="assigned", ticket=ticket, payload={})
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    time_machine.move_to(T0 + dt.timedelta(hours=1), tick=False)
-    assert send_digests.delay().get() == 0
-    rows = list(NotificationQueue.objects.all())
-    assert {(r.status, r.attempts) for r in rows} == {(QueueStatus.PENDING, 1)}
-    assert len({r.scheduled_for for r in rows}) == 1
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    time_machine.move_to(rows[0].scheduled_for, tick=False)
-    assert send_digests.delay().get() == 1
-    assert mail.outbox[0].subject == "Hourly digest: 2 notification(s)"

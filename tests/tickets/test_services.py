@@ -13,7 +13,6 @@ from core.exceptions import (
 from core.models import AuditLog, OutboxEvent
 from tests import factories
 from tickets.actions import (
-    contacts,
     creation,
     flags,
     lifecycle,
@@ -384,22 +383,3 @@ def test_tasks_are_not_for_requesters_or_strangers(ticket, agent, requester, oth
     task = tasks.create_task(ticket_id=ticket.pk, actor=agent, title="x")
     with pytest.raises(NotPermitted):
         tasks.set_task_status(task_id=task.pk, actor=other_agent, status="done")
-
-
-def test_a_known_location_is_not_written_again(db):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    contact = contacts.get_or_create_contact(email="loc@customer.example")
-    where = {"latitude": 40.7, "longitude": -74.0, "timezone": "America/New_York"}
-    contacts.set_contact_location(contact=contact, **where)
-    with CaptureQueriesContext(connection) as queries:
-        contacts.set_contact_location(contact=contact, **where)
-    assert len(queries) == 0
-    contacts.set_contact_location(contact=contact, latitude=41.0, longitude=-74.0, timezone="")
-    contact.refresh_from_db()
-    assert (contact.latitude, contact.longitude, contact.timezone) == (
-        41.0,
-        -74.0,
-        where["timezone"],
-    )
