@@ -43,7 +43,7 @@ def drain_stream(stream: str) -> int:
     if drain_stream.request.called_directly:
         return dispatch.drain(stream)
     global _last_drain_ended
-    cache.delete(DRAIN_QUEUED)  # from here on, a commit queues a task again
+    forget_queued_drain()  # from here on, a commit queues a task again
     company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
     if not company and not waves.is_pending(stream):
         return 0  # taken along by an earlier batch: no transaction, no locks
@@ -85,6 +85,10 @@ def schedule_drain(stream: str) -> None:
         deliverer.submit(stream)
     elif drain_stream.app.conf.task_always_eager or _claim_queued_drain():
         run_or_queue(drain_stream, stream)
+
+
+def forget_queued_drain() -> None:
+    cache.delete(DRAIN_QUEUED)
 
 
 def _claim_queued_drain() -> bool:

@@ -43,3 +43,12 @@ def _settings_or_exit(sender: Celery, **kwargs) -> None:
     """`celery -A itsm worker` on a machine without its configuration: one sentence, not a
     traceback from inside the config loader (the settings load here, first)."""
     exit_if_missing(lambda: settings.SECRET_KEY)
+
+
+@signals.worker_ready.connect
+def _forget_queued_drain(**kwargs) -> None:
+    """A worker that starts takes whatever the outbox holds on its first task; a flag left by
+    a task that was lost (its queue flushed) must not keep the commits from queueing one."""
+    from core.tasks import forget_queued_drain  # here: this module loads before the apps
+
+    forget_queued_drain()
