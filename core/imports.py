@@ -66,8 +66,9 @@ class ActionResource(resources.ModelResource):
 
     def write(self, *, instance: Model | None, values: dict, actor) -> Model:
         """Create (``instance`` None) or change the row through the owning app's action. Only
-        the columns present in the file are in ``values``."""
-        raise NotImplementedError
+        the columns present in the file are in ``values``. An abstract hook (ModelResource's
+        metaclass rules out abc): each resource names its app's action here."""
+        raise NotImplementedError(f"{type(self).__name__} names no action to write its rows.")
 
     def import_instance(self, instance, row, **kwargs) -> None:
         values, errors = {}, {}

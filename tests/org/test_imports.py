@@ -190,3 +190,12 @@ def test_the_import_and_export_pages_and_the_list_buttons_need_no_inline_code(cl
             assert inline_code(page.content.decode()) == []
         listing = client.get(reverse(f"admin:{model}_changelist")).content.decode()
         assert reverse(f"admin:{model}_import") in listing
+
+
+def test_every_import_resource_writes_through_an_action_of_its_own():
+    from core.imports import ActionResource
+    from org.resources import AgentResource, TeamResource
+    from tickets.resources import ContactResource
+
+    for resource in (TeamResource, AgentResource, ContactResource):
+        assert resource.write is not ActionResource.write, resource.__name__
