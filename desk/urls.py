@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from desk.pages import board, bulk, detail, lists
+from desk.pages import autocomplete, board, bulk, detail, lists, properties
 
 app_name = "desk"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("tickets/<uuid:ticket_id>/", detail.ticket_detail, name="detail"),
     path("tickets/<uuid:ticket_id>/entries/", detail.post_entry, name="post-entry"),
     path("tickets/<uuid:ticket_id>/envelopes/", detail.open_envelope, name="open-envelope"),
+    path("tickets/<uuid:ticket_id>/properties/", properties.edit, name="properties"),
+    path("tickets/<uuid:ticket_id>/transfer/", properties.transfer, name="transfer"),
+    path("autocomplete/<slug:kind>/", autocomplete.suggest, name="autocomplete"),
     path(
         "tickets/<uuid:ticket_id>/<slug:action>/",
         detail.ticket_action,

@@ -118,6 +118,8 @@ def move(request: HttpRequest) -> HttpResponse:
         return _board(request, view, error=error_message(error), status=error_status(error))
     if warning:
         messages.warning(request, warning)
+    else:
+        messages.success(request, "Moved.")
     return redirect(_url(view))
 
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError, DomainValidationError
 from core.roles import Role, is_manager_or_admin, is_staff_role
 from desk.pages.common import error_message, error_status, require_role, ticket_rows
+from desk.pages.feedback import action_done, entry_done
+from desk.pages.sidebar import sidebar_context
 from escalations.actions import envelopes
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
@@ -114,7 +116,7 @@ def _context(request: HttpRequest, ticket: Ticket) -> dict:
             "tasks": list(ticket.tasks.select_related("assigned_to")),
             "flags": list(ticket.flags.all()),
             "allocation": _allocation(ticket),
-        }
+        } | sidebar_context(user, ticket)
         if "escalate" in context["actions"]:
             context["teams"] = list(Team.objects.filter(status=Team.Status.ACTIVE).order_by("name"))
             context["agents"] = list(
@@ -181,6 +183,7 @@ def ticket_action(request: HttpRequest, ticket_id, action: str) -> HttpResponse:
         TICKET_ACTIONS[action](ticket_id, request.user, request.POST)
     except DomainError as error:
         return _refused(request, ticket_id, error)
+    action_done(request, action)
     return redirect("desk:detail", ticket_id=ticket_id)
 
 
@@ -211,6 +214,7 @@ def post_entry(request: HttpRequest, ticket_id) -> HttpResponse:
         )
     except DomainError as error:
         return _refused(request, ticket_id, error, draft=content)
+    entry_done(request, visibility)
     return redirect("desk:detail", ticket_id=ticket_id)
 
 

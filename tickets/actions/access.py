@@ -19,3 +19,10 @@ def is_requester_of(actor, ticket: Ticket) -> bool:
 
 def is_agent_of_team(user, ticket: Ticket) -> bool:
     return role_of(user) == Role.AGENT and is_team_member(user, ticket.team)
+
+
+def may_edit_properties(actor, ticket: Ticket) -> bool:
+    """The ticket page's properties: its owner, an agent of its team, a manager or an admin."""
+    if is_manager_or_admin(actor) or (ticket.owner_id and ticket.owner_id == actor.pk):
+        return True
+    return is_agent_of_team(actor, ticket)
