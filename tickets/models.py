@@ -179,6 +179,8 @@ class Ticket(models.Model):
             GinIndex(
                 OpClass(Upper("reference"), name="gin_trgm_ops"), name="ticket_reference_trgm"
             ),
+            # Fragments of titles ("netw", "printe"), by trigram (migration title_trigram).
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="ticket_title_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -4,10 +4,10 @@ a timeline entry the caller may see, the reference, or the requester's name or e
 PostgreSQL: words are matched as words (stemmed by the text-search configuration) in the
 tsvector columns the database keeps on the ticket row (migration search_vectors): the title
 and description (``search_vector``), and the words of the public and of the internal timeline
-entries (``public_words``, ``internal_words``); and as fragments ("000023", "smith", "@acme")
-of the reference and of the requester by trigram indexes. Each word is one OR of index
-conditions on the ticket table, so PostgreSQL answers it with one bitmap OR, and the words
-with a bitmap AND, however many tickets hold a word. The requesters come in as
+entries (``public_words``, ``internal_words``); and as fragments ("000023", "smith", "@acme",
+"printe") of the reference, of the requester and of the title by trigram indexes. Each word is
+one OR of index conditions on the ticket table, so PostgreSQL answers it with one bitmap OR,
+and the words with a bitmap AND, however many tickets hold a word. The requesters come in as
 ``requester_id = ANY(ARRAY(subquery))``: the array is built once from the contacts' trigram
 index and probes the tickets' requester index, where ``IN (subquery)`` inside an OR would be
 tested ticket by ticket over the whole table. Results carry ``search_rank`` (ts_rank of the
@@ -130,8 +130,9 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
 
 
 def _fragment_condition(word: str) -> Q:
-    """The reference (words with a digit) and the requester's name or e-mail containing the
-    word, by trigram on PostgreSQL; nothing for fragments too short for a trigram."""
+    """The title, the reference (words with a digit) and the requester's name or e-mail
+    containing the word, by trigram on PostgreSQL (a fragment: "printe" finds "printer",
+    which the words' stems do not); nothing for fragments too short for a trigram."""
     if len(word) < MIN_FRAGMENT:
         return Q(pk__in=[])
     # No ORDER BY (Contact's default): sorting the contacts made PostgreSQL scan them all.
@@ -140,7 +141,9 @@ def _fragment_condition(word: str) -> Q:
         .order_by()
         .values("pk")
     )
-    condition = Q(EqualsAny(F("requester_id"), ArraySubquery(requesters)))
+    condition = Q(EqualsAny(F("requester_id"), ArraySubquery(requesters))) | Q(
+        title__icontains=word
+    )
     if _DIGIT.search(word):
         condition |= Q(reference__icontains=word)
     return condition

@@ -100,6 +100,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "bulk_actions": _bulk_actions(request.user, role),
             "saved_views": _saved_views(request.user, role),
             "teams": [] if role == Role.REQUESTER else _teams(request.user),
+            "can_see_unrouted": is_manager_or_admin(request.user),
         },
     )
 
