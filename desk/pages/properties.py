@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core import dispatch
 from core.exceptions import DomainError
 from desk.pages.common import error_message, error_status, require_role
 from desk.pages.detail import _context, _visible_ticket
 from desk.pages.sidebar import PropertiesForm, TransferForm
 from tickets.actions import ownership
 from tickets.actions.properties import edit_properties
+from tickets.events import stream_of
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 
@@ -36,6 +38,7 @@ def edit(request: HttpRequest, ticket_id) -> HttpResponse:
         after = edit_properties(ticket_id=ticket_id, actor=request.user, changes=form.cleaned_data)
     except DomainError as error:
         return _refused(request, ticket_id, error_message(error), error_status(error))
+    _settle(ticket_id)
     changed = [_said(before, after, name) for name in form.cleaned_data]
     changed = [line for line in changed if line]
     if changed:
@@ -66,6 +69,14 @@ def transfer(request: HttpRequest, ticket_id) -> HttpResponse:
     messages.success(request, f"{done.reference} now belongs to {new_owner}.")
     # A full page: the transfer wrote a timeline entry the composer must count as seen.
     return _redirect(request, reverse("desk:detail", args=[ticket_id]))
+
+
+def _settle(ticket_id) -> None:
+    """Deliver the ticket's events now (idempotent; the stream's lock keeps the background
+    deliverer from doing it twice): the SLA app re-targets the clock, and routing routes a
+    ticket sent back to it, on ``ticket.updated``, otherwise a moment after the response, and
+    the page would show the old due time."""
+    dispatch.drain(stream_of(ticket_id))
 
 
 def _answer(request: HttpRequest, ticket_id) -> HttpResponse:

@@ -77,6 +77,7 @@ def site(team, other_team, requester, policy):
         "view_id": 1,
         "envelope_id": uuid.uuid4(),
         "action": "accept",
+        "kind": "team",
         "notification_id": uuid.uuid4(),
     }
     return {"clients": clients, "values": values, "ticket": ticket}
