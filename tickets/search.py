@@ -4,15 +4,15 @@ a timeline entry the caller may see, the reference, or the requester's name or e
 PostgreSQL: words are matched as words (stemmed by the text-search configuration) in the
 tsvector columns the database keeps on the ticket row (migration search_vectors): the title
 and description (``search_vector``), and the words of the public and of the internal timeline
-entries (``public_words``, ``internal_words``); and as fragments ("000023", "smith", "@acme",
-"printe") of the reference, of the requester and of the title by trigram indexes. Each word is
-one OR of index conditions on the ticket table, so PostgreSQL answers it with one bitmap OR,
-and the words with a bitmap AND, however many tickets hold a word. The requesters come in as
-``requester_id = ANY(ARRAY(subquery))``: the array is built once from the contacts' trigram
-index and probes the tickets' requester index, where ``IN (subquery)`` inside an OR would be
-tested ticket by ticket over the whole table. Results carry ``search_rank`` (ts_rank of the
-title, weight A, and description against the words) for ordering when there are at most
-``RANKED_UP_TO`` of them (one bounded count tells).
+entries (``public_words``, ``internal_words``); and as fragments ("000023", "smith", "@acme")
+of the reference and of the requester, and of the title in a one-word search ("printe"), by
+trigram indexes. Each word is one OR of index conditions on the ticket table, so PostgreSQL
+answers it with one bitmap OR, and the words with a bitmap AND, however many tickets hold a
+word. The requesters come in as ``requester_id = ANY(ARRAY(subquery))``: the array is built
+once from the contacts' trigram index and probes the tickets' requester index, where
+``IN (subquery)`` inside an OR would be tested ticket by ticket over the whole table. Results
+carry ``search_rank`` (ts_rank of the title, weight A, and description against the words) for
+ordering when there are at most ``RANKED_UP_TO`` of them (one bounded count tells).
 
 SQLite (the embedded default): the same conditions as substring matches, without rank.
 """
@@ -122,17 +122,20 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
         )
         if internal:
             condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
-        tickets = tickets.filter(condition | _fragment_condition(word))
+        tickets = tickets.filter(condition | _fragment_condition(word, titles=len(words) == 1))
     if tickets.order_by().values("pk")[: RANKED_UP_TO + 1].count() > RANKED_UP_TO:
         return tickets
     every_word = _plain_query(" ".join(words))
     return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
 
 
-def _fragment_condition(word: str) -> Q:
-    """The title, the reference (words with a digit) and the requester's name or e-mail
-    containing the word, by trigram on PostgreSQL (a fragment: "printe" finds "printer",
-    which the words' stems do not); nothing for fragments too short for a trigram."""
+def _fragment_condition(word: str, *, titles: bool) -> Q:
+    """The reference (words with a digit) and the requester's name or e-mail containing the
+    word, by trigram on PostgreSQL; with ``titles`` (a search of one word) the title too (a
+    fragment: "printe" finds "printer", which the words' stems do not). In a search of several
+    words each word counts whole: a title trigram scan per word made two words 9x slower
+    (64 -> 581 ms at 200,000 tickets, bench/search_scale.py). Nothing for fragments too short
+    for a trigram."""
     if len(word) < MIN_FRAGMENT:
         return Q(pk__in=[])
     # No ORDER BY (Contact's default): sorting the contacts made PostgreSQL scan them all.
@@ -141,9 +144,9 @@ def _fragment_condition(word: str) -> Q:
         .order_by()
         .values("pk")
     )
-    condition = Q(EqualsAny(F("requester_id"), ArraySubquery(requesters))) | Q(
-        title__icontains=word
-    )
+    condition = Q(EqualsAny(F("requester_id"), ArraySubquery(requesters)))
+    if titles:
+        condition |= Q(title__icontains=word)
     if _DIGIT.search(word):
         condition |= Q(reference__icontains=word)
     return condition
