@@ -103,7 +103,7 @@ def test_the_page_shows_field_errors_and_keeps_the_draft(client, agent, manager,
             reverse("desk:canned-create"), {"title": "T", "body": "b", "team": str(team.pk)}
         ).status_code
         == 403
-    )  # noqa: E501
+    )
     client.force_login(manager)
     bad_team = client.post(reverse("desk:canned-create"), {"title": "T", "body": "b", "team": "x"})
     assert bad_team.status_code == 400 and "Pick a team" in bad_team.content.decode()

@@ -182,3 +182,12 @@ def counted(call) -> int:
     ):
         call()
     return len(statements)
+
+
+def test_files_larger_than_an_ordinary_body_are_accepted(client, agent, owned, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(agent)
+    file = SimpleUploadedFile("dump.bin", b"x" * 5000, content_type="application/octet-stream")
+    assert post(client, owned, visibility="public", content="dump", files=file).status_code == 302
+    assert Attachment.objects.get().size == 5000
