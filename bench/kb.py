@@ -30,9 +30,9 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.markdown import render_markdown  # noqa: E402
 from kb import search, suggestions  # noqa: E402
 from kb.models import Article, ArticleStatus  # noqa: E402
-from kb.rendering import render_markdown  # noqa: E402
 from kb.selectors import published_articles  # noqa: E402
 from routing import triage_eval  # noqa: E402
 from tests import factories  # noqa: E402

@@ -16,6 +16,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     UUIDField,
 )
 from django.db.models.functions import TruncDate
@@ -27,7 +28,7 @@ from org.models import Team
 from routing.models import AllocationDecision, RoutingEvent
 from sla.clocks import State
 from tickets.lifecycle import OPEN_STATUSES, TicketStatus
-from tickets.models import Ticket
+from tickets.models import Ticket, TimeSpent
 
 MAX_DAYS = 365
 DEFAULT_DAYS = 30
@@ -87,7 +88,8 @@ def _ratio(part: int, whole: int) -> float | None:
 def team_performance(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -> dict:
     """Per team, for tickets created in the window: volume, velocity (resolved, resolved per
     day, average hours to resolve), SLA compliance (met / met + breached among resolved) and
-    quality (CSAT average and count, share of resolutions reopened); plus open tickets now."""
+    quality (CSAT average and count, share of resolutions reopened); plus open tickets now and
+    the minutes agents logged for the team in the window (dashboard.time_spent per agent)."""
     _, start = window(days, now)
     resolved = Q(resolved_at__isnull=False)
     # A clock starts when its ticket is created (sla.timing), so the clocks of the window's
@@ -138,6 +140,12 @@ def team_performance(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -
         .annotate(n=Count("ticket_id", distinct=True))
         .order_by()
     )
+    minutes = dict(
+        TimeSpent.objects.filter(created_at__gte=start, team__isnull=False)
+        .values_list("team_id")
+        .annotate(n=Sum("minutes"))
+        .order_by()
+    )
     teams = []
     for team in Team.objects.values("id", "name", "status").order_by("name"):
         row = volume.get(team["id"], {})
@@ -163,6 +171,7 @@ def team_performance(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -
                 "csat_responses": rated.get("count", 0),
                 "reopened": reopened.get(team["id"], 0),
                 "reopen_rate": _ratio(reopened.get(team["id"], 0), resolved_count),
+                "time_spent_minutes": minutes.get(team["id"], 0),
             }
         )
     return {"days": days, "teams": teams}

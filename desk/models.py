@@ -110,3 +110,45 @@ class SavedTicketView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CannedResponse(models.Model):
+    """A ready answer an agent inserts from the composer: their own (owner set) or shared with a
+    team (team set). Its body may hold the placeholders of desk.placeholders."""
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="canned_responses",
+        help_text="Set for an agent's own response.",
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="canned_responses",
+        help_text="Set for a response shared with a team.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner__isnull=False) & Q(team__isnull=True))
+                | (Q(owner__isnull=True) & Q(team__isnull=False)),
+                name="cannedresponse_owner_xor_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

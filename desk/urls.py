@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from desk.pages import autocomplete, board, bulk, detail, lists, properties
+from desk.pages import autocomplete, board, bulk, canned, composer, detail, lists, properties
 
 app_name = "desk"
 
@@ -17,7 +17,18 @@ urlpatterns = [
     path("tickets/views/<int:view_id>/delete/", lists.delete_list_view, name="list-delete-view"),
     path("tickets/bulk/", bulk.bulk, name="bulk"),
     path("tickets/<uuid:ticket_id>/", detail.ticket_detail, name="detail"),
-    path("tickets/<uuid:ticket_id>/entries/", detail.post_entry, name="post-entry"),
+    path("tickets/<uuid:ticket_id>/entries/", composer.compose, name="post-entry"),
+    path("tickets/preview/", composer.preview, name="preview"),
+    path("tickets/mentions/", composer.mention_candidates, name="mentions"),
+    path(
+        "tickets/<uuid:ticket_id>/canned/<int:response_id>/",
+        composer.canned_for_ticket,
+        name="canned-fill",
+    ),
+    path("canned/", canned.canned_list, name="canned"),
+    path("canned/new/", canned.canned_create, name="canned-create"),
+    path("canned/<int:response_id>/edit/", canned.canned_edit, name="canned-edit"),
+    path("canned/<int:response_id>/delete/", canned.canned_delete, name="canned-delete"),
     path("tickets/<uuid:ticket_id>/envelopes/", detail.open_envelope, name="open-envelope"),
     path("tickets/<uuid:ticket_id>/properties/", properties.edit, name="properties"),
     path("tickets/<uuid:ticket_id>/transfer/", properties.transfer, name="transfer"),

@@ -5,9 +5,9 @@ from django.utils.safestring import mark_safe
 
 from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from core.exceptions import DomainError
+from core.markdown import render_markdown
 from kb.actions import articles
 from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
-from kb.rendering import render_markdown
 
 
 class ArticleVersionInline(admin.TabularInline):

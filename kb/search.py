@@ -14,8 +14,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Max, Q, QuerySet, Sum, Value, When
 
+from core.markdown import plain_text
 from kb.models import Article
-from kb.rendering import plain_text
 from kb.text import Document, TfidfIndex
 
 SEARCH_CONFIG = "english"

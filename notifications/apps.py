@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.metrics import register_depth
-        from notifications import subscribers  # noqa: F401  subscribers register
+        from notifications import mentions, subscribers  # noqa: F401  subscribers register
         from notifications.actions.delivery import due_count
         from notifications.messages import template_memo
 

@@ -30,6 +30,7 @@ from tickets.models import (
     TeamLoad,
     Ticket,
     TimelineEntry,
+    TimeSpent,
 )
 from tickets.resources import ContactResource
 
@@ -316,3 +317,13 @@ class TeamLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "priority")
     search_fields = ("team__name", "team__slug")
     list_select_related = ("team",)
+
+
+@admin.register(TimeSpent)
+class TimeSpentAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    """Minutes logged in the composer (tickets.actions.compose): read here, summed in analytics."""
+
+    list_display = ("ticket", "agent", "team", "minutes", "created_at")
+    list_filter = ("team",)
+    list_select_related = ("ticket", "agent", "team")
+    date_hierarchy = "created_at"

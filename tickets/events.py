@@ -19,6 +19,8 @@ ticket.assigned        ``changed`` (owner, and status on accept); ``reason`` ("a
 ticket.resolved        ``changed`` (status); ``resolution``
 ticket.entry_added     ``entry``, ``type``, ``visibility``, ``by_requester``, ``by_staff``,
                        ``imported`` (arrived from a source or by e-mail)
+ticket.mentioned       ``entry``, ``visibility``, ``mentioned`` (ids of the staff named with
+                       ``@`` in a reply or note, each once; never the author)
 ticket.flagged         ``kind``, ``note``
 ticket.unflagged       ``kind``
 =====================  ======================================================================
@@ -37,6 +39,7 @@ TICKET_ROUTED = "ticket.routed"
 TICKET_ASSIGNED = "ticket.assigned"
 TICKET_RESOLVED = "ticket.resolved"
 TICKET_ENTRY_ADDED = "ticket.entry_added"
+TICKET_MENTIONED = "ticket.mentioned"
 TICKET_FLAGGED = "ticket.flagged"
 TICKET_UNFLAGGED = "ticket.unflagged"
 # On the contact's stream (``contact:<id>``): ``contact``, ``user``, ``email``.

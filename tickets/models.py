@@ -273,6 +273,7 @@ class TimelineEntry(models.Model):
         help_text="Set on the entries of an envelope's thread (visibility envelope_only).",
     )
     content = models.TextField()
+    markdown = models.BooleanField(default=False, help_text="Shown as sanitised Markdown.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -394,3 +395,4 @@ class Attachment(models.Model):
 
 # Defined apart to keep this module short; imported here so Django finds it.
 from tickets.team_load import TeamLoad  # noqa: E402, F401
+from tickets.worklog import TimeSpent  # noqa: E402, F401

@@ -24,11 +24,18 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         rows = data if isinstance(data, list) else [data]
-        if not rows:
+        # No rows: the header alone, when the view names its columns (an empty body loses its
+        # Content-Type in DRF).
+        columns = list(rows[0]) if rows else getattr(_view(renderer_context), "csv_columns", [])
+        if not columns:
             return b""
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({key: _cell(value) for key, value in row.items()})
         return out.getvalue().encode(self.charset)
+
+
+def _view(renderer_context):
+    return (renderer_context or {}).get("view")

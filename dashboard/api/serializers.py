@@ -102,6 +102,7 @@ class AnalyticsTeamPerformanceRowSerializer(serializers.Serializer):
     csat_responses = serializers.IntegerField()
     reopened = serializers.IntegerField()
     reopen_rate = serializers.FloatField(allow_null=True)
+    time_spent_minutes = serializers.IntegerField()
 
 
 class AnalyticsTeamPerformanceSerializer(serializers.Serializer):
@@ -126,3 +127,29 @@ class AnalyticsRoutingOutcomesSerializer(serializers.Serializer):
     reroutes = serializers.IntegerField()
     rerouted_tickets = serializers.IntegerField()
     by_method = AnalyticsMethodRowSerializer(many=True)
+
+
+class AnalyticsTimeTeamSerializer(serializers.Serializer):
+    id = serializers.UUIDField(allow_null=True)
+    name = serializers.CharField()
+    minutes = serializers.IntegerField()
+
+
+class AnalyticsTimeTeamTotalSerializer(AnalyticsTimeTeamSerializer):
+    entries = serializers.IntegerField()
+
+
+class AnalyticsTimeAgentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    minutes = serializers.IntegerField()
+    entries = serializers.IntegerField()
+    teams = AnalyticsTimeTeamSerializer(many=True)
+
+
+class AnalyticsTimeSpentSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    total_minutes = serializers.IntegerField()
+    agents = AnalyticsTimeAgentSerializer(many=True)
+    teams = AnalyticsTimeTeamTotalSerializer(many=True)

@@ -17,4 +17,5 @@ urlpatterns = [
         views.RoutingOutcomesView.as_view(),
         name="analytics-routing-outcomes",
     ),
+    path("analytics/time-spent/", views.TimeSpentView.as_view(), name="analytics-time-spent"),
 ]

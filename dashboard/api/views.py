@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from core.api.base import APIView
 from core.api.permissions import IsManagerOrAdmin
-from dashboard import analytics, kpis
+from dashboard import analytics, kpis, time_spent
 from dashboard.api import serializers as s
 from dashboard.api.renderers import CSVRenderer
 
@@ -153,3 +153,22 @@ class RoutingOutcomesView(AnalyticsView):
 
     def csv_rows(self, data: dict) -> list[dict]:
         return data["by_method"]
+
+
+class TimeSpentView(AnalyticsView):
+    csv_name = "time-spent"
+    csv_columns = time_spent.CSV_COLUMNS
+
+    @extend_schema(
+        summary="Minutes logged with replies and notes: per agent (split by team) and per team",
+        parameters=[DAYS, FORMAT],
+        responses={200: s.AnalyticsTimeSpentSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    def compute(self, request: Request) -> dict:
+        return time_spent.time_spent(days=self.window(request))
+
+    def csv_rows(self, data: dict) -> list[dict]:
+        return time_spent.csv_rows(data)

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError, DomainValidationError
 from core.roles import Role, is_manager_or_admin, is_staff_role
 from desk.pages.common import error_message, error_status, require_role, ticket_rows
-from desk.pages.feedback import action_done, entry_done
+from desk.pages.feedback import action_done
 from desk.pages.sidebar import sidebar_context
+from desk.pages.timeline_extras import composer_context
 from escalations.actions import envelopes
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
@@ -21,7 +22,7 @@ from org.models import Team
 from routing.selectors import latest_decisions
 from routing.serializers_shape import decision_payload
 from sla.selectors import sla_view
-from tickets.actions import lifecycle, ownership, timeline
+from tickets.actions import lifecycle, ownership
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 from tickets.selectors import visible_attachments, visible_timeline
@@ -125,7 +126,7 @@ def _context(request: HttpRequest, ticket: Ticket) -> dict:
                 .exclude(pk=user.pk)
                 .order_by("username")
             )
-    return context
+    return context | composer_context(user, ticket, context["timeline"])
 
 
 @login_required
@@ -184,37 +185,6 @@ def ticket_action(request: HttpRequest, ticket_id, action: str) -> HttpResponse:
     except DomainError as error:
         return _refused(request, ticket_id, error)
     action_done(request, action)
-    return redirect("desk:detail", ticket_id=ticket_id)
-
-
-@login_required
-@require_POST
-def post_entry(request: HttpRequest, ticket_id) -> HttpResponse:
-    """The composer: a public reply or (staff only) an internal note. Written against an
-    outdated timeline (entries arrived since the page was loaded), it asks before sending."""
-    require_role(request.user)
-    ticket = _visible_ticket(request.user, ticket_id)
-    visibility = request.POST.get("visibility", TimelineEntry.Visibility.PUBLIC)
-    content = request.POST.get("content", "")
-    if _is_stale(request, ticket) and request.POST.get("send_anyway") != "yes":
-        ticket = _visible_ticket(request.user, ticket_id)
-        context = _context(request, ticket) | {
-            "draft": content,
-            "draft_visibility": visibility,
-            "stale": True,
-        }
-        return render(request, "desk/detail.html", context, status=409)
-    try:
-        timeline.add_timeline_entry(
-            ticket_id=ticket_id,
-            actor=request.user,
-            type=TimelineEntry.Type.NOTE,
-            visibility=visibility,
-            content=content,
-        )
-    except DomainError as error:
-        return _refused(request, ticket_id, error, draft=content)
-    entry_done(request, visibility)
     return redirect("desk:detail", ticket_id=ticket_id)
 
 

@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from core.audit import as_user, record_audit
 from core.exceptions import DomainValidationError, NotPermitted
+from core.markdown import render_markdown
 from core.roles import is_staff_role
 from kb import search
 from kb.demo import DEMO_ARTICLES
 from kb.models import Article, ArticleStatus, ArticleVersion
-from kb.rendering import render_markdown
 from kb.selectors import lock_article
 from tickets.actions.timeline import add_system_note
 from tickets.lifecycle import CLOSED_STATUSES

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kb.rendering import plain_text, render_markdown, sanitise
+from core.markdown import plain_text, render_markdown, sanitise
 
 HOSTILE = [
     "<script>alert(1)</script>",

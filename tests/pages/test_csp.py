@@ -75,6 +75,7 @@ def site(team, other_team, requester, policy):
         "token": csat.make_token(done),
         "uidb64": "MQ",
         "view_id": 1,
+        "response_id": 1,
         "envelope_id": uuid.uuid4(),
         "action": "accept",
         "kind": "team",

@@ -208,7 +208,7 @@ def test_an_empty_reply_is_refused_inline(client, agent, owned):
     client.force_login(agent)
     response = client.post(reverse("desk:post-entry", args=[owned.pk]), {"content": " "})
     assert response.status_code == 400
-    assert "The entry is empty." in response.content.decode()
+    assert "Write something or attach a file." in response.content.decode()
 
 
 def test_escalating_opens_an_envelope_that_the_expert_accepts_and_completes(

@@ -127,6 +127,7 @@ POLICY = {
     "analytics-trends get": "mgr admin",
     "analytics-team-performance get": "mgr admin",
     "analytics-routing-outcomes get": "mgr admin",
+    "analytics-time-spent get": "mgr admin",
 }
 
 

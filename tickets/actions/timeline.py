@@ -21,10 +21,10 @@ MAIN_VISIBILITIES = (V.PUBLIC, V.INTERNAL)
 
 @transaction.atomic
 def add_timeline_entry(
-    *, ticket_id, actor, type: str, visibility: str, content: str
+    *, ticket_id, actor, type: str, visibility: str, content: str, markdown: bool = False
 ) -> TimelineEntry:
     """A reply or note on the main timeline. Requesters write public entries on their own
-    tickets only."""
+    tickets only. ``markdown``: written in the composer, shown as sanitised Markdown."""
     if type not in (TimelineEntry.Type.NOTE, TimelineEntry.Type.EMAIL):
         raise DomainValidationError({"type": ["Must be 'note' or 'email'."]})
     if visibility not in MAIN_VISIBILITIES:
@@ -38,7 +38,12 @@ def add_timeline_entry(
     if not requester_reply and not is_staff_role(actor):
         raise NotPermitted("Only the requester or staff may post on this ticket.")
     entry = TimelineEntry.objects.create(
-        ticket=ticket, type=type, visibility=visibility, author=actor, content=content
+        ticket=ticket,
+        type=type,
+        visibility=visibility,
+        author=actor,
+        content=content,
+        markdown=markdown,
     )
     _after_entry(ticket, entry, actor=actor, requester_reply=requester_reply, imported=False)
     return entry
