@@ -3,6 +3,7 @@
 from django.urls import path
 
 from desk.pages import board, bulk, detail, lists
+from desk.portal import create, follow, replies
 
 app_name = "desk"
 
@@ -12,12 +13,14 @@ urlpatterns = [
     path("board/move/", board.move, name="board-move"),
     path("board/views/", board.save_view, name="board-save-view"),
     path("tickets/", lists.ticket_list, name="list"),
-    path("tickets/new/", lists.ticket_create, name="create"),
+    path("tickets/new/", create.ticket_create, name="create"),
     path("tickets/views/", lists.save_list_view, name="list-save-view"),
     path("tickets/views/<int:view_id>/delete/", lists.delete_list_view, name="list-delete-view"),
     path("tickets/bulk/", bulk.bulk, name="bulk"),
     path("tickets/<uuid:ticket_id>/", detail.ticket_detail, name="detail"),
     path("tickets/<uuid:ticket_id>/entries/", detail.post_entry, name="post-entry"),
+    path("tickets/<uuid:ticket_id>/reply/", replies.reply, name="portal-reply"),
+    path("tickets/<uuid:ticket_id>/follow/", follow.follow, name="follow"),
     path("tickets/<uuid:ticket_id>/envelopes/", detail.open_envelope, name="open-envelope"),
     path(
         "tickets/<uuid:ticket_id>/<slug:action>/",

@@ -319,6 +319,8 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # Paths whose bodies may be up to ATTACHMENT_MAX_BYTES instead of DATA_UPLOAD_MAX_MEMORY_SIZE.
 LARGE_BODY_PATHS = [r"^/api/v1/tickets/[0-9a-f-]{36}/attachments/$"]
+# The portal's new-ticket form and the requester's reply carry files too (desk.portal).
+LARGE_BODY_PATHS += [r"^/tickets/new/$", r"^/tickets/[0-9a-f-]{36}/reply/$"]
 
 # --- Security (production defaults; every one can be relaxed from the environment) -----------
 SECURE_PROXY_SSL_HEADER = (

@@ -15,6 +15,7 @@ from tickets.actions.access import is_requester_of
 from tickets.actions.journal import record_system_entry
 from tickets.models import Attachment, TimelineEntry
 from tickets.selectors import lock_ticket
+from tickets.uploads import check_upload
 
 
 def clean_filename(name: str) -> str:
@@ -31,10 +32,7 @@ def add_attachment(*, ticket_id, actor, upload, visibility: str) -> Attachment:
     """Store an uploaded file on a ticket. Requesters attach public files to their own tickets."""
     if visibility not in (TimelineEntry.Visibility.PUBLIC, TimelineEntry.Visibility.INTERNAL):
         raise DomainValidationError({"visibility": ["Must be 'public' or 'internal'."]})
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise DomainValidationError(
-            {"file": [f"Files are limited to {settings.ATTACHMENT_MAX_BYTES} bytes."]}
-        )
+    check_upload(upload)
     ticket = lock_ticket(ticket_id)
     requester_upload = is_requester_of(actor, ticket)
     if requester_upload and visibility != TimelineEntry.Visibility.PUBLIC:
