@@ -9,6 +9,7 @@ Why polling and not the ticket websocket: the only ticket socket is staff presen
 requester socket would need the channel layer fed with visibility-filtered timeline events,
 and polling works the same behind any proxy, without Redis or a socket per tab."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,8 +19,12 @@ from desk.pages.common import require_role
 from tickets.lifecycle import TicketStatus
 from tickets.selectors import visible_tickets, visible_timeline
 
-POLL_SECONDS = 20
 STOP_POLLING = 286  # htmx: stop the "every" trigger
+
+
+def poll_seconds() -> int:
+    """How often a requester's page asks (PORTAL_POLL_SECONDS, 20 by default)."""
+    return int(getattr(settings, "PORTAL_POLL_SECONDS", 20))
 
 
 def follow_token(status: str, entries: int) -> str:
@@ -41,7 +46,7 @@ def follow(request: HttpRequest, ticket_id) -> HttpResponse:
     response = render(
         request,
         "desk/_follow_poller.html",
-        {"ticket": ticket, "token": token, "changed": True, "poll": POLL_SECONDS},
+        {"ticket": ticket, "token": token, "changed": True, "poll": poll_seconds()},
         status=STOP_POLLING if closed else 200,
     )
     response["HX-Trigger"] = "ticket-changed"
