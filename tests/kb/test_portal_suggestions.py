@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from kb.actions.solved import record_solved
 from kb.models import Article, ArticleSolve
 from tests import factories
 from tests.kb.factories import article
@@ -118,3 +119,17 @@ def test_someone_elses_ticket_is_not_found(client, agent, ticket, vpn):
     assert solve(client, vpn, ticket).status_code == 404
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_the_admin_shows_the_count_in_constant_queries(
+    admin_client, agent, vpn, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        record_solved(actor=factories.RequesterFactory(), article_id=vpn.pk)
+    with django_assert_max_num_queries(12):
+        solves = admin_client.get("/admin/kb/articlesolve/")
+    assert solves.status_code == 200 and solves.content.decode().count(vpn.title) >= rows
+    with django_assert_max_num_queries(12):
+        listing = admin_client.get("/admin/kb/article/").content.decode()
+    assert f'<td class="field-solved_count">{rows}</td>' in listing

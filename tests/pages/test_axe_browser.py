@@ -20,8 +20,8 @@ SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height":
 MISSING = f"/tickets/{uuid.uuid4()}/"
 PAGES = {
     "rita": ["/tickets/", "/tickets/new/", "/tickets/{DETAIL}/", "/kb/", "/kb/1/"],
-    "alice": ["/", "/tickets/", "/tickets/{DETAIL}/", "/board/", "/kb/", "/kb/1/",
-              "/notifications/"],
+    "alice": ["/", "/tickets/", "/tickets/{DETAIL}/", "/tickets/new/", "/board/", "/kb/",
+              "/kb/1/", "/notifications/"],
     "maria": ["/dashboard/"],
 }  # fmt: skip
 REFUSED = {"rita": [("/board/", 403), (MISSING, 404)]}
