@@ -54,7 +54,15 @@ serve: venv .env
 	@echo "Serving http://$(HOST):$(PORT)/ with DEBUG off ($(if $(REDIS_URL),web worker beat,web beat); Ctrl-C stops)"
 	$(BIN)/honcho --env /dev/null start --port $(PORT) $(if $(REDIS_URL),,web beat)
 
-test: venv
+# The browser tests inject axe-core (pinned in package.json / package-lock.json) into each page;
+# only `make test` needs npm, `make run` and `make serve` never do.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: venv $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks on a throwaway PostgreSQL cluster (results go in docs/benchmarks.md by hand).

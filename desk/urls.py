@@ -3,6 +3,7 @@
 from django.urls import path
 
 from desk.pages import autocomplete, board, bulk, canned, composer, detail, lists, properties
+from desk.portal import create, follow, replies
 
 app_name = "desk"
 
@@ -12,7 +13,7 @@ urlpatterns = [
     path("board/move/", board.move, name="board-move"),
     path("board/views/", board.save_view, name="board-save-view"),
     path("tickets/", lists.ticket_list, name="list"),
-    path("tickets/new/", lists.ticket_create, name="create"),
+    path("tickets/new/", create.ticket_create, name="create"),
     path("tickets/views/", lists.save_list_view, name="list-save-view"),
     path("tickets/views/<int:view_id>/delete/", lists.delete_list_view, name="list-delete-view"),
     path("tickets/bulk/", bulk.bulk, name="bulk"),
@@ -29,6 +30,8 @@ urlpatterns = [
     path("canned/new/", canned.canned_create, name="canned-create"),
     path("canned/<int:response_id>/edit/", canned.canned_edit, name="canned-edit"),
     path("canned/<int:response_id>/delete/", canned.canned_delete, name="canned-delete"),
+    path("tickets/<uuid:ticket_id>/reply/", replies.reply, name="portal-reply"),
+    path("tickets/<uuid:ticket_id>/follow/", follow.follow, name="follow"),
     path("tickets/<uuid:ticket_id>/envelopes/", detail.open_envelope, name="open-envelope"),
     path("tickets/<uuid:ticket_id>/properties/", properties.edit, name="properties"),
     path("tickets/<uuid:ticket_id>/transfer/", properties.transfer, name="transfer"),

@@ -322,6 +322,10 @@ LARGE_BODY_PATHS = [
     r"^/api/v1/tickets/[0-9a-f-]{36}/attachments/$",
     r"^/tickets/[0-9a-f-]{36}/entries/$",  # the composer's files
 ]
+# The portal's new-ticket form and the requester's reply carry files too (desk.portal).
+LARGE_BODY_PATHS += [r"^/tickets/new/$", r"^/tickets/[0-9a-f-]{36}/reply/$"]
+# How often a requester's ticket page asks whether its ticket changed (desk.portal.follow).
+PORTAL_POLL_SECONDS = env.int("PORTAL_POLL_SECONDS", default=20)
 
 # --- Security (production defaults; every one can be relaxed from the environment) -----------
 SECURE_PROXY_SSL_HEADER = (

@@ -7,7 +7,14 @@ from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from kb.actions import articles
-from kb.models import Article, ArticleStatus, ArticleUse, ArticleVersion, ArticleVote
+from kb.models import (
+    Article,
+    ArticleSolve,
+    ArticleStatus,
+    ArticleUse,
+    ArticleVersion,
+    ArticleVote,
+)
 
 
 class ArticleVersionInline(admin.TabularInline):
@@ -40,7 +47,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 HISTORY_FIELDS = (
     "version", "author", "source_ticket", "helpful_count", "not_helpful_count", "used_count",
-    "published_at", "created_at", "updated_at",
+    "solved_count", "published_at", "created_at", "updated_at",
 )  # fmt: skip
 
 
@@ -49,7 +56,7 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "title", "category", "status", "version", "helpful_count", "not_helpful_count",
-        "used_count", "updated_at",
+        "used_count", "solved_count", "updated_at",
     )  # fmt: skip
     list_filter = ("status", "category")
     search_fields = ("title", "body")
@@ -107,3 +114,11 @@ class ArticleVoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("article", "user", "helpful", "updated_at")
     list_select_related = ("article", "user")
     list_filter = ("helpful",)
+
+
+@admin.register(ArticleSolve)
+class ArticleSolveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written by kb.actions.solved only: who said which article solved their problem."""
+
+    list_display = ("article", "user", "ticket", "created_at")
+    list_select_related = ("article", "user", "ticket")

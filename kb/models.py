@@ -47,6 +47,11 @@ class Article(models.Model):
     used_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Times an agent marked it as used to resolve a ticket."
     )
+    solved_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Requesters who said it solved their problem (kb.actions.solved).",
+    )
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -130,3 +135,29 @@ class ArticleUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} used on {self.ticket_id}"
+
+
+class ArticleSolve(models.Model):
+    """A requester said this article solved their problem: before opening a ticket (none was
+    opened) or on their ticket's page (the ticket was resolved). Once per person and article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="solves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kb_solves",
+        help_text="The ticket it resolved; empty when no ticket was opened.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="kb_solve_article_user_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} solved for {self.user_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kb import views
+from kb import solved_views, views
 
 app_name = "kb"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.article_detail, name="article"),
     path("<int:pk>/edit/", views.article_edit, name="edit"),
     path("<int:pk>/vote/", views.article_vote, name="vote"),
+    path("<int:pk>/solved/", solved_views.solved, name="solved"),
     path("from-ticket/<uuid:ticket_id>/", views.article_from_ticket, name="from-ticket"),
     path(
         "tickets/<uuid:ticket_id>/suggestions/",

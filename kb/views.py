@@ -17,6 +17,7 @@ from kb.actions import articles, feedback
 from kb.forms import ArticleForm, VoteForm
 from kb.models import Article, ArticleStatus
 from kb.selectors import visible_articles
+from tickets.actions.self_service import SELF_RESOLVABLE
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 
@@ -158,9 +159,11 @@ def suggest_fragment(request: HttpRequest) -> HttpResponse:
     title = request.GET.get("title", "")[:300]
     description = request.GET.get("description", "")[:5000]
     found = []
-    if len((title + " " + description).strip()) >= 3:
+    searched = len((title + " " + description).strip()) >= 3
+    if searched:
         found = suggestions.suggest_articles(title=title, description=description, limit=5)
-    return render(request, "kb/_suggestions.html", {"articles": found})
+    context = {"articles": found, "searched": searched}
+    return render(request, "kb/_suggestions.html", context)
 
 
 @login_required
@@ -178,6 +181,7 @@ def ticket_suggestions_fragment(request: HttpRequest, ticket_id) -> HttpResponse
             "articles": found.articles,
             "tickets": found.tickets,
             "is_staff": is_staff_role(request.user),
+            "may_self_resolve": ticket.status in SELF_RESOLVABLE,
         },
     )
 

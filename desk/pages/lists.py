@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.paging import LongListPaginator
@@ -19,7 +19,6 @@ from desk.models import SavedTicketView
 from desk.pages.bulk import ACTIONS
 from desk.pages.common import (
     error_message,
-    error_status,
     require_role,
     require_staff,
     ticket_rows,
@@ -27,10 +26,7 @@ from desk.pages.common import (
 )
 from org.models import Team
 from org.selectors import team_ids_of
-from tickets.actions import creation
-from tickets.models import TicketType
 from tickets.search import RANK
-from tickets.selectors import visible_tickets
 
 PAGE_SIZE = 25
 QUEUE_SIZE = 100
@@ -156,46 +152,3 @@ def _bulk_actions(user, role) -> list[tuple[str, str]]:
     if role == Role.REQUESTER:
         return []
     return [(k, v) for k, v in ACTIONS.items() if k != "route" or is_manager_or_admin(user)]
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def ticket_create(request: HttpRequest) -> HttpResponse:
-    """Requesters open a ticket for themselves; staff open one for a requester's e-mail."""
-    role = require_role(request.user)
-    is_requester = role == Role.REQUESTER
-    values = {"title": "", "description": "", "type": TicketType.INCIDENT, "email": ""}
-    error = None
-    status = 200
-    if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip() for name in values}
-        email = request.user.contact.email if is_requester else values["email"]
-        try:
-            ticket = creation.create_ticket(
-                actor=request.user,
-                data=creation.NewTicket(
-                    title=values["title"][:300],
-                    description=values["description"],
-                    type=values["type"] or TicketType.INCIDENT,
-                    requester_email=email,
-                    source="portal" if is_requester else "web",
-                ),
-            )
-        except DomainError as failure:
-            error, status = error_message(failure), error_status(failure)
-        else:
-            if not visible_tickets(request.user).filter(pk=ticket.pk).exists():
-                # Staff outside the team it went to: it is created, just not theirs to see.
-                return redirect(f"{reverse('desk:list')}?q={ticket.reference}")
-            return redirect("desk:detail", ticket_id=ticket.pk)
-    return render(
-        request,
-        "desk/create.html",
-        {
-            "values": values,
-            "error": error,
-            "types": TicketType.choices,
-            "is_requester": is_requester,
-        },
-        status=status,
-    )

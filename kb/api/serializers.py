@@ -108,6 +108,20 @@ class SuggestionsSerializer(serializers.Serializer):
     )
 
 
+class RequesterArticleSuggestionSerializer(serializers.Serializer):
+    """A requester's suggestion: the article only, no score and no reason of the match."""
+
+    article = ArticleRefSerializer()
+
+
+class RequesterSuggestionsSerializer(serializers.Serializer):
+    articles = RequesterArticleSuggestionSerializer(many=True)
+    similar_tickets = serializers.SerializerMethodField()
+
+    def get_similar_tickets(self, found) -> list:
+        return []
+
+
 class MarkUsedSerializer(StrictInputSerializer):
     article = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     score = serializers.FloatField(required=False, default=0.0, min_value=0.0, max_value=1.0)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core.api.base import APIView, GenericViewSet
 from core.api.permissions import IsAnyRole, IsStaffRole
+from core.roles import is_staff_role
 from kb import search, suggestions
 from kb.actions import articles, feedback
 from kb.api import serializers as s
@@ -141,7 +142,8 @@ class TicketSuggestionsView(APIView):
     @extend_schema(
         summary="Suggestions for a ticket: ranked KB articles and similar resolved tickets",
         description="Scores are TF-IDF cosine similarities in [0, 1]; `why` names the shared "
-        "terms. Requesters get published articles only and never similar tickets.",
+        "terms. Requesters get published articles only, without `score` and `why`, and never "
+        "similar tickets.",
         parameters=[
             OpenApiParameter("limit", OpenApiTypes.INT, description="At most this many (1-20).")
         ],
@@ -154,6 +156,8 @@ class TicketSuggestionsView(APIView):
         except ValueError:
             limit = 5
         found = suggestions.suggest_for_ticket(user=request.user, ticket=ticket, limit=limit)
+        if not is_staff_role(request.user):
+            return Response(s.RequesterSuggestionsSerializer(found).data)
         return Response(s.SuggestionsSerializer(found).data)
 
 
