@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError, DomainValidationError
 from core.roles import Role, is_manager_or_admin, is_staff_role
 from desk.pages.common import error_message, error_status, require_role, ticket_rows
+from desk.pages.triage_view import triage_panel
 from escalations.actions import envelopes
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
@@ -81,6 +82,7 @@ def _allocation(ticket: Ticket) -> dict | None:
         for candidate in payload.get("candidates") or []
         if candidate.get("group_id") != (payload["allocation"] or {}).get("group_id")
     ][:3]
+    payload["triage"] = triage_panel(ticket, decision)
     return payload
 
 
