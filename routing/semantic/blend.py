@@ -178,7 +178,7 @@ def choose_category(
             * signals.classifier_confidence
             * (category == signals.classifier_category)
         )
-        return value + weights.keyword * (category in listed)
+        return value + 2 * weights.keyword * (category in listed)
 
     return min(candidates, key=lambda category: (-score(category), category))
 

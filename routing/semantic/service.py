@@ -90,17 +90,19 @@ def _load(keys: tuple) -> State:
         for row in rows
         if row.kind == TriageVector.Kind.CATEGORY
     }
+    config = TriageSettings.objects.filter(pk=1).values("semantic_threshold", "queue_team_id")
+    config = config.first() or {"semantic_threshold": 0.4, "queue_team_id": None}
+    queue = config["queue_team_id"]
     neighbours = _neighbours(provider.name)
+    # The triage queue's team is where unsure tickets wait, not a team that does the work.
+    active = Team.objects.filter(status=Team.Status.ACTIVE).exclude(pk=queue).order_by("name")
     teams = [
         _team_vector(team, stored.get(team.pk), neighbours.get(team.pk), provider)
-        for team in Team.objects.filter(status=Team.Status.ACTIVE).order_by("name")
+        for team in active
     ]
     missing = CategoryProfile.objects.exclude(category__in=list(categories))
     for profile in missing:  # not embedded yet (the event is on its way): embed here
         categories[profile.category] = category_vector(profile, provider)
-    config = TriageSettings.objects.filter(pk=1).values("semantic_threshold", "queue_team_id")
-    config = config.first() or {"semantic_threshold": 0.4, "queue_team_id": None}
-    queue = config["queue_team_id"]
     return State(
         provider=provider.name,
         teams=teams,
