@@ -17,9 +17,15 @@ at each size times N routing decisions of new, unrouted tickets:
   suggested agent's e-mail goes to the console backend), handlers, the dashboard.
 
 Prints p50 / p95 / max latency and queries per decision (CaptureQueriesContext).
+
+``--uncategorised``: the new tickets come without a category, with the wording of the labelled
+triage set (tests/data/triage_tickets.json), so semantic triage reads each one; with
+``--no-triage`` as well, the keyword map and the learned classifier guess instead. The
+difference between the two runs is what triage adds to a routing decision.
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -39,6 +45,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
@@ -158,11 +165,18 @@ def seed_people() -> tuple[list[Team], dict, list[Contact]]:
     return teams, members, contacts
 
 
+TRIAGE_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "triage_tickets.json"
+
+
 class Seeder:
-    def __init__(self, teams, members, contacts) -> None:
+    def __init__(self, teams, members, contacts, uncategorised: bool = False) -> None:
         self.teams, self.members, self.contacts = teams, members, contacts
         self.count = 0
         self.now = timezone.now()
+        self.texts = []
+        if uncategorised:
+            rows = json.loads(TRIAGE_SET.read_text(encoding="utf-8"))["tickets"]
+            self.texts = [(row["title"], row["description"]) for row in rows]
 
     def tickets(self, how_many: int, *, open_work: bool, team: bool = True) -> list[Ticket]:
         rows = []
@@ -178,11 +192,15 @@ class Seeder:
             created = self.now - timedelta(hours=RNG.uniform(0, 24 * 180)) if team else self.now
             owner = None if status == "new" else RNG.choice(self.members[chosen.pk])
             resolved = created + timedelta(hours=RNG.uniform(0.5, 96))
+            title = f"{category} issue {self.count}"
+            description = f"Something about {category} is not right."
+            if self.texts and not team:
+                (title, description), category = RNG.choice(self.texts), ""
             rows.append(
                 Ticket(
                     reference=f"BEN-2026-{self.count:07d}",
-                    title=f"{category} issue {self.count}",
-                    description=f"Something about {category} is not right.",
+                    title=title,
+                    description=description,
                     category=category,
                     priority=priority,
                     priority_score=priority_score(
@@ -283,16 +301,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=500)
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--uncategorised", action="store_true")
+    parser.add_argument("--no-triage", action="store_true")
     args = parser.parse_args()
+    if args.no_triage:
+        settings.TRIAGE_SEMANTIC = False
     sizes = [int(size) for size in args.sizes.split(",")]
     old_name = connection.settings_dict["NAME"]
     started = time.perf_counter()
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        print(
+            f"new tickets {'without' if args.uncategorised else 'with'} a category; semantic "
+            f"triage {'off' if args.no_triage else settings.TRIAGE_PROVIDER}"
+        )
         import_rules(text=RULES)
         teams, members, contacts = seed_people()
-        seeder = Seeder(teams, members, contacts)
+        seeder = Seeder(teams, members, contacts, uncategorised=args.uncategorised)
         seeder.tickets(1500, open_work=True)
         rows = [
             "| tickets | path | p50 ms | p95 ms | max ms | queries/decision |",
