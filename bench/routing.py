@@ -59,6 +59,8 @@ from routing.actions.config import import_rules  # noqa: E402
 from routing.actions.metrics import refresh_team_metrics  # noqa: E402
 from routing.actions.route import route_ticket  # noqa: E402
 from routing.decide import prepare_decision  # noqa: E402
+from routing.selectors import keyword_map as keyword_map_of  # noqa: E402
+from routing.semantic import service as semantic  # noqa: E402
 from tickets.models import Contact, Ticket  # noqa: E402
 from tickets.priority import priority_score  # noqa: E402
 
@@ -266,8 +268,14 @@ def measure(seeder: Seeder, decisions: int) -> dict:
     for ticket in fresh[:20]:  # warm-up: connections, caches, plans
         prepare_decision(ticket_id=ticket.pk)
     counted, timed = fresh[20:40], fresh[40:]
-    decide_ms, route_ms, deliver_ms = [], [], []
+    decide_ms, route_ms, deliver_ms, triage_ms = [], [], [], []
+    keyword_map = keyword_map_of()
     for ticket in timed:
+        if not ticket.category and settings.TRIAGE_SEMANTIC:
+            # What triage adds to the decision: embedding, n-grams, classifier, blend.
+            triage_ms.append(
+                _timed(partial(semantic.guess, ticket.title, ticket.description, keyword_map))
+            )
         decide_ms.append(_timed(partial(prepare_decision, ticket_id=ticket.pk)))
         with events_held():
             route_ms.append(_timed(partial(route_ticket, ticket_id=ticket.pk)))
@@ -278,7 +286,9 @@ def measure(seeder: Seeder, decisions: int) -> dict:
     with events_held():
         route_q = [_queries(partial(route_ticket, ticket_id=t.pk)) for t in counted]
     deliver_q = [_queries(partial(_deliver, t)) for t in counted]
+    triage = {"triage (within decide)": (triage_ms, [0])} if triage_ms else {}
     return {
+        **triage,
         "decide": (decide_ms, decide_q),
         "route": (route_ms, route_q),
         "deliver ticket.routed": (deliver_ms, deliver_q),

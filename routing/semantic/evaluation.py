@@ -21,9 +21,12 @@ from threadpoolctl import threadpool_limits
 from org.models import Team
 from routing import learned_triage, triage
 from routing.semantic import blend, service
+from routing.semantic.lexical import Lexicon
 from routing.semantic.vectors import unit
 
-METHODS = ("keywords", "classifier", "semantic", "blend")
+# "embedding": the provider's vectors alone; "semantic": with the character n-grams too (what
+# triage reads in the text); "blend": with the keyword map and the classifier (what routes).
+METHODS = ("keywords", "classifier", "embedding", "semantic", "blend")
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,19 @@ def split(tickets: list[LabelledTicket], seed: int) -> tuple[list, list]:
     return list(history), list(evaluated)
 
 
+def _team(spec: dict) -> Team:
+    return Team(
+        name=spec["name"],
+        description=spec["description"],
+        capabilities=[spec["category"], *spec["capabilities"]],
+        example_tickets=spec["examples"],
+    )
+
+
+def lexicon(teams: list[dict]) -> Lexicon:
+    return Lexicon(["\n".join(service.team_parts(_team(spec))) for spec in teams])
+
+
 def team_vectors(teams: list[dict], provider, history=None, vectors=None) -> list[blend.TeamVector]:
     """The teams as routing's triage sees them; with ``history`` (tickets and their vectors),
     each team's centroid and nearest lessons as learning would have left them."""
@@ -91,12 +107,7 @@ def team_vectors(teams: list[dict], provider, history=None, vectors=None) -> lis
         learned[ticket.team].append(vector)
     found = []
     for spec in teams:
-        team = Team(
-            name=spec["name"],
-            description=spec["description"],
-            capabilities=[spec["category"], *spec["capabilities"]],
-            example_tickets=spec["examples"],
-        )
+        team = _team(spec)
         lessons = learned.get(spec["slug"], [])
         found.append(
             blend.TeamVector(
@@ -150,6 +161,7 @@ def evaluate(
     vectors = team_vectors(teams, provider, history, history_vectors)
     team_of_category = {spec["category"]: spec["slug"] for spec in teams}
     model = train_classifier(history) if history else None
+    words = lexicon(teams)
     scores = {method: Score(method) for method in METHODS}
     for ticket in tickets:
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
@@ -163,9 +175,12 @@ def evaluate(
         by_team = sorted(by_class, key=lambda c: -by_class[c])
         scores["classifier"].add(ticket.team, [team_of_category.get(c, c) for c in by_team])
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
-        semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights)
+        embedding = blend.rank_teams(vector, vectors, blend.Signals(), weights)
+        scores["embedding"].add(ticket.team, [r.team_id for r in embedding])
+        lexical = words.scores(ticket.title, ticket.description)
+        semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, lexical=lexical)
         scores["semantic"].add(ticket.team, [r.team_id for r in semantic], semantic[0].probability)
-        blended = blend.rank_teams(vector, vectors, signals, weights)
+        blended = blend.rank_teams(vector, vectors, signals, weights, lexical=lexical)
         scores["blend"].add(ticket.team, [r.team_id for r in blended], blended[0].probability)
     return scores
 
@@ -188,19 +203,20 @@ def calibration(score: Score, bins: int = 5) -> tuple[float, list[tuple[str, int
 
 
 def timed_triage(
-    provider, tickets: list[LabelledTicket], vectors, weights, keyword_map
+    provider, tickets: list[LabelledTicket], vectors, weights, keyword_map, words: Lexicon
 ) -> list[float]:
     """Milliseconds of embedding plus blending for each ticket (what triage adds to routing)."""
     timings = []
     for ticket in tickets:
         started = time.perf_counter()
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
+        lexical = words.scores(ticket.title, ticket.description)
         signals = blend.Signals(
             triage.guess_category(ticket.title, ticket.description, keyword_map)
         )
         blend.triage(
             vector=vector, teams=vectors, categories={}, signals=signals, weights=weights,
-            threshold=0.4, provider=provider.name,
+            threshold=0.4, provider=provider.name, lexical=lexical,
         )  # fmt: skip
         timings.append((time.perf_counter() - started) * 1000)
     return timings

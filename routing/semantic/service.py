@@ -21,6 +21,7 @@ from org.models import Team
 from routing import learned_triage, triage
 from routing.models import CategoryProfile, TriageLesson, TriageSettings, TriageVector
 from routing.semantic import blend
+from routing.semantic.lexical import Lexicon
 from routing.semantic.providers import get_provider, provider_name
 from routing.semantic.vectors import from_bytes, profile_text_parts, unit
 
@@ -37,6 +38,7 @@ class State:
     threshold: float
     queue_team_id: str | None
     weights: blend.BlendWeights
+    lexicon: Lexicon | None = None
     keys: tuple = ()
     loaded_at: float = field(default_factory=time.monotonic)
 
@@ -96,10 +98,12 @@ def _load(keys: tuple) -> State:
     neighbours = _neighbours(provider.name)
     # The triage queue's team is where unsure tickets wait, not a team that does the work.
     active = Team.objects.filter(status=Team.Status.ACTIVE).exclude(pk=queue).order_by("name")
+    active = list(active)
     teams = [
         _team_vector(team, stored.get(team.pk), neighbours.get(team.pk), provider)
         for team in active
     ]
+    lexicon = Lexicon(["\n".join(team_parts(team)) for team in active])
     missing = CategoryProfile.objects.exclude(category__in=list(categories))
     for profile in missing:  # not embedded yet (the event is on its way): embed here
         categories[profile.category] = category_vector(profile, provider)
@@ -110,6 +114,7 @@ def _load(keys: tuple) -> State:
         threshold=config["semantic_threshold"],
         queue_team_id=str(queue) if queue else None,
         weights=weights(),
+        lexicon=lexicon,
         keys=keys,
     )
 
@@ -126,14 +131,17 @@ def _neighbours(provider: str) -> dict:
     return {team_id: np.vstack(rows) for team_id, rows in found.items()}
 
 
-def team_vector(team: Team, provider) -> np.ndarray:
-    parts = profile_text_parts(
+def team_parts(team: Team) -> list[str]:
+    return profile_text_parts(
         name=team.name,
         description=team.description,
         capabilities=team.capabilities,
         examples=team.example_tickets,
     )
-    return unit(provider.embed(parts).mean(axis=0))
+
+
+def team_vector(team: Team, provider) -> np.ndarray:
+    return unit(provider.embed(team_parts(team)).mean(axis=0))
 
 
 def category_vector(profile: CategoryProfile, provider) -> np.ndarray:
@@ -198,6 +206,7 @@ def triage_ticket(title: str, description: str, keyword_map) -> blend.TriageResu
         weights=current.weights,
         threshold=current.threshold,
         provider=current.provider,
+        lexical=current.lexicon.scores(title, description) if current.lexicon else None,
     )
 
 

@@ -171,12 +171,20 @@ def test_a_transfer_teaches_the_new_team_and_a_second_one_moves_the_lesson(
     assert np.allclose(taught, service.ticket_vector(ticket.title, ticket.description))
 
 
-def test_what_a_team_learned_changes_the_next_ranking(network, printing, admin_user):
-    for title in ("badge reader broken", "badge does not open the door"):
+def test_what_a_team_learned_changes_the_next_ranking(network, printing, admin_user, settings):
+    settings.TRIAGE_BLEND = {"lexical": 0.0}  # the lessons alone against the profiles
+
+    def printing_probability() -> float:
+        result = service.triage_ticket("my badge is broken", "", {})
+        return next(t.probability for t in result.teams if t.name == "Print")
+
+    before = printing_probability()
+    for title in ["badge reader broken", "badge does not open the door", "lost my badge"]:
         ticket = unrouted_ticket(category="", title=title)
         route_ticket(ticket_id=ticket.pk)
         update_ticket(ticket_id=ticket.pk, actor=admin_user, changes={"team": printing})
-    new = unrouted_ticket(category="", title="my badge is broken")
+    assert printing_probability() > before
+    new = unrouted_ticket(category="", title="lost my badge")  # as a lesson was worded
     decision = route_ticket(ticket_id=new.pk)
     assert decision.triage["teams"][0]["name"] == "Print"
 

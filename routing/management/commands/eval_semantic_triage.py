@@ -97,9 +97,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{short[truth]:<8}{cells}")
 
     def _timing(self, provider, evaluated, teams, history, weights, keyword_map) -> None:
-        vectors_before = ev.team_vectors(teams, provider)
-        ev.timed_triage(provider, evaluated[:20], vectors_before, weights, keyword_map)  # warm
-        timings = ev.timed_triage(provider, evaluated, vectors_before, weights, keyword_map)
+        vectors_before, words = ev.team_vectors(teams, provider), ev.lexicon(teams)
+        ev.timed_triage(provider, evaluated[:20], vectors_before, weights, keyword_map, words)
+        timings = ev.timed_triage(provider, evaluated, vectors_before, weights, keyword_map, words)
         self.stdout.write(
             f"\ntriage per ticket (embed + blend, {len(teams)} teams): "
             f"p50 {np.percentile(timings, 50):.2f} ms, p95 {np.percentile(timings, 95):.2f} ms, "
