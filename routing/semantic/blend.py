@@ -28,6 +28,8 @@ class Signals:
     keyword_category: str = ""
     classifier_category: str = ""
     classifier_confidence: float = 0.0
+    # Above the learned model's own threshold (TriageSettings): it names the category.
+    classifier_trusted: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,12 @@ def choose_category(
     top_team: TeamVector | None,
     weights: BlendWeights,
 ) -> str:
-    """The category: the best of the category profiles, the keyword map's and the
+    """The category: the learned classifier's when it is confident (trained on this desk's
+    own categories); else the best of the category profiles, the keyword map's and the
     classifier's guesses, each helped when the top team lists it; without any of those, the
     top team's first capability."""
+    if signals.classifier_trusted and signals.classifier_category:
+        return signals.classifier_category
     listed = [c.lower() for c in top_team.capabilities] if top_team else []
     candidates = set(categories) | {signals.keyword_category, signals.classifier_category}
     candidates |= set(listed[:1])

@@ -28,6 +28,7 @@ from routing.semantic.vectors import from_bytes, profile_text_parts, unit
 PROFILE_KEY = "routing:semantic:profiles"
 LEARNED_KEY = "routing:semantic:learned"
 NEIGHBOURS_PER_TEAM = 50
+MAX_AGE_SECONDS = 300
 
 
 @dataclass
@@ -61,8 +62,19 @@ def weights() -> blend.BlendWeights:
     return blend.BlendWeights(**getattr(settings, "TRIAGE_BLEND", {}))
 
 
+def _key(name: str) -> str:
+    """The key's current token; a cache that lost it (cleared, restarted) gets a new one, so
+    every process reloads rather than trust what it loaded before."""
+    value = cache.get(name)
+    if value is None:
+        value = uuid.uuid4().hex
+        if not cache.add(name, value, None):
+            value = cache.get(name) or value
+    return value
+
+
 def state() -> State:
-    keys = (cache.get(PROFILE_KEY), cache.get(LEARNED_KEY), provider_name())
+    keys = (_key(PROFILE_KEY), _key(LEARNED_KEY), provider_name())
     current = _state[0]
     if current is not None and _fresh(current, keys):
         return current
@@ -77,6 +89,8 @@ def state() -> State:
 def _fresh(current: State, keys: tuple) -> bool:
     if current.keys[0] != keys[0] or current.keys[2] != keys[2]:
         return False
+    if time.monotonic() - current.loaded_at > MAX_AGE_SECONDS:
+        return False  # a team deleted or changed outside org's actions is seen in time
     if current.keys[1] == keys[1]:
         return True
     refresh = getattr(settings, "TRIAGE_LEARNED_REFRESH_SECONDS", 10)
@@ -188,6 +202,9 @@ def signals(title: str, description: str, keyword_map) -> blend.Signals:
         keyword_category=keyword,
         classifier_category=prediction.category if prediction else "",
         classifier_confidence=prediction.category_confidence if prediction else 0.0,
+        classifier_trusted=bool(
+            prediction and prediction.category_confidence >= prediction.threshold
+        ),
     )
 
 
