@@ -180,11 +180,11 @@ def test_what_a_team_learned_changes_the_next_ranking(network, printing, admin_u
 
     before = printing_probability()
     for title in ["badge reader broken", "badge does not open the door", "lost my badge"]:
-        ticket = unrouted_ticket(category="", title=title)
+        ticket = unrouted_ticket(category="", title=title, description="")
         route_ticket(ticket_id=ticket.pk)
         update_ticket(ticket_id=ticket.pk, actor=admin_user, changes={"team": printing})
     assert printing_probability() > before
-    new = unrouted_ticket(category="", title="lost my badge")  # as a lesson was worded
+    new = unrouted_ticket(category="", title="lost my badge", description="")  # a lesson's words
     decision = route_ticket(ticket_id=new.pk)
     assert decision.triage["teams"][0]["name"] == "Print"
 
