@@ -17,9 +17,15 @@ at each size times N routing decisions of new, unrouted tickets:
   suggested agent's e-mail goes to the console backend), handlers, the dashboard.
 
 Prints p50 / p95 / max latency and queries per decision (CaptureQueriesContext).
+
+``--uncategorised``: the new tickets come without a category, with the wording of the labelled
+triage set (tests/data/triage_tickets.json), so semantic triage reads each one; with
+``--no-triage`` as well, the keyword map and the learned classifier guess instead. The
+difference between the two runs is what triage adds to a routing decision.
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -39,6 +45,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
@@ -52,6 +59,8 @@ from routing.actions.config import import_rules  # noqa: E402
 from routing.actions.metrics import refresh_team_metrics  # noqa: E402
 from routing.actions.route import route_ticket  # noqa: E402
 from routing.decide import prepare_decision  # noqa: E402
+from routing.selectors import keyword_map as keyword_map_of  # noqa: E402
+from routing.semantic import service as semantic  # noqa: E402
 from tickets.models import Contact, Ticket  # noqa: E402
 from tickets.priority import priority_score  # noqa: E402
 
@@ -158,11 +167,18 @@ def seed_people() -> tuple[list[Team], dict, list[Contact]]:
     return teams, members, contacts
 
 
+TRIAGE_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "triage_tickets.json"
+
+
 class Seeder:
-    def __init__(self, teams, members, contacts) -> None:
+    def __init__(self, teams, members, contacts, uncategorised: bool = False) -> None:
         self.teams, self.members, self.contacts = teams, members, contacts
         self.count = 0
         self.now = timezone.now()
+        self.texts = []
+        if uncategorised:
+            rows = json.loads(TRIAGE_SET.read_text(encoding="utf-8"))["tickets"]
+            self.texts = [(row["title"], row["description"]) for row in rows]
 
     def tickets(self, how_many: int, *, open_work: bool, team: bool = True) -> list[Ticket]:
         rows = []
@@ -178,11 +194,15 @@ class Seeder:
             created = self.now - timedelta(hours=RNG.uniform(0, 24 * 180)) if team else self.now
             owner = None if status == "new" else RNG.choice(self.members[chosen.pk])
             resolved = created + timedelta(hours=RNG.uniform(0.5, 96))
+            title = f"{category} issue {self.count}"
+            description = f"Something about {category} is not right."
+            if self.texts and not team:
+                (title, description), category = RNG.choice(self.texts), ""
             rows.append(
                 Ticket(
                     reference=f"BEN-2026-{self.count:07d}",
-                    title=f"{category} issue {self.count}",
-                    description=f"Something about {category} is not right.",
+                    title=title,
+                    description=description,
                     category=category,
                     priority=priority,
                     priority_score=priority_score(
@@ -218,6 +238,13 @@ def _timed(call) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def _cpu_timed(call) -> float:
+    """This thread's CPU milliseconds: the cost of the call on a machine busy with others."""
+    started = time.thread_time()
+    call()
+    return (time.thread_time() - started) * 1000
+
+
 def _queries(call) -> int:
     reset_queries()  # the query log is capped; an overflow would hide the count
     with CaptureQueriesContext(connection) as queries:
@@ -248,8 +275,14 @@ def measure(seeder: Seeder, decisions: int) -> dict:
     for ticket in fresh[:20]:  # warm-up: connections, caches, plans
         prepare_decision(ticket_id=ticket.pk)
     counted, timed = fresh[20:40], fresh[40:]
-    decide_ms, route_ms, deliver_ms = [], [], []
+    decide_ms, route_ms, deliver_ms, triage_ms, triage_cpu = [], [], [], [], []
+    keyword_map = keyword_map_of()
     for ticket in timed:
+        if not ticket.category and settings.TRIAGE_SEMANTIC:
+            # What triage adds to the decision: embedding, n-grams, classifier, blend.
+            guess = partial(semantic.guess, ticket.title, ticket.description, keyword_map)
+            triage_ms.append(_timed(guess))
+            triage_cpu.append(_cpu_timed(guess))
         decide_ms.append(_timed(partial(prepare_decision, ticket_id=ticket.pk)))
         with events_held():
             route_ms.append(_timed(partial(route_ticket, ticket_id=ticket.pk)))
@@ -260,7 +293,14 @@ def measure(seeder: Seeder, decisions: int) -> dict:
     with events_held():
         route_q = [_queries(partial(route_ticket, ticket_id=t.pk)) for t in counted]
     deliver_q = [_queries(partial(_deliver, t)) for t in counted]
+    triage = {}
+    if triage_ms:
+        triage = {
+            "triage (within decide)": (triage_ms, [0]),
+            "triage, CPU time": (triage_cpu, [0]),
+        }
     return {
+        **triage,
         "decide": (decide_ms, decide_q),
         "route": (route_ms, route_q),
         "deliver ticket.routed": (deliver_ms, deliver_q),
@@ -283,16 +323,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=500)
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--uncategorised", action="store_true")
+    parser.add_argument("--no-triage", action="store_true")
     args = parser.parse_args()
+    if args.no_triage:
+        settings.TRIAGE_SEMANTIC = False
     sizes = [int(size) for size in args.sizes.split(",")]
     old_name = connection.settings_dict["NAME"]
     started = time.perf_counter()
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        print(
+            f"new tickets {'without' if args.uncategorised else 'with'} a category; semantic "
+            f"triage {'off' if args.no_triage else settings.TRIAGE_PROVIDER}"
+        )
         import_rules(text=RULES)
         teams, members, contacts = seed_people()
-        seeder = Seeder(teams, members, contacts)
+        seeder = Seeder(teams, members, contacts, uncategorised=args.uncategorised)
         seeder.tickets(1500, open_work=True)
         rows = [
             "| tickets | path | p50 ms | p95 ms | max ms | queries/decision |",

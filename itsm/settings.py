@@ -371,6 +371,12 @@ NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://local
 CONFIG_MEMO_MAX_AGE = env.float("CONFIG_MEMO_MAX_AGE", default=30.0)
 CONFIG_MEMO_CHECK_SECONDS = env.float("CONFIG_MEMO_CHECK_SECONDS", default=1.0)
 
+# Semantic triage (docs/triage.md): provider "wordllama" (bundled, offline) or "hashing".
+TRIAGE_SEMANTIC = env.bool("TRIAGE_SEMANTIC", default=True)
+TRIAGE_PROVIDER = env.str("TRIAGE_PROVIDER", default="wordllama")
+TRIAGE_BLEND: dict = {}  # overrides routing.semantic.blend.BlendWeights by name
+TRIAGE_LEARNED_REFRESH_SECONDS = env.float("TRIAGE_LEARNED_REFRESH_SECONDS", default=10.0)
+
 # --- Integrations (sources in, handlers out) -------------------------------------------------
 # Plugins by dotted path: a new system is a class and a line here (docs/plugins.md).
 INTEGRATION_SOURCES = {

@@ -44,6 +44,16 @@ class Team(Location):
         validators=[validate_string_list],
         help_text="Categories and keywords this team handles, e.g. network, vpn, firewall.",
     )
+    # The team's profile, which routing's semantic triage compares tickets with.
+    description = models.TextField(
+        blank=True, help_text="What this team does, in a sentence or two, as a requester would say."
+    )
+    example_tickets = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_string_list],
+        help_text="A few typical ticket titles this team works, one per line.",
+    )
     max_bandwidth = models.PositiveIntegerField(
         default=20, help_text="How many open tickets the team can carry at once."
     )

@@ -7,7 +7,12 @@ class RoutingConfig(AppConfig):
 
     def ready(self) -> None:
         from core.metrics import register_depth
-        from routing import config_cache, selectors, subscribers  # noqa: F401  subscribers register
+        from routing import (  # noqa: F401  subscribers register
+            config_cache,
+            selectors,
+            subscribers,
+            triage_subscribers,
+        )
 
         config_cache.memo.watch(config_cache.WATCHED)
         register_depth("unrouted_tickets", selectors.unrouted_count)

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from routing import engine, learned_triage, selectors, triage
+from routing import engine, selectors, triage
 from routing.engine import Decision
 from routing.models import RoutingEvent
+from routing.semantic import service as semantic
+from routing.semantic.blend import TriageResult
 from routing.snapshots import AgentSnapshot, RuleSnapshot, TicketSnapshot
 from tickets.models import Ticket
 from tickets.priority import derive_priority
@@ -30,9 +32,9 @@ class Prepared:
 
 
 def guess_category(*, title: str, description: str = "") -> str:
-    """The triage: the learned model when confident, else the keyword map from the admin;
-    empty when nothing matches."""
-    return learned_triage.guess_category(title, description, selectors.keyword_map())
+    """The triage's category (semantic triage blended with the learned model and the keyword
+    map); empty when nothing matches."""
+    return semantic.guess(title, description, selectors.keyword_map())[0]
 
 
 def suggest(
@@ -66,6 +68,7 @@ def decide(
     rule_ids=None,
     facts=None,
     rules: Sequence[RuleSnapshot] | None = None,
+    triage_result: TriageResult | None = None,
 ) -> tuple[Decision, AgentSnapshot | None, str | None]:
     """``rules`` replaces the stored rules of the event (the admin tries an unsaved rule set)."""
     keywords = triage.keywords_for(ticket.category, keywords_map)
@@ -81,6 +84,8 @@ def decide(
         at=now,
         agent_teams=selectors.agent_directory(rules),
         extra_facts=facts,
+        triage=triage_result,
+        queue_team_id=semantic.queue_team_id() if triage_result else None,
     )
     keywords = keywords_after(decision, keywords, keywords_map)
     agents = selectors.agent_snapshots(decision.team.team_id) if decision.team else []
@@ -94,12 +99,16 @@ def prepare_decision(
     now = now or timezone.now()
     rows = selectors.weight_rows()
     keywords_map = selectors.keyword_map()
-    ticket, snapshot, triaged = selectors.ticket_snapshot(
-        ticket_id=ticket_id,
+    reads = selectors.ticket_snapshots(
+        ticket_ids=[ticket_id],
         keyword_map=keywords_map,
         window_hours=selectors.affinity_window_hours(rows),
         now=now,
     )
+    if not reads:
+        raise Ticket.DoesNotExist(f"No ticket {ticket_id}.")
+    read = next(iter(reads.values()))
+    ticket, snapshot, triaged = read.ticket, read.snapshot, read.triaged
     if event is None:
         event = (
             RoutingEvent.TICKET_UPDATED if ticket.decided_before else RoutingEvent.TICKET_CREATED
@@ -113,6 +122,7 @@ def prepare_decision(
         rule_ids=rule_ids,
         facts=facts,
         rules=rules,
+        triage_result=read.triage,
     )
     return ticket, Prepared(snapshot, decision, agent, email, event, triaged)
 
@@ -125,11 +135,9 @@ def dry_run(
     rows = selectors.weight_rows()
     keywords_map = selectors.keyword_map()
     category = (data.get("category") or "").strip().lower()
-    triaged = False
+    triaged, reading = False, None
     if not category:
-        category = learned_triage.guess_category(
-            data["title"], data.get("description", ""), keywords_map
-        )
+        category, reading = semantic.guess(data["title"], data.get("description", ""), keywords_map)
         triaged = bool(category)
     requester = data.get("requester") or {}
     location = data.get("requester_location") or {}
@@ -161,7 +169,13 @@ def dry_run(
         previous_team_id=previous,
     )
     decision, agent, email = decide(
-        ticket=snapshot, event=event, rows=rows, keywords_map=keywords_map, now=now, rules=rules
+        ticket=snapshot,
+        event=event,
+        rows=rows,
+        keywords_map=keywords_map,
+        now=now,
+        rules=rules,
+        triage_result=reading,
     )
     return Prepared(snapshot, decision, agent, email, event, triaged), now
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from routing import scoring
 from routing.rules import facts_of, rule_matches
+from routing.semantic.blend import TriageResult
 from routing.snapshots import (
     AgentSnapshot,
     RoutingConfig,
@@ -65,6 +66,7 @@ class Decision:
     effects: tuple[dict, ...] = ()
     agent_email: str | None = None  # forced by an agent:<email> rule target
     changes: dict = field(default_factory=dict)  # ticket fields the rules changed
+    triage: dict = field(default_factory=dict)  # semantic triage's document, when it ran
 
     @property
     def candidate_documents(self) -> list[dict]:
@@ -197,7 +199,12 @@ def decide(
     at: datetime,
     agent_teams: Mapping[str, Sequence[str]] | None = None,
     extra_facts: Mapping | None = None,
+    triage: TriageResult | None = None,
+    queue_team_id: str | None = None,
 ) -> Decision:
+    """``triage``: semantic triage's reading of a ticket that came without a category; its
+    shortlist is the pool scoring chooses from (the triage queue's team alone when its
+    confidence is low), unless a rule set the category."""
     outcome = apply_rules(
         ticket=ticket,
         rules=rules,
@@ -212,11 +219,23 @@ def decide(
         for name in ("priority", "category")
         if getattr(ticket, name) != getattr(original, name)
     }
+    if triage is not None and "category" in changes:
+        triage = None  # a rule said what the ticket is about
     eligible, matched = eligible_teams(ticket, teams, config.category_keywords)
+    pool = triage_pool(triage, teams, queue_team_id) if triage else None
+    if pool:
+        eligible = pool[0]
     candidates = rank(ticket, eligible, config, at)
     by_id = {c.team.team_id: c for c in candidates}
     notes = list(outcome.notes)
-    common = {"ticket": ticket, "candidates": tuple(candidates), "effects": outcome.effects}
+    if triage is not None:
+        notes.append(triage.summary())
+    common = {
+        "ticket": ticket,
+        "candidates": tuple(candidates),
+        "effects": outcome.effects,
+        "triage": triage.document() if triage else {},
+    }
     if outcome.team is not None:
         team = outcome.team
         candidate = by_id.get(team.team_id) or rank(ticket, [team], config, at)[0]
@@ -260,7 +279,7 @@ def decide(
             **common,
         )
     best = candidates[0]
-    notes.insert(0, _scoring_rationale(ticket, candidates, matched))
+    notes.insert(0, _scoring_rationale(ticket, candidates, matched, pool[1] if pool else None))
     return Decision(
         method=METHOD_SCORING,
         team=best.team,
@@ -272,11 +291,29 @@ def decide(
     )
 
 
-def _scoring_rationale(ticket: TicketSnapshot, candidates: list[Candidate], matched: bool) -> str:
+def triage_pool(
+    triage: TriageResult, teams: Sequence[TeamSnapshot], queue_team_id: str | None
+) -> tuple[list[TeamSnapshot], str] | None:
+    """The teams scoring chooses from after triage, and how to say so; None: triage named no
+    active team (eligibility by capability decides, as without triage)."""
+    active = {team.team_id: team for team in teams if team.active}
+    if triage.needs_triage and queue_team_id in active:
+        return [active[queue_team_id]], "the triage queue (confidence too low)"
+    shortlisted = [active[team_id] for team_id in triage.shortlist_ids if team_id in active]
+    if not shortlisted:
+        return None
+    return shortlisted, f"{len(shortlisted)} team(s) triage found able to do the work"
+
+
+def _scoring_rationale(
+    ticket: TicketSnapshot, candidates: list[Candidate], matched: bool, pool: str | None = None
+) -> str:
     best = candidates[0]
     top = sorted(best.scores.items(), key=lambda item: -item[1])[:2]
     strongest = ", ".join(f"{name} {value:.2f}" for name, value in top)
-    if matched:
+    if pool is not None:
+        pass  # triage's shortlist or its queue
+    elif matched:
         pool = f"{len(candidates)} team(s) handling '{ticket.category}'"
     elif ticket.category:
         pool = f"all {len(candidates)} active team(s) (none lists '{ticket.category}')"

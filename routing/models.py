@@ -224,6 +224,8 @@ class AllocationDecision(models.Model):
     actions = models.JSONField(default=list, help_text="Rule actions applied with the decision.")
     rationale = models.TextField()
     confidence = models.FloatField(default=0.0)
+    # Semantic triage's output (routing.semantic.blend.TriageResult.document); {} when none ran.
+    triage = models.JSONField(default=dict, blank=True)
     duration_ms = models.FloatField(default=0.0)
     decided_at = models.DateTimeField(default=now, db_index=True)
 
@@ -283,6 +285,21 @@ class TriageSettings(models.Model):
         help_text="Below this probability the keyword map (category) or the ITIL matrix "
         "(priority) decides.",
     )
+    semantic_threshold = models.FloatField(
+        default=0.4,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Below this triage confidence a ticket without a category is marked "
+        "'needs triage' and goes to the triage queue.",
+    )
+    queue_team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The triage queue: the team (dispatchers) that takes low-confidence tickets. "
+        "Empty: they go to triage's best guess, marked 'needs triage'.",
+    )
     auto_activate = models.BooleanField(
         default=True,
         help_text="The weekly training activates a new model when its macro F1 is at least "
@@ -294,3 +311,7 @@ class TriageSettings(models.Model):
 
     def __str__(self) -> str:
         return "Triage settings"
+
+
+# The semantic triage's tables, in a module of their own.
+from routing.triage_models import CategoryProfile, TriageLesson, TriageVector  # noqa: E402, F401

@@ -4,7 +4,7 @@ plus the reads the API needs (groups with their live load, latest decisions)."""
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
@@ -24,8 +24,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from org.models import AgentProfile, Team
-from routing import config_cache, learned_triage, team_reads, ticket_reads
+from routing import config_cache, team_reads, ticket_reads
 from routing.models import DEFAULT_WEIGHTS, AllocationDecision, RoutingRule, ScoringWeights
+from routing.semantic import service as semantic
+from routing.semantic.blend import TriageResult
 from routing.snapshots import (
     AgentSnapshot,
     RoutingConfig,
@@ -146,6 +148,7 @@ class TicketRead:
     # affinity does not apply), and when the ticket giving the requester's team was created.
     affinity_category: str = ""
     requester_previous_at: datetime | None = None
+    triage: TriageResult | None = None  # semantic triage's reading, when it ran
 
 
 def ticket_snapshot(
@@ -177,15 +180,20 @@ def ticket_snapshots(
     by_ticket = ticket_reads.tickets_rows(
         ticket_ids, since=since if window_hours else None, lock=lock
     )
-    guesses = {
-        pk: learned_triage.guess_category(rows[0].title, rows[0].description, keyword_map)
+    readings = {
+        pk: semantic.guess(rows[0].title, rows[0].description, keyword_map)
         for pk, rows in by_ticket.items()
         if not rows[0].category.strip()
     }
+    guesses = {pk: category for pk, (category, _) in readings.items()}
     guessed_previous = _guessed_previous(by_ticket, guesses, since) if window_hours else {}
-    return {
+    reads = {
         pk: _ticket_read(rows, guesses.get(pk, ""), guessed_previous.get(pk), bool(window_hours))
         for pk, rows in by_ticket.items()
+    }
+    return {
+        pk: replace(read, triage=readings[pk][1]) if pk in readings else read
+        for pk, read in reads.items()
     }
 
 

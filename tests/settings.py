@@ -45,3 +45,8 @@ CONFIG_MEMO_CHECK_SECONDS = 3600.0
 # when its call returns. Server processes the tests start use the project settings (the
 # background thread of core.deliverer); tests/core/test_deliverer.py exercises it here.
 EVENTS_IN_BACKGROUND = False
+
+# Semantic triage reads tickets with the bag-of-words provider in the suite: the bundled model
+# loads (once per process) only in the tests that ask for it (tests/routing/test_semantic_*).
+TRIAGE_PROVIDER = "hashing"
+TRIAGE_LEARNED_REFRESH_SECONDS = 0.0

@@ -15,6 +15,7 @@ from desk.pages.common import error_message, error_status, require_role, ticket_
 from desk.pages.feedback import action_done
 from desk.pages.sidebar import sidebar_context
 from desk.pages.timeline_extras import composer_context
+from desk.pages.triage_view import triage_panel
 from escalations.actions import envelopes
 from escalations.models import Envelope
 from escalations.selectors import may_accept, ticket_envelopes
@@ -84,6 +85,7 @@ def _allocation(ticket: Ticket) -> dict | None:
         for candidate in payload.get("candidates") or []
         if candidate.get("group_id") != (payload["allocation"] or {}).get("group_id")
     ][:3]
+    payload["triage"] = triage_panel(ticket, decision)
     return payload
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from core.models import AuditLog
 from core.roles import Role
 from itsm.demo import catalogue as c
+from itsm.demo.profiles import team_profile, write_category_profiles
 from itsm.demo.writing import audit_row, insert
 from org.actions.teams import save_team
 from org.models import AgentProfile, Team
@@ -68,6 +69,7 @@ def write_teams(now: datetime) -> int:
                 "slug": spec.slug,
                 "name": spec.name,
                 "capabilities": list(spec.capabilities),
+                **team_profile(spec.slug),
                 "max_bandwidth": spec.max_bandwidth,
                 "metrics": {
                     "avg_resolution_time_hours": spec.resolution_hours,
@@ -81,6 +83,7 @@ def write_teams(now: datetime) -> int:
             },
         )
         created += 1
+    write_category_profiles()
     Team.objects.filter(slug__in=[spec.slug for spec in c.TEAMS]).update(
         created_at=now - timedelta(days=JOINED_DAYS_AGO)
     )

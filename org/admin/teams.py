@@ -11,6 +11,7 @@ from import_export.admin import ImportExportMixin
 from core.admin_mixins import ConfigHistoryAdminMixin
 from core.display import display_name
 from core.imports import ActionImportMixin
+from core.line_list import LineListField
 from core.tag_input import TagListField
 from org.actions import teams
 from org.models import AgentProfile, Team
@@ -27,6 +28,9 @@ class TeamForm(forms.ModelForm):
         suggestions=tag_suggestions,
         help_text="Categories and keywords this team handles, e.g. network, vpn, firewall.",
     )
+    example_tickets = LineListField(
+        help_text="A few typical ticket titles this team works, one per line."
+    )
     cultural_competencies = TagListField(
         suggestions=_competency_suggestions,
         help_text="Languages and regions the team serves well, e.g. en, de, apac.",
@@ -38,7 +42,9 @@ class TeamForm(forms.ModelForm):
             "name",
             "slug",
             "status",
+            "description",
             "capabilities",
+            "example_tickets",
             "max_bandwidth",
             "latitude",
             "longitude",
@@ -117,6 +123,14 @@ class TeamAdmin(ConfigHistoryAdminMixin, ActionImportMixin, ImportExportMixin, a
     inlines = (TeamMemberInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "status", "capabilities", "max_bandwidth")}),
+        (
+            "Triage profile",
+            {
+                "description": "What routing's triage compares new tickets with; saved, the "
+                "profile is embedded again.",
+                "fields": ("description", "example_tickets"),
+            },
+        ),
         ("Location", {"fields": ("latitude", "longitude", "timezone")}),
         (
             "Baseline metrics",

@@ -27,6 +27,7 @@ from routing import engine, learned_triage, selectors, team_reads, triage
 from routing.actions.effects import alert_events, rule_flags
 from routing.decide import Prepared, keywords_after, suggest
 from routing.models import AllocationDecision, RoutingEvent, ScoringWeights
+from routing.semantic import service as semantic
 from routing.snapshots import RuleSnapshot, TeamSnapshot
 from tickets.actions.decisions import Allocation, TicketDecision, apply_decisions
 from tickets.models import Ticket
@@ -212,6 +213,8 @@ def _decide(batch: _Batch, request: RouteRequest, read: selectors.TicketRead) ->
         config=config,
         at=batch.now,
         agent_teams=agent_teams,
+        triage=read.triage,
+        queue_team_id=semantic.queue_team_id() if read.triage else None,
     )
     prepared = Prepared(snapshot, decision, None, None, event, read.triaged)
     decided = _Decided(
@@ -323,6 +326,7 @@ def _decision_row(item: _Decided, *, now, duration_ms: float) -> AllocationDecis
         actions=list(decision.effects),
         rationale=decision.rationale,
         confidence=decision.confidence,
+        triage=decision.triage,
         duration_ms=duration_ms,
         decided_at=now,
     )
@@ -361,6 +365,8 @@ def _explanation(stored: AllocationDecision) -> str:
         AllocationDecision.Method.SCORING: f"scoring (composite {stored.confidence:.2f})",
     }[stored.method]
     text = f"Routed to {stored.team_name} by {how}."
+    if stored.triage.get("needs_triage"):
+        text += " Needs triage: triage was not confident enough."
     if stored.assigned_user_email:
         text += f" Suggested agent: {stored.assigned_user_email}."
     return text

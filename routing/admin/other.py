@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 
 from core.admin_mixins import ConfigHistoryAdminMixin, ReadOnlyAdminMixin
 from routing import learned_triage
+from routing.actions import triage_settings
 from routing.models import (
     AllocationDecision,
     TeamMetrics,
@@ -102,8 +103,21 @@ class TriageModelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(TriageSettings)
 class TriageSettingsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "active_model", "confidence_threshold", "auto_activate")
-    fields = ("active_model", "confidence_threshold", "auto_activate")
+    list_display = (
+        "__str__",
+        "active_model",
+        "confidence_threshold",
+        "auto_activate",
+        "semantic_threshold",
+        "queue_team",
+    )
+    fields = (
+        "active_model",
+        "confidence_threshold",
+        "auto_activate",
+        "semantic_threshold",
+        "queue_team",
+    )
 
     def has_add_permission(self, request) -> bool:
         return not TriageSettings.objects.exists()
@@ -112,7 +126,7 @@ class TriageSettingsAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("active_model")
+        queryset = super().get_queryset(request).select_related("active_model", "queue_team")
         return queryset.defer("active_model__pipeline")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -125,5 +139,10 @@ class TriageSettingsAdmin(admin.ModelAdmin):
             active_model_id=obj.active_model_id,
             confidence_threshold=obj.confidence_threshold,
             auto_activate=obj.auto_activate,
+        )
+        triage_settings.save_queue_settings(
+            actor=request.user,
+            semantic_threshold=obj.semantic_threshold,
+            queue_team_id=obj.queue_team_id,
         )
         obj.pk = saved.pk

@@ -198,7 +198,12 @@ def test_admin_lists_models_and_activates_one(admin_client, history):
     settings_row = TriageSettings.objects.get()
     response = admin_client.post(
         f"/admin/routing/triagesettings/{settings_row.pk}/change/",
-        {"active_model": first.pk, "confidence_threshold": "0.8", "auto_activate": "on"},
+        {
+            "active_model": first.pk,
+            "confidence_threshold": "0.8",
+            "auto_activate": "on",
+            "semantic_threshold": "0.4",
+        },
     )
     assert response.status_code == 302
     settings_row.refresh_from_db()

@@ -1,0 +1,133 @@
+"""python manage.py eval_semantic_triage: top-1 and top-3 team accuracy, with the confusion
+matrices, of the keyword map, the learned classifier, semantic triage and their blend on the
+labelled set in tests/data, before any history and after replaying half of it as resolved
+history (evaluated on the other half). Nothing is stored; the keyword map is the one
+configured in the admin (a new installation's starter map by default)."""
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from routing import selectors
+from routing.semantic import evaluation as ev
+from routing.semantic import service
+from routing.semantic.providers import get_provider
+
+DATA = Path(settings.BASE_DIR) / "tests" / "data"
+
+
+def resident_mb() -> float:
+    """This process's resident set (Linux /proc), in MB; 0 where there is no /proc."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+class Command(BaseCommand):
+    help = "Evaluate semantic triage on the labelled ticket set."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--teams", default=str(DATA / "triage_teams.json"))
+        parser.add_argument("--tickets", default=str(DATA / "triage_tickets.json"))
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--provider", default="", help="Default: settings.TRIAGE_PROVIDER.")
+        parser.add_argument("--no-matrices", action="store_true")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            teams, tickets = ev.load_set(Path(options["teams"]), Path(options["tickets"]))
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"Cannot read the labelled set: {error}") from error
+        rss_before, started = resident_mb(), time.perf_counter()
+        provider = get_provider(options["provider"] or None)
+        self.stdout.write(
+            f"provider {provider.name}: loaded in {time.perf_counter() - started:.2f} s, "
+            f"resident memory +{resident_mb() - rss_before:.0f} MB"
+        )
+        keyword_map = selectors.keyword_map()
+        weights = service.weights()
+        history, evaluated = ev.split(tickets, options["seed"])
+        sources = sorted({t.source for t in tickets})
+        self.stdout.write(
+            f"{len(tickets)} tickets, {len(teams)} teams, sources {', '.join(sources)}; "
+            f"provider {provider.name}; history {len(history)}, evaluated {len(evaluated)} "
+            f"(seed {options['seed']})"
+        )
+        runs = [
+            ("before history, all tickets", tickets, None),
+            ("before history, evaluated half", evaluated, None),
+            ("after history, evaluated half", evaluated, history),
+        ]
+        results = []
+        for title, rows, past in runs:
+            scores = ev.evaluate(
+                teams=teams,
+                tickets=rows,
+                provider=provider,
+                keyword_map=keyword_map,
+                weights=weights,
+                history=past,
+            )
+            results.append((title, scores))
+            self._table(title, scores, past is None)
+        for title, scores in results[1:]:
+            self._calibration(title, scores["blend"])
+        if not options["no_matrices"]:
+            for title, scores in results[1:]:
+                for method in ev.METHODS:
+                    self._matrix(f"{title}: {method}", scores[method], teams)
+        self._timing(provider, evaluated, teams, history, weights, keyword_map)
+
+    def _table(self, title: str, scores: dict, before: bool) -> None:
+        self.stdout.write(f"\n{title}")
+        self.stdout.write(f"  {'method':<12}{'top-1':>8}{'top-3':>8}")
+        for method in ev.METHODS:
+            score = scores[method]
+            if before and method == "classifier":
+                self.stdout.write(f"  {method:<12}{'n/a':>8}{'n/a':>8}  (no resolved tickets)")
+                continue
+            self.stdout.write(f"  {method:<12}{score.top1_rate:>8.1%}{score.top3_rate:>8.1%}")
+
+    def _calibration(self, title: str, score) -> None:
+        error, rows = ev.calibration(score)
+        self.stdout.write(f"\ncalibration of the blend's confidence, {title}: ECE {error:.3f}")
+        for name, count, mean, accuracy in rows:
+            self.stdout.write(
+                f"  {name}  n={count:<4} confidence {mean:.2f}  accuracy {accuracy:.2f}"
+            )
+        for threshold in (0.4, 0.6):
+            sure = [ok for confidence, ok in score.confidences if confidence >= threshold]
+            queued = 1 - len(sure) / len(score.confidences)
+            self.stdout.write(
+                f"  below {threshold:.1f}, to the triage queue: {queued:.1%}; "
+                f"top-1 of the rest {sum(sure) / max(len(sure), 1):.1%}"
+            )
+
+    def _matrix(self, title: str, score, teams: list[dict]) -> None:
+        slugs = [team["slug"] for team in teams]
+        short = {slug: slug[:5] for slug in slugs} | {"-": "none"}
+        columns = [*slugs, "-"]
+        self.stdout.write(f"\nconfusion, {title} (rows: truth, columns: predicted)")
+        self.stdout.write(" " * 8 + "".join(f"{short[c]:>6}" for c in columns))
+        for truth in slugs:
+            cells = "".join(f"{score.confusion.get((truth, c), 0) or '.':>6}" for c in columns)
+            self.stdout.write(f"{short[truth]:<8}{cells}")
+
+    def _timing(self, provider, evaluated, teams, history, weights, keyword_map) -> None:
+        vectors_before, words = ev.team_vectors(teams, provider), ev.lexicon(teams)
+        ev.timed_triage(provider, evaluated[:20], vectors_before, weights, keyword_map, words)
+        timings, cpu = ev.timed_triage(
+            provider, evaluated, vectors_before, weights, keyword_map, words
+        )
+        self.stdout.write(
+            f"\ntriage per ticket (embedding, n-grams, keywords, blend; {len(teams)} teams): "
+            f"wall p50 {np.percentile(timings, 50):.2f} ms, p95 {np.percentile(timings, 95):.2f} "
+            f"ms, max {max(timings):.2f} ms; CPU p50 {np.percentile(cpu, 50):.2f} ms, "
+            f"p95 {np.percentile(cpu, 95):.2f} ms"
+        )

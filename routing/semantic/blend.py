@@ -1,0 +1,221 @@
+"""Ranking teams and categories for a ticket: pure, vectors and signals in, a TriageResult out.
+
+A team's semantic similarity is the cosine between the ticket and its profile, moved towards
+the cosine with the centroid of the tickets it learned from as those accumulate (weight
+``n / (n + learned_half)``), and towards the best cosine with one of those tickets (nearest
+neighbour). The keyword map's category and the learned classifier's category add to the score
+of every team whose capabilities list them. A softmax with a temperature turns the scores
+into probabilities; the top one is the confidence."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TeamVector:
+    team_id: str
+    name: str
+    capabilities: tuple[str, ...]
+    profile: np.ndarray  # unit
+    learned: np.ndarray | None = None  # unit centroid of its lessons
+    learned_count: int = 0
+    neighbours: np.ndarray | None = None  # (k, dim) unit vectors of its lessons
+
+
+@dataclass(frozen=True)
+class Signals:
+    keyword_category: str = ""
+    classifier_category: str = ""
+    classifier_confidence: float = 0.0
+    # Above the learned model's own threshold (TriageSettings): it names the category.
+    classifier_trusted: bool = False
+
+
+@dataclass(frozen=True)
+class BlendWeights:
+    """Defaults chosen by cross-validation inside the history half of the labelled set
+    (docs/triage.md): the lessons' centroid did not help there, the nearest lesson did."""
+
+    lexical: float = 1.0  # character n-grams of the ticket against each profile
+    keyword: float = 0.08
+    classifier: float = 0.06
+    learned: float = 0.0  # the share of the centroid once a team has many lessons
+    neighbour: float = 0.3  # the share of the nearest lesson once a team has many
+    learned_half: float = 4.0  # lessons at which the learned shares are half theirs
+    temperature: float = 0.06  # calibrated (expected calibration error) on the same split
+    shortlist_ratio: float = 0.5  # teams within this share of the top probability
+    shortlist_size: int = 3
+
+
+@dataclass(frozen=True)
+class RankedTeam:
+    team_id: str
+    name: str
+    similarity: float
+    score: float
+    probability: float
+
+    def document(self) -> dict:
+        return {
+            "team_id": self.team_id,
+            "name": self.name,
+            "similarity": round(self.similarity, 4),
+            "probability": round(self.probability, 4),
+        }
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    provider: str
+    category: str
+    confidence: float
+    threshold: float
+    teams: tuple[RankedTeam, ...] = ()
+    shortlist_ids: tuple[str, ...] = ()
+    signals: Signals = field(default_factory=Signals)
+
+    @property
+    def needs_triage(self) -> bool:
+        return not self.teams or self.confidence < self.threshold
+
+    def document(self) -> dict:
+        return {
+            "provider": self.provider,
+            "category": self.category,
+            "confidence": round(self.confidence, 4),
+            "threshold": self.threshold,
+            "needs_triage": self.needs_triage,
+            "teams": [team.document() for team in self.teams[:5]],
+            "shortlist": list(self.shortlist_ids),
+            "keyword_category": self.signals.keyword_category,
+            "classifier_category": self.signals.classifier_category,
+        }
+
+    def summary(self) -> str:
+        """One sentence for the decision's rationale."""
+        top = ", ".join(f"{t.name} {t.similarity:.2f}" for t in self.teams[:3])
+        text = f"Triage ({self.provider}) ranked {top}; confidence {self.confidence:.2f}"
+        if self.needs_triage:
+            text += f", below {self.threshold:.2f}: needs triage"
+        return text + "."
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    shifted = (scores - scores.max()) / max(temperature, 1e-6)
+    weights = np.exp(shifted)
+    return weights / weights.sum()
+
+
+def semantic_similarity(vector: np.ndarray, team: TeamVector, weights: BlendWeights) -> float:
+    similarity = float(team.profile @ vector)
+    if team.learned_count and team.learned is not None:
+        share = team.learned_count / (team.learned_count + weights.learned_half)
+        learned = float(team.learned @ vector)
+        similarity += share * weights.learned * (learned - similarity)
+        if team.neighbours is not None and len(team.neighbours):
+            nearest = float((team.neighbours @ vector).max())
+            similarity += share * weights.neighbour * (nearest - similarity)
+    return similarity
+
+
+def rank_teams(
+    vector: np.ndarray,
+    teams: list[TeamVector],
+    signals: Signals,
+    weights: BlendWeights,
+    *,
+    lexical: np.ndarray | None = None,
+    use_semantic: bool = True,
+) -> list[RankedTeam]:
+    """Every team, best first (ties by name). ``lexical``: the ticket's character n-gram
+    similarity with each team's profile, in the order of ``teams``. ``use_semantic`` False
+    ranks on the keyword and classifier signals alone (the evaluation's baselines)."""
+    if not teams:
+        return []
+    similarities = np.array(
+        [semantic_similarity(vector, team, weights) if use_semantic else 0.0 for team in teams]
+    )
+    scores = similarities.copy()
+    if lexical is not None and use_semantic:
+        scores += weights.lexical * lexical
+    for index, team in enumerate(teams):
+        capabilities = {c.lower() for c in team.capabilities}
+        if signals.keyword_category and signals.keyword_category in capabilities:
+            scores[index] += weights.keyword
+        if signals.classifier_category and signals.classifier_category in capabilities:
+            scores[index] += weights.classifier * signals.classifier_confidence
+    probabilities = _softmax(scores, weights.temperature)
+    ranked = [
+        RankedTeam(team.team_id, team.name, float(sim), float(score), float(p))
+        for team, sim, score, p in zip(teams, similarities, scores, probabilities, strict=True)
+    ]
+    ranked.sort(key=lambda r: (-r.score, r.name, r.team_id))
+    return ranked
+
+
+def shortlist(ranked: list[RankedTeam], weights: BlendWeights) -> tuple[str, ...]:
+    """The teams triage says can do the work: those close enough to the best."""
+    if not ranked:
+        return ()
+    floor = ranked[0].probability * weights.shortlist_ratio
+    close = [r.team_id for r in ranked if r.probability >= floor]
+    return tuple(close[: weights.shortlist_size])
+
+
+def choose_category(
+    vector: np.ndarray,
+    categories: dict[str, np.ndarray],
+    signals: Signals,
+    top_team: TeamVector | None,
+    weights: BlendWeights,
+) -> str:
+    """The category: the learned classifier's when it is confident (trained on this desk's
+    own categories); else the best of the category profiles, the keyword map's and the
+    classifier's guesses, each helped when the top team lists it; without any of those, the
+    top team's first capability."""
+    if signals.classifier_trusted and signals.classifier_category:
+        return signals.classifier_category
+    listed = [c.lower() for c in top_team.capabilities] if top_team else []
+    candidates = set(categories) | {signals.keyword_category, signals.classifier_category}
+    candidates |= set(listed[:1])
+    candidates.discard("")
+    if not candidates:
+        return ""
+
+    def score(category: str) -> float:
+        value = float(categories[category] @ vector) if category in categories else 0.0
+        value += weights.keyword * (category == signals.keyword_category)
+        value += (
+            weights.classifier
+            * signals.classifier_confidence
+            * (category == signals.classifier_category)
+        )
+        return value + 2 * weights.keyword * (category in listed)
+
+    return min(candidates, key=lambda category: (-score(category), category))
+
+
+def triage(
+    *,
+    vector: np.ndarray,
+    teams: list[TeamVector],
+    categories: dict[str, np.ndarray],
+    signals: Signals,
+    weights: BlendWeights,
+    threshold: float,
+    provider: str,
+    lexical: np.ndarray | None = None,
+) -> TriageResult:
+    ranked = rank_teams(vector, teams, signals, weights, lexical=lexical)
+    by_id = {team.team_id: team for team in teams}
+    top = by_id[ranked[0].team_id] if ranked else None
+    return TriageResult(
+        provider=provider,
+        category=choose_category(vector, categories, signals, top, weights),
+        confidence=ranked[0].probability if ranked else 0.0,
+        threshold=threshold,
+        teams=tuple(ranked),
+        shortlist_ids=shortlist(ranked, weights),
+        signals=signals,
+    )

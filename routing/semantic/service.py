@@ -1,0 +1,242 @@
+"""Semantic triage against the database: the team and category vectors (stored by
+routing.actions.triage_profiles and triage_learning) read once per change and kept in the
+process, the keyword map's and the learned classifier's guesses, and the pure blend.
+
+Freshness: a profile or settings change moves ``PROFILE_KEY`` (the next triage reloads);
+lessons move ``LEARNED_KEY``, reloaded at most every ``TRIAGE_LEARNED_REFRESH_SECONDS`` (a busy
+desk resolves many tickets a minute; the centroids need not follow each one)."""
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from org.models import Team
+from routing import learned_triage, triage
+from routing.models import CategoryProfile, TriageLesson, TriageSettings, TriageVector
+from routing.semantic import blend
+from routing.semantic.lexical import Lexicon
+from routing.semantic.providers import get_provider, provider_name
+from routing.semantic.vectors import from_bytes, profile_text_parts, unit
+
+PROFILE_KEY = "routing:semantic:profiles"
+LEARNED_KEY = "routing:semantic:learned"
+NEIGHBOURS_PER_TEAM = 50
+MAX_AGE_SECONDS = 300
+
+
+@dataclass
+class State:
+    provider: str
+    teams: list[blend.TeamVector]
+    categories: dict[str, np.ndarray]
+    threshold: float
+    queue_team_id: str | None
+    weights: blend.BlendWeights
+    lexicon: Lexicon | None = None
+    keys: tuple = ()
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+_lock = threading.Lock()
+_state: list[State | None] = [None]
+
+
+def changed(*, learned: bool = False) -> None:
+    """Profiles, settings or (``learned``) lessons changed: processes reload on next use."""
+    cache.set(LEARNED_KEY if learned else PROFILE_KEY, uuid.uuid4().hex, None)
+
+
+def forget() -> None:
+    """This process drops what it loaded (tests; a provider change)."""
+    _state[0] = None
+
+
+def weights() -> blend.BlendWeights:
+    return blend.BlendWeights(**getattr(settings, "TRIAGE_BLEND", {}))
+
+
+def _key(name: str) -> str:
+    """The key's current token; a cache that lost it (cleared, restarted) gets a new one, so
+    every process reloads rather than trust what it loaded before."""
+    value = cache.get(name)
+    if value is None:
+        value = uuid.uuid4().hex
+        if not cache.add(name, value, None):
+            value = cache.get(name) or value
+    return value
+
+
+def state() -> State:
+    keys = (_key(PROFILE_KEY), _key(LEARNED_KEY), provider_name())
+    current = _state[0]
+    if current is not None and _fresh(current, keys):
+        return current
+    with _lock:
+        current = _state[0]
+        if current is None or not _fresh(current, keys):
+            current = _load(keys)
+            _state[0] = current
+        return current
+
+
+def _fresh(current: State, keys: tuple) -> bool:
+    if current.keys[0] != keys[0] or current.keys[2] != keys[2]:
+        return False
+    if time.monotonic() - current.loaded_at > MAX_AGE_SECONDS:
+        return False  # a team deleted or changed outside org's actions is seen in time
+    if current.keys[1] == keys[1]:
+        return True
+    refresh = getattr(settings, "TRIAGE_LEARNED_REFRESH_SECONDS", 10)
+    return time.monotonic() - current.loaded_at < refresh
+
+
+def _load(keys: tuple) -> State:
+    provider = get_provider()
+    rows = TriageVector.objects.filter(provider=provider.name)
+    stored = {row.team_id: row for row in rows if row.kind == TriageVector.Kind.TEAM}
+    categories = {
+        row.category: from_bytes(row.profile, provider.dim)
+        for row in rows
+        if row.kind == TriageVector.Kind.CATEGORY
+    }
+    config = TriageSettings.objects.filter(pk=1).values("semantic_threshold", "queue_team_id")
+    config = config.first() or {"semantic_threshold": 0.4, "queue_team_id": None}
+    queue = config["queue_team_id"]
+    neighbours = _neighbours(provider.name)
+    # The triage queue's team is where unsure tickets wait, not a team that does the work.
+    active = Team.objects.filter(status=Team.Status.ACTIVE).exclude(pk=queue).order_by("name")
+    active = list(active)
+    teams = [
+        _team_vector(team, stored.get(team.pk), neighbours.get(team.pk), provider)
+        for team in active
+    ]
+    lexicon = Lexicon(["\n".join(team_parts(team)) for team in active])
+    missing = CategoryProfile.objects.exclude(category__in=list(categories))
+    for profile in missing:  # not embedded yet (the event is on its way): embed here
+        categories[profile.category] = category_vector(profile, provider)
+    return State(
+        provider=provider.name,
+        teams=teams,
+        categories=categories,
+        threshold=config["semantic_threshold"],
+        queue_team_id=str(queue) if queue else None,
+        weights=weights(),
+        lexicon=lexicon,
+        keys=keys,
+    )
+
+
+def _neighbours(provider: str) -> dict:
+    ranked = TriageLesson.objects.filter(provider=provider).annotate(
+        position=Window(RowNumber(), partition_by=F("team_id"), order_by=F("learned_at").desc())
+    )
+    found: dict = {}
+    for team_id, blob in ranked.filter(position__lte=NEIGHBOURS_PER_TEAM).values_list(
+        "team_id", "vector"
+    ):
+        found.setdefault(team_id, []).append(from_bytes(blob))
+    return {team_id: np.vstack(rows) for team_id, rows in found.items()}
+
+
+def team_parts(team: Team) -> list[str]:
+    return profile_text_parts(
+        name=team.name,
+        description=team.description,
+        capabilities=team.capabilities,
+        examples=team.example_tickets,
+    )
+
+
+def team_vector(team: Team, provider) -> np.ndarray:
+    return unit(provider.embed(team_parts(team)).mean(axis=0))
+
+
+def category_vector(profile: CategoryProfile, provider) -> np.ndarray:
+    parts = profile_text_parts(
+        name=profile.category,
+        description=profile.description,
+        capabilities=[],
+        examples=profile.examples,
+    )
+    return unit(provider.embed(parts).mean(axis=0))
+
+
+def _team_vector(team: Team, row, neighbours, provider) -> blend.TeamVector:
+    profile = from_bytes(row.profile, provider.dim) if row else team_vector(team, provider)
+    learned = None
+    count = row.learned_count if row else 0
+    if count and row.learned_sum is not None:
+        learned = unit(from_bytes(row.learned_sum, provider.dim))
+    return blend.TeamVector(
+        team_id=str(team.pk),
+        name=team.name,
+        capabilities=tuple(c.lower() for c in team.capabilities),
+        profile=profile,
+        learned=learned,
+        learned_count=count,
+        neighbours=neighbours,
+    )
+
+
+def ticket_vector(title: str, description: str, provider=None) -> np.ndarray:
+    """The title and the description embedded apart and averaged: a long description does
+    not drown the title, which says most."""
+    provider = provider or get_provider()
+    if not (description or "").strip():
+        return provider.embed([title or ""])[0]
+    rows = provider.embed([title or "", description])
+    return unit(rows[0] + rows[1])
+
+
+def signals(title: str, description: str, keyword_map) -> blend.Signals:
+    keyword = triage.guess_category(title, description, keyword_map)
+    prediction = learned_triage.predict(title, description)
+    return blend.Signals(
+        keyword_category=keyword,
+        classifier_category=prediction.category if prediction else "",
+        classifier_confidence=prediction.category_confidence if prediction else 0.0,
+        classifier_trusted=bool(
+            prediction and prediction.category_confidence >= prediction.threshold
+        ),
+    )
+
+
+def triage_ticket(title: str, description: str, keyword_map) -> blend.TriageResult | None:
+    """Triage's reading of a ticket; None when there is no text or no active team."""
+    if not (title or "").strip() and not (description or "").strip():
+        return None
+    current = state()
+    if not current.teams:
+        return None
+    return blend.triage(
+        vector=ticket_vector(title, description),
+        teams=current.teams,
+        categories=current.categories,
+        signals=signals(title, description, keyword_map),
+        weights=current.weights,
+        threshold=current.threshold,
+        provider=current.provider,
+        lexical=current.lexicon.scores(title, description) if current.lexicon else None,
+    )
+
+
+def queue_team_id() -> str | None:
+    return state().queue_team_id
+
+
+def guess(title: str, description: str, keyword_map) -> tuple[str, blend.TriageResult | None]:
+    """The category of a ticket that came without one, and triage's reading of it; with
+    semantic triage off (``TRIAGE_SEMANTIC``) or nothing to rank, the learned classifier's or
+    the keyword map's guess alone."""
+    if getattr(settings, "TRIAGE_SEMANTIC", True):
+        result = triage_ticket(title, description, keyword_map)
+        if result is not None:
+            return result.category, result
+    return learned_triage.guess_category(title, description, keyword_map), None

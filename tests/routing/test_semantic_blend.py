@@ -1,0 +1,95 @@
+"""The pure blend: similarities, signals, the softmax confidence, the shortlist, the category."""
+
+import numpy as np
+
+from routing.semantic import blend
+
+WEIGHTS = blend.BlendWeights()
+
+
+def axis(i: int, dim: int = 4) -> np.ndarray:
+    vector = np.zeros(dim, dtype=np.float32)
+    vector[i] = 1.0
+    return vector
+
+
+def teams() -> list[blend.TeamVector]:
+    return [
+        blend.TeamVector("n", "Network", ("network", "vpn"), axis(0)),
+        blend.TeamVector("p", "Print", ("printer",), axis(1)),
+        blend.TeamVector("s", "Security", ("security",), axis(2)),
+    ]
+
+
+def test_the_most_similar_team_ranks_first_with_a_confident_probability():
+    ranked = blend.rank_teams(axis(0), teams(), blend.Signals(), WEIGHTS)
+    assert [r.team_id for r in ranked] == ["n", "p", "s"]
+    assert ranked[0].similarity == 1.0
+    assert ranked[0].probability > 0.99
+    assert np.isclose(sum(r.probability for r in ranked), 1.0)
+
+
+def test_keyword_and_classifier_signals_move_a_close_call():
+    vector = (axis(0) * 0.70 + axis(1) * 0.72) / np.linalg.norm([0.70, 0.72])
+    plain = blend.rank_teams(vector, teams(), blend.Signals(), WEIGHTS)
+    assert plain[0].team_id == "p"
+    helped = blend.rank_teams(vector, teams(), blend.Signals(keyword_category="vpn"), WEIGHTS)
+    assert helped[0].team_id == "n"
+    learned = blend.Signals(classifier_category="network", classifier_confidence=0.9)
+    assert blend.rank_teams(vector, teams(), learned, WEIGHTS)[0].team_id == "n"
+
+
+def test_lessons_pull_a_team_towards_the_tickets_it_resolved():
+    vector = axis(3)
+    taught = teams()
+    taught[2] = blend.TeamVector(
+        "s", "Security", ("security",), axis(2), learned=axis(3), learned_count=20,
+        neighbours=np.vstack([axis(3)]),
+    )  # fmt: skip
+    assert blend.rank_teams(vector, teams(), blend.Signals(), WEIGHTS)[0].team_id == "n"
+    assert blend.rank_teams(vector, taught, blend.Signals(), WEIGHTS)[0].team_id == "s"
+
+
+def test_an_ambiguous_ticket_has_low_confidence_and_needs_triage():
+    vector = np.ones(4, dtype=np.float32) / 2
+    result = blend.triage(
+        vector=vector, teams=teams(), categories={}, signals=blend.Signals(), weights=WEIGHTS,
+        threshold=0.5, provider="test",
+    )  # fmt: skip
+    assert result.confidence < 0.5
+    assert result.needs_triage
+    assert len(result.shortlist_ids) == 3  # all equally able: scoring decides among them
+    assert "needs triage" in result.summary()
+
+
+def test_a_clear_ticket_shortlists_one_team_and_names_it_in_the_summary():
+    result = blend.triage(
+        vector=axis(1), teams=teams(), categories={}, signals=blend.Signals(), weights=WEIGHTS,
+        threshold=0.5, provider="test",
+    )  # fmt: skip
+    assert result.shortlist_ids == ("p",)
+    assert not result.needs_triage
+    assert result.category == "printer"  # the top team's first capability
+    assert result.summary().startswith("Triage (test) ranked Print 1.00")
+    document = result.document()
+    assert document["teams"][0] == {
+        "team_id": "p", "name": "Print", "similarity": 1.0,
+        "probability": round(result.confidence, 4),
+    }  # fmt: skip
+
+
+def test_the_category_comes_from_category_profiles_when_there_are_some():
+    categories = {"toner": axis(1), "phishing": axis(2)}
+    result = blend.triage(
+        vector=axis(1), teams=teams(), categories=categories, signals=blend.Signals(),
+        weights=WEIGHTS, threshold=0.5, provider="test",
+    )  # fmt: skip
+    assert result.category == "toner"
+
+
+def test_no_team_means_no_confidence():
+    result = blend.triage(
+        vector=axis(0), teams=[], categories={}, signals=blend.Signals(), weights=WEIGHTS,
+        threshold=0.5, provider="test",
+    )  # fmt: skip
+    assert result.confidence == 0.0 and result.needs_triage and result.teams == ()
