@@ -8,8 +8,8 @@ import pytest
 from core.exceptions import DomainValidationError, NotPermitted
 from core.models import AuditLog
 from resolutions.models import ApprovalRequest, Resolution
-from resolutions.report import build
 from resolutions.periods import Week
+from resolutions.report import build
 from tests import factories
 from tests.resolutions.conftest import resolve
 
