@@ -60,7 +60,12 @@ def approval_queue(user, *, status: str = ApprovalStatus.PENDING) -> QuerySet[Ap
 
 def with_related(approvals: QuerySet) -> QuerySet[ApprovalRequest]:
     return approvals.select_related(
-        "resolution__ticket", "resolution__agent", "team", "requested_by", "decided_by"
+        "resolution__ticket",
+        "resolution__agent",
+        "resolution__team",
+        "team",
+        "requested_by",
+        "decided_by",
     ).order_by("created_at", "id")
 
 
