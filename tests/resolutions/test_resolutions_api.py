@@ -5,7 +5,6 @@ import pytest
 
 from resolutions.models import Resolution
 from tests import factories
-from tests.api.conftest import api  # noqa: F401  (the fixture)
 from tests.resolutions.conftest import resolve
 
 pytestmark = pytest.mark.django_db
