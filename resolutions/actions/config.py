@@ -18,20 +18,8 @@ def save_config(
 ) -> EmpowermentConfig:
     """Create or change the team's limits. Tier 2 must be at least tier 1; the amounts are
     written as the currency writes them (no more places than it has)."""
-    errors: dict[str, list[str]] = {}
     currency = (currency or "").upper()
-    try:
-        validate_currency(currency)
-    except ValidationError as error:
-        errors["currency"] = error.messages
-    limits = {}
-    for name, value in (("tier1_limit", tier1_limit), ("tier2_limit", tier2_limit)):
-        try:
-            limits[name] = check_amount(value, currency if not errors else "EUR")
-        except ValidationError as error:
-            errors[name] = error.messages
-    if not errors and limits["tier2_limit"] < limits["tier1_limit"]:
-        errors["tier2_limit"] = ["The tier-2 limit must be at least the tier-1 limit."]
+    errors, limits = check_limits(tier1_limit, tier2_limit, currency)
     if errors:
         raise DomainValidationError(errors)
     config = EmpowermentConfig.objects.select_for_update().filter(team=team).first()
@@ -47,6 +35,25 @@ def save_config(
         data={"team": team.slug, "before": before, "after": _snapshot(config)},
     )
     return config
+
+
+def check_limits(tier1_limit, tier2_limit, currency: str) -> tuple[dict, dict]:
+    """``(errors, limits)``: field messages (none when fine) and the limits as the currency
+    writes them. The admin's form shows the same messages before anything is saved."""
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_currency(currency)
+    except ValidationError as error:
+        errors["currency"] = error.messages
+    limits = {}
+    for name, value in (("tier1_limit", tier1_limit), ("tier2_limit", tier2_limit)):
+        try:
+            limits[name] = check_amount(value, currency if not errors else "EUR")
+        except ValidationError as error:
+            errors[name] = error.messages
+    if not errors and limits["tier2_limit"] < limits["tier1_limit"]:
+        errors["tier2_limit"] = ["The tier-2 limit must be at least the tier-1 limit."]
+    return errors, limits
 
 
 @transaction.atomic
