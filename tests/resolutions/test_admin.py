@@ -92,14 +92,14 @@ def test_changelists_cost_the_same_queries_for_any_row_count(
         for _ in range(count):
             in_week(resolve(owned_ticket(team, agent), agent, "15"))
             resolve(owned_ticket(team, agent), agent, "150")
-            factories.TeamFactory()
-        CalibrationItem.objects.bulk_create(
-            CalibrationItem(
-                period=f"2026-W{n + 10:02d}", reason="tier3", ticket=r.ticket, resolution=r
+            save_config(
+                actor=admin_user,
+                team=factories.TeamFactory(),
+                tier1_limit=Decimal(1),
+                tier2_limit=Decimal(2),
+                currency="USD",
             )
-            for n, r in enumerate(__import__("resolutions.models").models.Resolution.objects.all())
-            if not CalibrationItem.objects.filter(resolution=r).exists()
-        )
+        generate_queue(actor=admin_user, week=WEEK, sample_size=100)
 
     client.force_login(admin_user)
     url = reverse(f"admin:resolutions_{name}_changelist")
