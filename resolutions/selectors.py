@@ -4,38 +4,43 @@ queue holds, and a ticket's resolutions with what their rows show (constant quer
 from django.db.models import Q, QuerySet
 
 from core.roles import is_manager_or_admin
-from org.models import AgentProfile, Team
+from org.models import AgentProfile
 from org.selectors import is_team_lead, led_team_ids
 from resolutions import tiers
 from resolutions.models import (
     ApprovalRequest,
     ApprovalStatus,
-    EmpowermentConfig,
     Resolution,
 )
 from tickets.models import Ticket
 
 
-def deciding_team(ticket: Ticket) -> Team | None:
-    """The owner's team whose limits apply: the ticket's team when the owner is a member of it,
-    else the owner's only team; None when neither tells (the default limits then apply)."""
+def deciding_limits(ticket: Ticket) -> tuple[object, tiers.Limits]:
+    """``(team id, limits)`` of the owner's team whose limits apply: the ticket's team when the
+    owner is a member of it, else the owner's only team; no team (None) when neither tells.
+    A team without a configuration has the default limits (tiers.NO_CONFIGURATION). One
+    query: the owner's memberships with their teams' configurations."""
     if ticket.owner_id is None:
-        return ticket.team
-    team_ids = list(
-        AgentProfile.teams.through.objects.filter(agentprofile__user_id=ticket.owner_id)
-        .values_list("team_id", flat=True)
-        .order_by("team_id")
+        return ticket.team_id, tiers.NO_CONFIGURATION
+    rows = AgentProfile.teams.through.objects.filter(
+        agentprofile__user_id=ticket.owner_id
+    ).values_list(
+        "team_id",
+        "team__empowerment__tier1_limit",
+        "team__empowerment__tier2_limit",
+        "team__empowerment__currency",
     )
-    if ticket.team_id is not None and ticket.team_id in team_ids:
-        return ticket.team
-    if len(team_ids) == 1:
-        return Team.objects.get(pk=team_ids[0])
-    return None
-
-
-def limits_of(team: Team | None) -> tiers.Limits:
-    config = EmpowermentConfig.objects.filter(team=team).first() if team is not None else None
-    return config.limits if config is not None else tiers.NO_CONFIGURATION
+    configs = {team_id: config for team_id, *config in rows}
+    if ticket.team_id in configs:
+        team_id = ticket.team_id
+    elif len(configs) == 1:
+        (team_id,) = configs
+    else:
+        return None, tiers.NO_CONFIGURATION
+    tier1, tier2, currency = configs[team_id]
+    if currency is None:
+        return team_id, tiers.NO_CONFIGURATION
+    return team_id, tiers.Limits(tier1, tier2, currency)
 
 
 def may_decide(user, approval: ApprovalRequest) -> bool:

@@ -22,7 +22,7 @@ from resolutions.models import (
     WhyEligible,
 )
 from resolutions.money import check_amount, display, validate_currency
-from resolutions.selectors import deciding_team, limits_of
+from resolutions.selectors import deciding_limits
 from tickets.actions.timeline import add_system_note
 from tickets.events import publish_ticket_event
 from tickets.selectors import lock_ticket
@@ -52,15 +52,14 @@ def create_resolution(*, actor, ticket_id, data: NewResolution) -> Resolution:
         )
     if actor.pk != ticket.owner_id and not is_manager_or_admin(actor):
         raise NotPermitted("Only the ticket's owner or a manager records a resolution.")
-    team = deciding_team(ticket)
-    limits = limits_of(team)
+    team_id, limits = deciding_limits(ticket)
     currency, amount = _checked(data, limits)
     tier = tiers.tier_for(amount, limits)
     now = timezone.now()
     resolution = Resolution.objects.create(
         ticket=ticket,
         agent=actor,
-        team=team,
+        team_id=team_id,
         what_went_wrong=data.what_went_wrong,
         what_went_wrong_text=data.what_went_wrong_text.strip(),
         why_eligible=data.why_eligible,
@@ -76,7 +75,7 @@ def create_resolution(*, actor, ticket_id, data: NewResolution) -> Resolution:
     )
     if tier != tiers.AGENT:
         ApprovalRequest.objects.create(
-            resolution=resolution, tier=tier, team=team, requested_by=actor
+            resolution=resolution, tier=tier, team_id=team_id, requested_by=actor
         )
     _record(actor, ticket, resolution)
     return resolution

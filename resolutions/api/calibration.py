@@ -61,7 +61,6 @@ class CalibrationViewSet(GenericViewSet):
     permission_classes = [IsManagerOrAdmin]
     filter_backends: list = []
     lookup_value_regex = "[0-9a-fA-F-]{36}"
-    renderer_classes = [JSONRenderer, CSVRenderer]
 
     def get_queryset(self):
         rows = items()
@@ -143,7 +142,12 @@ class CalibrationViewSet(GenericViewSet):
         ],
         responses={200: OpenApiResponse(description="The report"), 400: ERRORS, 403: ERRORS},
     )
-    @action(detail=False, methods=["get"], url_path="report")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="report",
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
     def report(self, request: Request) -> Response | HttpResponse:
         week = week_of(request.query_params.get("period"))
         data = reports.build(week)

@@ -25,12 +25,12 @@ def _amount(**kwargs) -> serializers.DecimalField:
     )
 
 
-class RefSerializer(serializers.Serializer):
+class NamedRefSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class TicketRefSerializer(serializers.Serializer):
+class CaseTicketRefSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     reference = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
@@ -48,7 +48,7 @@ class ResolutionSerializer(serializers.ModelSerializer):
     ticket = serializers.UUIDField(source="ticket_id", read_only=True)
     amount = serializers.SerializerMethodField()
     agent = PersonSerializer(read_only=True)
-    team = RefSerializer(read_only=True, allow_null=True)
+    team = NamedRefSerializer(read_only=True, allow_null=True)
     approval = serializers.SerializerMethodField()
 
     class Meta:
@@ -104,7 +104,7 @@ class ResolutionCreateSerializer(StrictInputSerializer):
 class ApprovalSerializer(serializers.ModelSerializer):
     ticket = serializers.SerializerMethodField()
     resolution = ResolutionSerializer(read_only=True)
-    team = RefSerializer(read_only=True, allow_null=True)
+    team = NamedRefSerializer(read_only=True, allow_null=True)
     requested_by = PersonSerializer(read_only=True)
     decided_by = PersonSerializer(read_only=True, allow_null=True)
 
@@ -126,7 +126,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_ticket(self, approval: ApprovalRequest) -> dict:
-        return TicketRefSerializer(approval.resolution.ticket).data
+        return CaseTicketRefSerializer(approval.resolution.ticket).data
 
 
 class DecisionSerializer(StrictInputSerializer):
@@ -134,7 +134,7 @@ class DecisionSerializer(StrictInputSerializer):
 
 
 class CalibrationItemSerializer(serializers.ModelSerializer):
-    ticket = TicketRefSerializer(read_only=True)
+    ticket = CaseTicketRefSerializer(read_only=True)
     resolution = ResolutionSerializer(read_only=True, allow_null=True)
     outcome = serializers.SerializerMethodField()
     revised_amount = serializers.SerializerMethodField()

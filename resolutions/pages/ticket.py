@@ -13,7 +13,7 @@ from core.roles import is_manager_or_admin
 from resolutions.actions.resolutions import NewResolution, create_resolution
 from resolutions.models import ResolutionType, WhatWentWrong, WhyEligible
 from resolutions.pages.common import error_status, field_errors, require_staff
-from resolutions.selectors import deciding_team, limits_of, ticket_resolutions
+from resolutions.selectors import deciding_limits, ticket_resolutions
 from tickets.models import Ticket
 from tickets.selectors import visible_tickets
 
@@ -31,7 +31,7 @@ FIELDS = (
 def panel_context(user, ticket: Ticket, *, form=None, errors=None) -> dict:
     """What the section shows: the ticket's resolutions (one query) and, for its owner or a
     manager, the form with the team's limits."""
-    limits = limits_of(deciding_team(ticket))
+    _, limits = deciding_limits(ticket)
     may_create = ticket.owner_id is not None and (
         ticket.owner_id == user.pk or is_manager_or_admin(user)
     )

@@ -78,6 +78,9 @@ def site(team, other_team, requester, policy):
         "envelope_id": uuid.uuid4(),
         "action": "accept",
         "notification_id": uuid.uuid4(),
+        "approval_id": uuid.uuid4(),
+        "decision": "approve",
+        "item_id": uuid.uuid4(),
     }
     return {"clients": clients, "values": values, "ticket": ticket}
 
