@@ -154,3 +154,18 @@ def test_agents_do_not_review(item, agent, lead):
     for who in (agent, lead):
         with pytest.raises(NotPermitted):
             review_item(actor=who, item_id=item.pk, review=Review("upheld"))
+
+
+def test_beat_runs_the_weekly_task(settings):
+    from celery.schedules import crontab
+
+    from itsm.celery import app
+
+    (entry,) = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "resolutions.generate_calibration"
+    ]
+    assert entry["schedule"] == crontab(minute=0, hour=2, day_of_week="mon")
+    app.loader.import_default_modules()
+    assert "resolutions.generate_calibration" in app.tasks
