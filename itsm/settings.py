@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "ReminderFrequencyEnum": "sla.recurrence.FREQUENCIES",
         "EntryTypeEnum": [("note", "Note"), ("email", "E-mail")],
         "EntryVisibilityEnum": [("public", "Public"), ("internal", "Internal")],
+        "EmpowermentTierEnum": "resolutions.models.Tier",
+        "ResolutionTypeEnum": "resolutions.models.ResolutionType",
     },
 }
 
