@@ -32,6 +32,8 @@ LINKS = (
     ("Board", "desk:board", STAFF),
     ("New ticket", "desk:create", (*STAFF, Role.REQUESTER)),
     ("Knowledge base", "kb:list", (*STAFF, Role.REQUESTER)),
+    ("Approvals", "resolutions:approvals", STAFF),
+    ("Calibration", "resolutions:calibration", (Role.MANAGER, Role.ADMIN)),
     ("Dashboard", "dashboard:dashboard", (Role.MANAGER, Role.ADMIN)),
     ("Analytics", "analytics-team-performance", (Role.MANAGER, Role.ADMIN)),
     ("Admin", "admin:index", (Role.ADMIN,)),

@@ -3,6 +3,8 @@ idempotent and safe to run twice or concurrently."""
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE: dict = {
     # The event bus: events whose delivery never started (a process died after the commit)
     # or whose retry is due; and forgetting events delivered a week ago.
@@ -42,5 +44,10 @@ BEAT_SCHEDULE: dict = {
     "routing-train-triage": {
         "task": "routing.tasks.train_triage_model",
         "schedule": timedelta(days=7),
+    },
+    # Calibration: Monday 02:00 UTC, the queue of the ISO week that just ended (idempotent).
+    "resolutions-generate-calibration": {
+        "task": "resolutions.generate_calibration",
+        "schedule": crontab(minute=0, hour=2, day_of_week="mon"),
     },
 }

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "notifications",
     "integrations",
     "dashboard",
+    "resolutions",
     "desk",
     "itsm",
 ]
@@ -286,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "ReminderFrequencyEnum": "sla.recurrence.FREQUENCIES",
         "EntryTypeEnum": [("note", "Note"), ("email", "E-mail")],
         "EntryVisibilityEnum": [("public", "Public"), ("internal", "Internal")],
+        "EmpowermentTierEnum": "resolutions.models.Tier",
+        "ResolutionTypeEnum": "resolutions.models.ResolutionType",
     },
 }
 
@@ -395,6 +398,9 @@ INTEGRATION_HANDLERS = {
 INTEGRATIONS_ALLOW_PRIVATE_TARGETS = env.bool("INTEGRATIONS_ALLOW_PRIVATE_TARGETS", default=False)
 INTEGRATIONS_SIGNATURE_TOLERANCE = 300  # seconds between X-Timestamp and now
 INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", default=48)  # >= 24
+
+# Resolutions: how many tier-1/2 resolutions each week's calibration queue samples at random.
+CALIBRATION_SAMPLE_SIZE = env.int("CALIBRATION_SAMPLE_SIZE", default=5)
 INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
 INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
 

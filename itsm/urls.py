@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("kb/", include("kb.urls")),
     path("", include("dashboard.urls")),
+    path("", include("resolutions.urls")),
     path("", include("desk.urls")),
 ]
 

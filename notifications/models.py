@@ -36,6 +36,7 @@ class EventType(models.TextChoices):
     ALERT = "alert", "Alert (routing rule)"
     ROUTED = "routed", "Routed to your team"
     SUGGESTED = "suggested", "Suggested for you (routing)"
+    APPROVAL = "approval", "Resolution approval (asked or decided)"
     # Requester events
     TICKET_RECEIVED = "ticket_received", "Ticket received (requester)"
     PUBLIC_REPLY = "public_reply", "Public reply (requester)"

@@ -14,6 +14,7 @@ Defaults when an agent has set no preference for an event type (all immediate):
 | suggested    | in-app            | routing asks this agent by name to take a new ticket   |
 | routed       | in-app            | every new ticket of the team: frequent                 |
 | reply        | in-app            | frequent; visible in the ticket anyway                 |
+| approval     | e-mail, in-app    | a resolution waits for a lead, or was decided          |
 
 Requesters have no preferences: their four events (ticket_received, public_reply,
 waiting_on_you, resolved) always go by e-mail at once.
@@ -54,6 +55,7 @@ DEFAULT_PLANS: dict[str, Plan] = {
     "reminder": _URGENT,
     "mention": _URGENT,
     "alert": _URGENT,
+    "approval": _URGENT,
     "suggested": Plan(frozenset({IN_APP})),
     "routed": Plan(frozenset({IN_APP})),
     "reply": Plan(frozenset({IN_APP})),

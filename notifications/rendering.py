@@ -69,6 +69,11 @@ DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
         "{{ payload.message|default:'Service desk alert' }}",
         "{{ payload.message|default:'A routing rule raised an alert.' }}",
     ),
+    "approval": (
+        "[{{ ticket.reference }}] {{ payload.message|default:'Resolution approval' }}",
+        "{{ payload.message|default:'A resolution approval changed.' }}"
+        "{% if payload.reason %}\n\nReason: {{ payload.reason }}{% endif %}",
+    ),
     "ticket_received": (
         "[{{ ticket.reference }}] We received your request: {{ ticket.title }}",
         "Thank you. Your request has been logged as {{ ticket.reference }} and will be "

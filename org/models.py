@@ -107,3 +107,22 @@ class AgentProfile(Location):
 
     def __str__(self) -> str:
         return display_name(self.user)
+
+
+class TeamLead(models.Model):
+    """The team-lead flag on a membership: this member of the team approves its tier-2
+    resolutions (resolutions app). It counts only while the agent is a member of the team
+    (org.selectors.is_team_lead), so leaving a team ends the lead role with it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="lead_flags")
+    profile = models.ForeignKey(AgentProfile, on_delete=models.CASCADE, related_name="lead_flags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team__name", "profile__user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "profile"], name="teamlead_team_profile_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} leads {self.team}"

@@ -6,9 +6,9 @@ counted and which ticket categories are in use."""
 
 from collections.abc import Callable, Iterable
 
-from django.db.models import Expression, IntegerField, QuerySet, Value
+from django.db.models import Expression, F, IntegerField, QuerySet, Value
 
-from org.models import AgentProfile, Team
+from org.models import AgentProfile, Team, TeamLead
 
 # Takes the path from the annotated row to the agent's user id (e.g. "user_id") and returns
 # an expression counting the open tickets that user owns.
@@ -57,3 +57,17 @@ def is_team_member(user, team: Team | None) -> bool:
     if team is None:
         return False
     return AgentProfile.objects.filter(user=user, teams=team).exists()
+
+
+def is_team_lead(user, team_id) -> bool:
+    """Whether the user leads the team: flagged as its lead and still a member of it."""
+    if team_id is None:
+        return False
+    return AgentProfile.objects.filter(
+        user=user, teams=team_id, lead_flags__team_id=team_id
+    ).exists()
+
+
+def led_team_ids(user) -> QuerySet:
+    """Subquery of the ids of the teams the user leads (and is still a member of)."""
+    return TeamLead.objects.filter(profile__user=user, profile__teams=F("team")).values("team_id")

@@ -22,6 +22,7 @@ FLOORS = {
     "notifications": {"core", "org", "tickets", "routing", "sla", "escalations"},
     "integrations": {"core", "org", "tickets", "routing", "notifications"},
     "dashboard": {"core", "org", "tickets", "routing", "sla", "escalations", "notifications"},
+    "resolutions": {"core", "org", "tickets", "notifications"},
     "desk": {
         "core",
         "org",

@@ -16,6 +16,7 @@ v1 = [
     path("", include("integrations.api.urls")),
     path("", include("kb.api.urls")),
     path("", include("dashboard.api.urls")),
+    path("", include("resolutions.api.urls")),
 ]
 
 urlpatterns = [

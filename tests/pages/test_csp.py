@@ -80,6 +80,9 @@ def site(team, other_team, requester, policy):
         "action": "accept",
         "kind": "team",
         "notification_id": uuid.uuid4(),
+        "approval_id": uuid.uuid4(),
+        "decision": "approve",
+        "item_id": uuid.uuid4(),
     }
     return {"clients": clients, "values": values, "ticket": ticket}
 

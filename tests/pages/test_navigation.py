@@ -15,7 +15,7 @@ from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_LINKS = ["Queue", "Tickets", "Board", "New ticket", "Knowledge base"]
+STAFF_LINKS = ["Queue", "Tickets", "Board", "New ticket", "Knowledge base", "Approvals"]
 
 
 def boom(request):
@@ -39,8 +39,8 @@ def menu(html: str) -> list[str]:
     [
         ("requester", ["My tickets", "New ticket", "Knowledge base"]),
         ("agent", STAFF_LINKS),
-        ("manager", [*STAFF_LINKS, "Dashboard", "Analytics"]),
-        ("admin_user", [*STAFF_LINKS, "Dashboard", "Analytics", "Admin"]),
+        ("manager", [*STAFF_LINKS, "Calibration", "Dashboard", "Analytics"]),
+        ("admin_user", [*STAFF_LINKS, "Calibration", "Dashboard", "Analytics", "Admin"]),
     ],
 )
 def test_each_role_sees_its_links(client, who, links, request):
