@@ -36,6 +36,7 @@ class EventType(models.TextChoices):
     ALERT = "alert", "Alert (routing rule)"
     ROUTED = "routed", "Routed to your team"
     SUGGESTED = "suggested", "Suggested for you (routing)"
+    FLAGGED = "flagged", "Case flagged (social media, repeat contact)"
     # Requester events
     TICKET_RECEIVED = "ticket_received", "Ticket received (requester)"
     PUBLIC_REPLY = "public_reply", "Public reply (requester)"
