@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from desk.pages import board, bulk, detail, lists
+from desk.pages import board, bulk, case, detail, lists
 
 app_name = "desk"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("tickets/<uuid:ticket_id>/", detail.ticket_detail, name="detail"),
     path("tickets/<uuid:ticket_id>/entries/", detail.post_entry, name="post-entry"),
     path("tickets/<uuid:ticket_id>/envelopes/", detail.open_envelope, name="open-envelope"),
+    path("tickets/<uuid:ticket_id>/case/", case.case_panel, name="case-panel"),
+    path("tickets/<uuid:ticket_id>/flags/", case.add_flag, name="add-flag"),
+    path("tickets/<uuid:ticket_id>/flags/<str:kind>/remove/", case.remove_flag, name="remove-flag"),
     path(
         "tickets/<uuid:ticket_id>/<slug:action>/",
         detail.ticket_action,

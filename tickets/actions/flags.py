@@ -61,7 +61,8 @@ def legal_team_missing() -> str | None:
 def check_kind(kind) -> str:
     if kind not in Kind.values:
         known = ", ".join(Kind.values)
-        raise DomainValidationError({"kind": [f"Unknown flag '{kind}'. Known: {known}."]})
+        shown = str(kind)[:40]
+        raise DomainValidationError({"kind": [f"Unknown flag '{shown}'. Known: {known}."]})
     return kind
 
 
