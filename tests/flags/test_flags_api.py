@@ -17,7 +17,8 @@ def url(ticket, kind: str = "") -> str:
 
 def test_an_agent_flags_and_unflags(api, agent, manager, ticket):
     client = api.as_(agent)
-    first = client.post(url(ticket), {"kind": "social_media", "reason": "Viral post"}, format="json")
+    body = {"kind": "social_media", "reason": "Viral post"}
+    first = client.post(url(ticket), body, format="json")
     again = client.post(url(ticket), {"kind": "social_media", "reason": "Again"}, format="json")
     assert (first.status_code, again.status_code) == (201, 200)
     body = first.json()
