@@ -26,7 +26,8 @@ def test_an_existing_contact_is_matched_by_crm_id_before_the_email(webhook):
 
 def test_a_new_contact_is_created_with_the_crm_id_in_its_company(webhook, manager):
     acme = companies.create_company(actor=manager, name="Acme", domains=["acme.example"])
-    assert deliver(webhook, "t2", {"email": "Bob@ACME.example", "crm_id": "2002"}).status_code == 202
+    response = deliver(webhook, "t2", {"email": "Bob@ACME.example", "crm_id": "2002"})
+    assert response.status_code == 202
     contact = Ticket.objects.get(external_id="t2").requester
     assert (contact.email, contact.crm_id, contact.company) == ("bob@acme.example", "2002", acme)
     assert deliver(webhook, "t3", {"email": "other@x.example", "crm_id": "2002"}).status_code == 202
