@@ -11,7 +11,6 @@ from django.utils import timezone
 from core.models import AuditLog
 from desk.pages.case import repeat_contacts
 from notifications.models import Notification
-from tests import factories
 from tickets.actions import companies, creation, lifecycle, ownership
 from tickets.models import CaseFlag, RepeatContact, Ticket
 
