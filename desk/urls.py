@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from desk.pages import autocomplete, board, bulk, canned, composer, detail, lists, properties
+from desk.pages import (
+    autocomplete,
+    board,
+    bulk,
+    canned,
+    case,
+    composer,
+    detail,
+    lists,
+    properties,
+)
 from desk.portal import create, follow, replies
 
 app_name = "desk"
@@ -36,6 +46,9 @@ urlpatterns = [
     path("tickets/<uuid:ticket_id>/properties/", properties.edit, name="properties"),
     path("tickets/<uuid:ticket_id>/transfer/", properties.transfer, name="transfer"),
     path("autocomplete/<slug:kind>/", autocomplete.suggest, name="autocomplete"),
+    path("tickets/<uuid:ticket_id>/case/", case.case_panel, name="case-panel"),
+    path("tickets/<uuid:ticket_id>/flags/", case.add_flag, name="add-flag"),
+    path("tickets/<uuid:ticket_id>/flags/<str:kind>/remove/", case.remove_flag, name="remove-flag"),
     path(
         "tickets/<uuid:ticket_id>/<slug:action>/",
         detail.ticket_action,

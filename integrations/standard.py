@@ -12,6 +12,7 @@ from functools import cache
 
 import nh3
 
+from tickets.crm import CRM_ID_MAX, CRM_ID_RULE, is_crm_id
 from tickets.priority import derive_priority as derive
 
 PRIORITIES = ("critical", "high", "medium", "low")
@@ -35,6 +36,7 @@ class PayloadError(Exception):
 class Person:
     email: str = ""
     name: str = ""
+    crm_id: str = ""  # the requester's id in the CRM (ITSM_CRM_NAME): matched before the e-mail
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,14 @@ class Fields:
             self.error(name, f"Must be one of: {', '.join(PRIORITIES)}.")
             return None
         return value.strip().lower()
+
+    def crm_id(self, name: str, value) -> str:
+        """A CRM record id (tickets.crm), or "" for none."""
+        text = self.text(name, value, max_length=CRM_ID_MAX)
+        if text and not is_crm_id(text):
+            self.error(name, CRM_ID_RULE)
+            return ""
+        return text
 
     def email(self, name: str, value) -> str:
         address = self.text(name, value, max_length=254)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import environ
 
-from itsm import observability
+from itsm import case_handling, observability
 from itsm.beat import BEAT_SCHEDULE
 from itsm.configuration import env_file, missing
 from itsm.databases import database_settings
@@ -407,3 +407,4 @@ INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", def
 # --- Observability: logs, /metrics access, Sentry (itsm.observability) -----------------------
 # LOGGING, CELERY_WORKER_HIJACK_ROOT_LOGGER, METRICS_TOKEN, METRICS_ALLOWED_IPS; Sentry if set.
 vars().update(observability.from_environment(env))
+vars().update(case_handling.from_environment(env))  # flags, repeat contacts, CRM links

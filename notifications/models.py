@@ -37,6 +37,7 @@ class EventType(models.TextChoices):
     ROUTED = "routed", "Routed to your team"
     SUGGESTED = "suggested", "Suggested for you (routing)"
     APPROVAL = "approval", "Resolution approval (asked or decided)"
+    FLAGGED = "flagged", "Case flagged (social media, repeat contact)"
     # Requester events
     TICKET_RECEIVED = "ticket_received", "Ticket received (requester)"
     PUBLIC_REPLY = "public_reply", "Public reply (requester)"

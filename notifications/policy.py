@@ -11,6 +11,7 @@ Defaults when an agent has set no preference for an event type (all immediate):
 | reminder     | e-mail, in-app    | the agent set it for that moment                       |
 | mention      | e-mail, in-app    | someone asked for this agent by name                   |
 | alert        | e-mail, in-app    | a routing rule's ``notify`` action                     |
+| flagged      | e-mail, in-app    | social media exposure (managers), repeat contact (owner)|
 | suggested    | in-app            | routing asks this agent by name to take a new ticket   |
 | routed       | in-app            | every new ticket of the team: frequent                 |
 | reply        | in-app            | frequent; visible in the ticket anyway                 |
@@ -56,6 +57,7 @@ DEFAULT_PLANS: dict[str, Plan] = {
     "mention": _URGENT,
     "alert": _URGENT,
     "approval": _URGENT,
+    "flagged": _URGENT,
     "suggested": Plan(frozenset({IN_APP})),
     "routed": Plan(frozenset({IN_APP})),
     "reply": Plan(frozenset({IN_APP})),

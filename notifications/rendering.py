@@ -74,6 +74,10 @@ DEFAULT_TEXTS: dict[str, tuple[str, str]] = {
         "{{ payload.message|default:'A resolution approval changed.' }}"
         "{% if payload.reason %}\n\nReason: {{ payload.reason }}{% endif %}",
     ),
+    "flagged": (
+        "[{{ ticket.reference }}] Flagged {{ payload.label }}: {{ ticket.title }}",
+        "{{ payload.message }}{% if payload.note %}\n\nReason: {{ payload.note }}{% endif %}",
+    ),
     "ticket_received": (
         "[{{ ticket.reference }}] We received your request: {{ ticket.title }}",
         "Thank you. Your request has been logged as {{ ticket.reference }} and will be "

@@ -32,6 +32,8 @@ from tickets.models import Ticket, TimelineEntry
 
 User = get_user_model()
 
+from notifications import flag_subscribers  # noqa: E402, F401  (flags that notify)
+
 
 def _ticket(ticket_id) -> Ticket:
     return Ticket.objects.select_related("requester", "owner", "team").get(pk=ticket_id)

@@ -230,6 +230,7 @@ class SLAClock(models.Model):
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="sla_clock")
     policy = models.ForeignKey(SLAPolicy, on_delete=models.PROTECT, related_name="clocks")
     tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    upgraded = models.BooleanField(default=False)  # the next stricter policy (sla.policies)
     started_at = models.DateTimeField()
     first_response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField()

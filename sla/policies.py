@@ -48,6 +48,20 @@ class PolicyBook:
             self._matched[facts] = self._best(facts)
         return self._matched[facts]
 
+    def stricter(self, policy: SLAPolicy) -> SLAPolicy:
+        """The next stricter active policy than ``policy`` (a ``social_media`` flag's upgrade):
+        of those with shorter targets (resolution, then first response), the least strict;
+        ``policy`` itself when none is stricter."""
+        targets = (policy.resolution_minutes, policy.first_response_minutes)
+        stricter = [
+            p
+            for p in self.policies
+            if p.is_active and (p.resolution_minutes, p.first_response_minutes) < targets
+        ]
+        if not stricter:
+            return policy
+        return max(stricter, key=lambda p: (p.resolution_minutes, p.first_response_minutes, -p.pk))
+
     def calendar(self, policy: SLAPolicy) -> Calendar:
         """The policy's calendar (its hours and closed dates prefetched by the memo)."""
         if policy.calendar_id not in self._calendars:

@@ -1,7 +1,8 @@
 """The SLA clock of a ticket follows the ticket's events (sla.actions.clocks): started when it
 is created, paused, stopped and run again as its status moves (at the time each move
 happened), re-targeted when priority, type or category change (whoever changed them: an agent,
-an integration or a routing rule), met by the first public staff reply."""
+an integration or a routing rule), met by the first public staff reply, upgraded to the next
+stricter policy while the ticket is flagged ``social_media`` (sla.actions.upgrades)."""
 
 from core.subscriptions import Event, subscribe
 from sla.actions.clocks import (
@@ -11,17 +12,20 @@ from sla.actions.clocks import (
     note_activity,
     start_clocks,
 )
+from sla.actions.upgrades import set_upgrade
 from tickets.events import (
     CAUSE_ROUTING,
     TICKET_ASSIGNED,
     TICKET_CREATED,
     TICKET_ENTRY_ADDED,
+    TICKET_FLAGGED,
     TICKET_RESOLVED,
     TICKET_ROUTED,
+    TICKET_UNFLAGGED,
     TICKET_UPDATED,
     TicketEvent,
 )
-from tickets.models import TimelineEntry
+from tickets.models import CaseFlag, TimelineEntry
 
 NOT_DESCRIPTIVE = frozenset({"status", "owner"})
 REPLY_TYPES = frozenset({TimelineEntry.Type.NOTE, TimelineEntry.Type.EMAIL})
@@ -65,3 +69,11 @@ def note_entry(event: Event) -> None:
         and not data["by_requester"]
     )
     note_activity(ticket_id=change.ticket_id, at=event.occurred_at, first_response=first_response)
+
+
+@subscribe(TICKET_FLAGGED, TICKET_UNFLAGGED, name="sla.flags")
+def follow_flag(event: Event) -> None:
+    change = TicketEvent.of(event)
+    if change.data.get("kind") == CaseFlag.Kind.SOCIAL_MEDIA:
+        upgraded = event.name == TICKET_FLAGGED
+        set_upgrade(ticket_id=change.ticket_id, upgraded=upgraded, at=event.occurred_at)

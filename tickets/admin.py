@@ -11,6 +11,7 @@ from import_export.admin import ImportExportMixin
 from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
 from core.exceptions import DomainError, DomainValidationError
 from core.imports import ActionImportMixin
+from tickets import admin_case  # noqa: F401  (companies, domains, repeat contacts)
 from tickets.actions import creation, flags, lifecycle, ownership, tasks, timeline, updates
 from tickets.admin_forms import (
     CaseFlagInline,
@@ -23,7 +24,6 @@ from tickets.lifecycle import TaskStatus
 from tickets.models import (
     Attachment,
     CaseFlag,
-    Company,
     Contact,
     ReferenceCounter,
     Task,
@@ -41,13 +41,6 @@ def describe(error: DomainError) -> str:
     if isinstance(error, DomainValidationError):
         return " ".join(m for messages_ in error.errors.values() for m in messages_)
     return str(error)
-
-
-@admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
-    list_display = ("name", "tier", "domain")
-    list_filter = ("tier",)
-    search_fields = ("name", "domain")
 
 
 @admin.register(Contact)

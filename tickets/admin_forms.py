@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from core.roles import STAFF_ROLE_GROUPS
 from tickets.actions import ownership
+from tickets.actions.flags import legal_team_missing
 from tickets.models import CaseFlag, Task, Ticket, TimelineEntry
 
 User = get_user_model()
@@ -54,8 +55,17 @@ class TaskInline(admin.TabularInline):
         return False
 
 
+class CaseFlagForm(forms.ModelForm):
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind == CaseFlag.Kind.LEGAL and (why := legal_team_missing()):
+            raise forms.ValidationError(why)
+        return kind
+
+
 class CaseFlagInline(admin.TabularInline):
     model = CaseFlag
+    form = CaseFlagForm
     fields = ("kind", "note", "created_by", "created_at")
     readonly_fields = ("created_by", "created_at")
     extra = 0

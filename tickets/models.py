@@ -22,7 +22,7 @@ from tickets.lifecycle import (
     TicketStatus,
     can_transition,
 )
-from tickets.requesters import Company, Contact, Tier  # noqa: F401  (the app's models)
+from tickets.requesters import Company, CompanyDomain, Contact, Tier  # noqa: F401
 
 
 class TicketType(models.TextChoices):
@@ -103,6 +103,7 @@ class Ticket(models.Model):
         editable=False,
         help_text="How hard the SLA clock presses (SLA app); a factor of the priority score.",
     )
+    vip_flagged = models.BooleanField(default=False, editable=False)  # tickets.actions.flags
     source = models.CharField(max_length=40, default="web")
     external_id = models.CharField(max_length=200, blank=True)
     external_metadata = models.JSONField(default=dict, blank=True)
@@ -394,5 +395,6 @@ class Attachment(models.Model):
 
 
 # Defined apart to keep this module short; imported here so Django finds it.
+from tickets.repeats import RepeatContact  # noqa: E402, F401
 from tickets.team_load import TeamLoad  # noqa: E402, F401
 from tickets.worklog import TimeSpent  # noqa: E402, F401

@@ -1,10 +1,11 @@
 """Priority from urgency x impact (ITIL matrix) and the queue's priority score: one formula,
 here. Pure functions.
 
-score = base (critical 100, high 70, medium 40, low 10) x tier factor (VIP 1.5, premium 1.2)
-x escalation factor (1.3 while escalated) x SLA pressure (1.0 at rest, up to 3.0 as a deadline
-nears or passes, times up to 1.4 without activity: measured by the SLA app, sla.scoring, and
-kept on the ticket by tickets.actions.scores).
+score = base (critical 100, high 70, medium 40, low 10) x tier factor (VIP 1.5, premium 1.2;
+a ticket flagged ``vip`` counts as VIP whatever its requester's tier) x escalation factor
+(1.3 while escalated) x SLA pressure (1.0 at rest, up to 3.0 as a deadline nears or passes,
+times up to 1.4 without activity: measured by the SLA app, sla.scoring, and kept on the ticket
+by tickets.actions.scores).
 """
 
 PRIORITY_CHOICES = ("critical", "high", "medium", "low")
@@ -43,18 +44,28 @@ def escalation_factor(status: str) -> float:
     return ESCALATION_FACTOR if status == "escalated" else 1.0
 
 
-def priority_score(*, priority: str, tier: str, status: str, pressure: float = 1.0) -> float:
+def tier_factor(tier: str, *, vip_flagged: bool = False) -> float:
+    """The requester's tier factor, raised to VIP's by a ``vip`` flag on the ticket."""
+    factor = TIER_FACTOR.get(tier, 1.0)
+    return max(factor, TIER_FACTOR["vip"]) if vip_flagged else factor
+
+
+def priority_score(
+    *, priority: str, tier: str, status: str, pressure: float = 1.0, vip_flagged: bool = False
+) -> float:
     """Where a ticket stands in a work queue."""
-    base = PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"]) * TIER_FACTOR.get(tier, 1.0)
+    base = PRIORITY_BASE.get(priority, PRIORITY_BASE["medium"])
+    base *= tier_factor(tier, vip_flagged=vip_flagged)
     return round(base * escalation_factor(status) * pressure, 2)
 
 
 def score_of(ticket, *, pressure: float | None = None) -> float:
     """A ticket's score with its stored SLA pressure (or the one given). Its requester (and
-    company) must be loaded: the tier is theirs."""
+    company) must be loaded: the tier is theirs; a ``vip`` flag raises it (``vip_flagged``)."""
     return priority_score(
         priority=ticket.priority,
         tier=ticket.requester.effective_tier,
         status=ticket.status,
         pressure=ticket.sla_pressure if pressure is None else pressure,
+        vip_flagged=ticket.vip_flagged,
     )

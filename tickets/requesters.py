@@ -1,10 +1,12 @@
 """Requesters: the people tickets are for (contacts, with a login when they sign in to the
-portal) and the companies they belong to, each with a service tier. Models of the tickets app
+portal) and the companies they belong to, each with a service tier, their e-mail domains and
+their id in the CRM (``crm_id``; the CRM is ITSM_CRM_NAME's). Models of the tickets app
 (tickets.models imports them)."""
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Upper
 
 from org.models import Location
@@ -16,20 +18,42 @@ class Tier(models.TextChoices):
     VIP = "vip", "VIP"
 
 
+CRM_ID_HELP = "Its id in the CRM (ITSM_CRM_NAME, e.g. HubSpot); unique where set."
+
+
 class Company(models.Model):
     name = models.CharField(max_length=200, unique=True)
     tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
-    domain = models.CharField(
-        max_length=200, blank=True, help_text="E-mail domain of its people, e.g. acme.com."
-    )
+    # NULL, not "", for none: unique only where set.
+    crm_id = models.CharField(max_length=100, null=True, blank=True, help_text=CRM_ID_HELP)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "companies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crm_id"], condition=Q(crm_id__isnull=False), name="company_crm_id_uniq"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class CompanyDomain(models.Model):
+    """An e-mail domain of a company's people (lower case; one company per domain): a new
+    requester at it (or, with ITSM_COMPANY_MATCH_SUBDOMAINS, at a subdomain) joins the
+    company (tickets.companies)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 class Contact(Location):
@@ -41,6 +65,8 @@ class Contact(Location):
         Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
     tier = models.CharField(max_length=16, choices=Tier.choices, default=Tier.STANDARD)
+    # NULL, not "", for none: unique only where set.
+    crm_id = models.CharField(max_length=100, null=True, blank=True, help_text=CRM_ID_HELP)  # noqa: DJ001
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -60,6 +86,11 @@ class Contact(Location):
             # The ticket list's requester filter compares e-mails case-insensitively: this
             # gives the planner the values' statistics (one row, not a guessed 0.5% of them).
             models.Index(Upper("email"), name="contact_email_upper_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crm_id"], condition=Q(crm_id__isnull=False), name="contact_crm_id_uniq"
+            )
         ]
 
     def __str__(self) -> str:

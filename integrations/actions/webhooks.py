@@ -252,6 +252,7 @@ def _create(*, standard: StandardTicket, actor) -> Ticket:
             title=standard.title,
             requester_email=standard.requester.email or placeholder_requester(standard.source),
             requester_name=standard.requester.name,
+            requester_crm_id=standard.requester.crm_id,
             description=standard.description,
             type=standard.type,
             category=standard.category,

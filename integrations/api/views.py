@@ -51,7 +51,10 @@ class WebhookView(APIView):
         summary="Deliver a ticket from a source system (its own payload or a StandardTicket)",
         description="Api-Key of the source named by X-Source-ID. 202 new ticket; 200 duplicate "
         "(same source id, or same Idempotency-Key and body) or updated (update event); 409 "
-        "same Idempotency-Key with another body; 401 wrong key or signature; 404 unknown source.",
+        "same Idempotency-Key with another body; 401 wrong key or signature; 404 unknown source. "
+        "A StandardTicket's `requester` may carry `crm_id` (the CRM of ITSM_CRM_NAME): the "
+        "contact with that id is the requester, before any match by e-mail; a new contact gets "
+        "it, and joins the company of its e-mail domain.",
         parameters=HEADERS,
         request=OpenApiTypes.OBJECT,
         responses={

@@ -1,5 +1,7 @@
 """`generic`: the body already is a StandardTicket (API.md). Optional extras: ``event``
-("created" | "updated") and ``comments`` ([{"id", "content", "internal", "author"}])."""
+("created" | "updated") and ``comments`` ([{"id", "content", "internal", "author"}]). The
+requester may carry ``crm_id``, their id in the CRM (ITSM_CRM_NAME): a contact with that id is
+the requester whatever the e-mail; else the e-mail's contact (a new one gets the id)."""
 
 from integrations.plugins import SourcePlugin
 from integrations.standard import (
@@ -65,6 +67,7 @@ def standard_ticket(payload: dict, *, source: str, fields: Fields) -> StandardTi
         requester=Person(
             email=fields.email("requester.email", requester.get("email")),
             name=fields.text("requester.name", requester.get("name"), max_length=NAME_MAX),
+            crm_id=fields.crm_id("requester.crm_id", requester.get("crm_id")),
         ),
         requester_location=fields.place(
             "requester_location",

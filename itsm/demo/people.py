@@ -19,7 +19,7 @@ from itsm.demo.profiles import team_profile, write_category_profiles
 from itsm.demo.writing import audit_row, insert
 from org.actions.teams import save_team
 from org.models import AgentProfile, Team
-from tickets.models import Company, Contact
+from tickets.models import Company, CompanyDomain, Contact
 
 User = get_user_model()
 JOINED_DAYS_AGO = 400  # the desk existed before the ninety days of history
@@ -183,12 +183,21 @@ def write_requesters(now: datetime, password_hash: str) -> int:
     insert(
         Company,
         [
-            Company(name=spec.name, tier=spec.tier, domain=spec.domain, created_at=joined)
+            Company(name=spec.name, tier=spec.tier, created_at=joined)
             for spec in c.COMPANIES
             if spec.name not in known
         ],
     )
     companies = dict(Company.objects.values_list("name", "pk"))
+    listed = set(CompanyDomain.objects.values_list("domain", flat=True))
+    insert(
+        CompanyDomain,
+        [
+            CompanyDomain(company_id=companies[spec.name], domain=spec.domain.lower())
+            for spec in c.COMPANIES
+            if spec.domain.lower() not in listed
+        ],
+    )
     taken = {email.lower() for email in Contact.objects.values_list("email", flat=True)}
     taken |= {name.lower() for name in User.objects.values_list("username", flat=True)}
     rows = [row for row in requester_rows() if row[0] not in taken]

@@ -186,6 +186,14 @@ class DecisionSerializer(serializers.Serializer):
 class RequesterSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    crm_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="The requester's id in the CRM (ITSM_CRM_NAME, HubSpot by default). On the "
+        "webhook, a contact with this id is the requester whatever the e-mail; otherwise the "
+        "e-mail's contact, and a new contact is created with it.",
+    )
 
 
 class StandardTicketSerializer(serializers.Serializer):

@@ -21,7 +21,7 @@ from tickets.lifecycle import CLOSED_STATUSES, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import lock_ticket, lock_tickets
 
-RETARGET_FIELDS = frozenset({"priority", "type", "category", "tier"})
+RETARGET_FIELDS = frozenset({"priority", "type", "category", "tier", "upgraded"})
 CLOCK_STATE_FIELDS = ["state", "breached_at", "crossed", "next_check_at", "checked_at"]
 # What follow_changes writes back: everything but the key and the ticket.
 CLOCK_FIELDS = [f.name for f in SLAClock._meta.concrete_fields if f.name not in ("id", "ticket")]
@@ -196,6 +196,8 @@ def retarget(clock: SLAClock, *, ticket: Ticket, book: PolicyBook, pauses: list)
     change's recompute skips it: it audits the change itself)."""
     tier = ticket.requester.effective_tier
     policy = book.match(ticket=ticket, tier=tier)
+    if clock.upgraded:  # a social_media flag: one step stricter than the match, whatever it is
+        policy = book.stricter(policy)
     before = (clock.policy_id, clock.first_response_due, clock.resolution_due)
     clock.tier = tier
     apply_policy(clock, policy)

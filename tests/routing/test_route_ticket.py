@@ -128,10 +128,10 @@ def test_assign_rule_decides_and_other_actions_apply(team, other_team):
     ticket.refresh_from_db()
     assert (decision.method, decision.rule, decision.rule_name) == ("rule", rule, "vip-sap")
     assert (ticket.team, ticket.priority) == (other_team, "critical")
-    assert ticket.priority_score == priority_score(
-        priority="critical", tier=ticket.requester.effective_tier, status=ticket.status
+    assert ticket.priority_score == priority_score(  # the rule's vip flag counts as VIP
+        priority="critical", tier="standard", status=ticket.status, vip_flagged=True
     )
-    assert CaseFlag.objects.filter(ticket=ticket, kind="vip").exists()
+    assert ticket.vip_flagged and CaseFlag.objects.filter(ticket=ticket, kind="vip").exists()
     assert decision.confidence == 1.0
     assert [a["type"] for a in decision.actions] == ["set_priority", "add_flag"]
 

@@ -62,8 +62,9 @@ def test_a_priority_raised_by_a_routing_rule_retargets_the_sla_clock(manager, te
 
 
 def test_a_ticket_updated_rule_runs_on_each_update_and_keeps_the_chosen_team(
-    manager, team, other_team
+    manager, team, other_team, settings
 ):
+    settings.ITSM_LEGAL_TEAM = other_team.slug  # a legal flag needs a legal team
     import_rules(
         text="""
 - name: legal_words_flag_it

@@ -43,6 +43,8 @@ POLICY = {
     "ticket-envelopes post": SEES_TICKET,  # validated first; the action refuses requesters
     "ticket-suggestions get": SEES_TICKET,
     "ticket-suggestion-used post": STAFF,  # validated first; the action checks visibility
+    "ticket-flags post": "expert agent mgr admin",  # staff who see the ticket
+    "ticket-flag delete": "expert agent mgr admin",
     "ticket-tasks get": "expert agent mgr admin",
     "ticket-tasks post": "expert agent mgr admin",
     "ticket-accept post": "agent mgr admin",
@@ -63,6 +65,12 @@ POLICY = {
     "contact-detail get": STAFF,
     "contact-invite post": STAFF,  # the link goes to the contact's own address only
     "contact-password post": "mgr admin",
+    "company-list get": STAFF,
+    "company-list post": STAFF,
+    "company-detail get": STAFF,
+    "company-detail put": STAFF,
+    "company-detail patch": STAFF,
+    "company-contacts get": STAFF,
     "agent-list get": STAFF,
     "agent-list post": "admin",
     "agent-detail get": STAFF,

@@ -74,6 +74,8 @@ def build_world() -> World:
         "ticket.pk": ticket.pk,
         "task.pk": factories.TaskFactory(ticket=ticket).pk,
         "contact.pk": requester.contact.pk,
+        "company.pk": factories.CompanyFactory().pk,
+        "kind": factories.CaseFlagFactory(ticket=ticket, kind="vip").kind,
         "attachment.pk": attachment.pk,
         "team.pk": team.pk,
         "agent.pk": agent.pk,  # agents are addressed by user id

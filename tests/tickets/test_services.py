@@ -343,10 +343,10 @@ def test_requester_cannot_update(ticket, requester):
 
 
 def test_flags_are_unique_per_kind_and_audited(ticket, agent):
-    flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="legal")
-    flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="legal")
+    flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="physical_damage")
+    flags.add_flag(ticket_id=ticket.pk, actor=agent, kind="physical_damage")
     assert ticket.flags.count() == 1
-    flags.remove_flag(ticket_id=ticket.pk, actor=agent, kind="legal")
+    flags.remove_flag(ticket_id=ticket.pk, actor=agent, kind="physical_damage")
     assert ticket.flags.count() == 0
     assert (
         AuditLog.objects.filter(ticket_id=ticket.pk, action__startswith="ticket.")

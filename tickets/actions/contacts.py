@@ -1,5 +1,6 @@
-"""Requesters: found or made from an e-mail address, located as their source reports, and
-added by the desk (a login comes by invitation or by a manager's password: actions.logins)."""
+"""Requesters: found or made from an e-mail address (or their CRM id), located as their source
+reports, and added by the desk (a login comes by invitation or by a manager's password:
+actions.logins). A new requester joins the company of their e-mail domain (tickets.companies)."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -9,26 +10,44 @@ from django.db import transaction
 from core.audit import record_audit
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import is_manager_or_admin, is_staff_role
+from tickets.actions.companies import clean_crm_id
 from tickets.actions.logins import (
     PASSWORD_BY_MANAGERS,
     address_has_login,
     invite_contact,
     set_contact_password,
 )
+from tickets.companies import company_for_email
 from tickets.models import Contact, Tier
 
 User = get_user_model()
 
 
-def get_or_create_contact(*, email: str, name: str = "") -> Contact:
-    """The requester with this address (any case), created when new; a known name is kept."""
+def get_or_create_contact(*, email: str, name: str = "", crm_id: str | None = None) -> Contact:
+    """The requester with this CRM id, else with this address (any case), created when new
+    (with the CRM id, in the company of the address's domain); a known name is kept. A known
+    contact without a CRM id takes the one given; one with another id keeps its own."""
     email = User.objects.normalize_email(email).strip()
     if not email:
         raise DomainValidationError({"requester": ["A requester e-mail address is required."]})
-    contact, created = Contact.objects.select_related("company").get_or_create(
-        email__iexact=email, defaults={"email": email.lower(), "name": name}
-    )
-    if not created and name and not contact.name:
+    crm_id = clean_crm_id(crm_id, field="requester.crm_id")
+    contact = None
+    if crm_id is not None:
+        contact = Contact.objects.select_related("company").filter(crm_id=crm_id).first()
+    if contact is None:
+        contact, created = Contact.objects.select_related("company").get_or_create(
+            email__iexact=email,
+            defaults={
+                "email": email.lower(),
+                "name": name,
+                "crm_id": crm_id,
+                "company": company_for_email(email),
+            },
+        )
+        if not created and crm_id is not None and contact.crm_id is None:
+            contact.crm_id = crm_id
+            contact.save(update_fields=["crm_id"])
+    if name and not contact.name:
         contact.name = name
         contact.save(update_fields=["name"])
     return contact
@@ -51,7 +70,14 @@ def set_contact_location(*, contact: Contact, latitude, longitude, timezone: str
 
 @transaction.atomic
 def create_contact(
-    *, actor, email: str, name: str = "", tier: str = "standard", password=None, invite=False
+    *,
+    actor,
+    email: str,
+    name: str = "",
+    tier: str = "standard",
+    password=None,
+    invite=False,
+    crm_id=None,
 ) -> Contact:
     """A requester record, for an address nobody uses yet. A login comes with it only by an
     invitation to that address (the contact chooses the password) or, for managers and admins,
@@ -72,8 +98,15 @@ def create_contact(
         raise DomainValidationError({"email": ["This address belongs to an existing login."]})
     if tier not in Tier.values:
         raise DomainValidationError({"tier": [f"Unknown tier '{tier}'."]})
-    contact = Contact.objects.create(email=email, name=name, tier=tier)
-    record_audit(actor=actor, action="contact.created", data={"contact": contact.pk})
+    crm_id = clean_crm_id(crm_id)
+    if crm_id is not None and Contact.objects.filter(crm_id=crm_id).exists():
+        raise DomainValidationError({"crm_id": ["Another contact has this CRM id."]})
+    company = company_for_email(email)
+    contact = Contact.objects.create(
+        email=email, name=name, tier=tier, crm_id=crm_id, company=company
+    )
+    data = {"contact": contact.pk, "company": company and company.pk, "crm_id": crm_id}
+    record_audit(actor=actor, action="contact.created", data=data)
     if password is not None:
         set_contact_password(actor=actor, contact_id=contact.pk, password=password)
     elif invite:
@@ -81,7 +114,7 @@ def create_contact(
     return Contact.objects.select_related("company", "user").get(pk=contact.pk)
 
 
-CONTACT_FIELDS = ("name", "tier", "company", "timezone", "latitude", "longitude")
+CONTACT_FIELDS = ("name", "tier", "company", "timezone", "latitude", "longitude", "crm_id")
 
 
 @transaction.atomic
@@ -93,6 +126,8 @@ def update_contact(*, actor, contact_id, changes: dict) -> Contact:
     unknown = sorted(set(changes) - set(CONTACT_FIELDS))
     if unknown:
         raise DomainValidationError({name: ["Cannot be changed here."] for name in unknown})
+    if "crm_id" in changes:  # "" and None alike: no CRM record
+        changes = {**changes, "crm_id": clean_crm_id(changes["crm_id"])}
     contact = Contact.objects.select_for_update().get(pk=contact_id)
     changed = [name for name, value in changes.items() if getattr(contact, name) != value]
     for name in changed:

@@ -35,6 +35,7 @@ class NewTicket:
     title: str
     requester_email: str
     requester_name: str = ""
+    requester_crm_id: str = ""  # the requester's CRM id: their contact whatever the e-mail
     description: str = ""
     type: str = TicketType.INCIDENT
     category: str = ""
@@ -55,7 +56,9 @@ def create_ticket(*, actor, data: NewTicket) -> Ticket:
         raise DomainValidationError({"title": ["A title is required."]})
     if data.type not in TicketType.values:
         raise DomainValidationError({"type": [f"Unknown ticket type '{data.type}'."]})
-    requester = get_or_create_contact(email=data.requester_email, name=data.requester_name)
+    requester = get_or_create_contact(
+        email=data.requester_email, name=data.requester_name, crm_id=data.requester_crm_id
+    )
     priority = data.priority or derive_priority(data.urgency, data.impact)
     ticket = Ticket.objects.create(
         reference=next_reference(ticket_type=data.type, year=timezone.now().year),

@@ -12,11 +12,10 @@ from django.utils import timezone
 from core.audit import AuditRow, record_audit_rows
 from core.bulk import bulk_set
 from org.models import Team
-from tickets.actions.flags import new_flags
+from tickets.actions.flags import flag_tickets
 from tickets.actions.journal import record_system_entries
 from tickets.events import (
     CAUSE_ROUTING,
-    TICKET_FLAGGED,
     TICKET_ROUTED,
     TICKET_UPDATED,
     publish_ticket_events,
@@ -64,36 +63,30 @@ def apply_decision(*, ticket_id, decision: TicketDecision, actor=None) -> Ticket
 @transaction.atomic(savepoint=False)
 def apply_decisions(*, decisions: list[tuple[object, TicketDecision]], actor=None) -> list[Ticket]:
     """``apply_decision`` for many tickets, ``(ticket_id, decision)`` each, in a constant few
-    statements: one lock, one update, one insert each of flags, system entries, audit rows
-    and events. Each ticket's rows and events come in the order one call would write them
-    (its flags, then the decision). Returns the tickets in the order given."""
+    statements: one lock, one update, the flag service's few (tickets.actions.flags), one
+    insert each of system entries, audit rows and events. Each ticket's rows and events come
+    in the order one call would write them (its flags, then the decision). Returns the
+    tickets in the order given."""
     tickets = lock_tickets([ticket_id for ticket_id, _ in decisions])
     applied = [(tickets[ticket_id], decision) for ticket_id, decision in decisions]
     changes = [_set_fields(ticket, decision) for ticket, decision in applied]
     pairs = list(zip([ticket for ticket, _ in applied], changes, strict=True))
     _save_changed([ticket for ticket, changed in pairs if changed])
     _attach_teams([ticket for ticket, changed in pairs if "team" in changed])
-    flagged = new_flags(
+    # Through the flag service: each flag once, with its own line, audit row and event (and
+    # a legal flag only when a legal team is configured).
+    flag_tickets(
         wanted=[
             (ticket, kind, note) for ticket, decision in applied for kind, note in decision.flags
         ],
         actor=actor,
     )
-    flags_of: dict = {}
-    for ticket, kind, note in flagged:
-        flags_of.setdefault(ticket.pk, []).append((kind, note))
     record_system_entries(
         entries=[(ticket, decision.note) for ticket, decision in applied if decision.note],
         actor=actor,
     )
     audits, events = [], []
     for (ticket, decision), changed in zip(applied, changes, strict=True):
-        for kind, note in flags_of.get(ticket.pk, ()):
-            data = {"kind": kind, "by": "routing"}
-            audits.append(AuditRow("ticket.flagged", ticket.pk, data, actor))
-            events.append(
-                ticket_event(TICKET_FLAGGED, ticket=ticket, actor=actor, kind=kind, note=note)
-            )
         audits += _audit_rows(ticket, decision, changed, actor)
         events += _events(ticket, decision, changed, actor)
     record_audit_rows(audits)

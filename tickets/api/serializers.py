@@ -228,10 +228,23 @@ class ContactSerializer(serializers.ModelSerializer):
         "yet; active: the contact signs in"
     )
     company = serializers.CharField(source="company.name", read_only=True, allow_null=True)
+    crm_id = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The contact's id in the CRM (ITSM_CRM_NAME)."
+    )
 
     class Meta:
         model = Contact
-        fields = ["id", "email", "name", "tier", "company", "can_sign_in", "login", "created_at"]
+        fields = [
+            "id",
+            "email",
+            "name",
+            "tier",
+            "company",
+            "crm_id",
+            "can_sign_in",
+            "login",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_can_sign_in(self, contact: Contact) -> bool:
@@ -252,6 +265,15 @@ class ContactCreateSerializer(StrictInputSerializer):
         default=False,
         help_text="Send the contact a one-time link to choose a password (the link goes only "
         "to the contact's address).",
+    )
+    crm_id = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text="The contact's id in the CRM (ITSM_CRM_NAME); unique where set. A new contact "
+        "joins the company of its e-mail domain.",
     )
     password = serializers.CharField(
         required=False,
