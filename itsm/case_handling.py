@@ -1,11 +1,14 @@
-"""Settings of special case handling: flags that act, repeat contacts, CRM links (read from
-the environment like the rest; documented in docs/case-handling.md)."""
+"""Settings of special case handling: calibration of resolutions, flags that act, repeat
+contacts, CRM links (read from the environment like the rest; documented in
+docs/case-handling.md and docs/resolutions.md)."""
 
 import environ
 
 
 def from_environment(env: environ.Env) -> dict:
     return {
+        # Resolutions: how many tier-1/2 resolutions each week's calibration queue samples.
+        "CALIBRATION_SAMPLE_SIZE": env.int("CALIBRATION_SAMPLE_SIZE", default=5),
         # The slug of the team a ``legal`` flag opens an envelope to. Empty: the flag is refused.
         "ITSM_LEGAL_TEAM": env.str("ITSM_LEGAL_TEAM", default=""),
         # Repeat contacts: a new ticket like an open (or lately resolved) one of the same

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import environ
 
-from itsm import case_handling, observability
+from itsm import case_handling, integration_settings, observability
 from itsm.beat import BEAT_SCHEDULE
 from itsm.configuration import env_file, missing
 from itsm.databases import database_settings
@@ -381,30 +381,11 @@ TRIAGE_BLEND: dict = {}  # overrides routing.semantic.blend.BlendWeights by name
 TRIAGE_LEARNED_REFRESH_SECONDS = env.float("TRIAGE_LEARNED_REFRESH_SECONDS", default=10.0)
 
 # --- Integrations (sources in, handlers out) -------------------------------------------------
-# Plugins by dotted path: a new system is a class and a line here (docs/plugins.md).
-INTEGRATION_SOURCES = {
-    "servicenow": "integrations.sources.servicenow.ServiceNowSource",
-    "jira": "integrations.sources.jira.JiraSource",
-    "glpi": "integrations.sources.glpi.GlpiSource",
-    "solman": "integrations.sources.solman.SolmanSource",
-    "generic": "integrations.sources.generic.GenericSource",
-}
-INTEGRATION_HANDLERS = {
-    "servicenow": "integrations.handlers.servicenow.ServiceNowHandler",
-    "jira": "integrations.handlers.jira.JiraHandler",
-    "generic": "integrations.handlers.generic.GenericHandler",
-}
-# Outbound calls to loopback and private ranges are refused unless this is on (tests, dev).
-INTEGRATIONS_ALLOW_PRIVATE_TARGETS = env.bool("INTEGRATIONS_ALLOW_PRIVATE_TARGETS", default=False)
-INTEGRATIONS_SIGNATURE_TOLERANCE = 300  # seconds between X-Timestamp and now
-INTEGRATIONS_IDEMPOTENCY_HOURS = env.int("INTEGRATIONS_IDEMPOTENCY_HOURS", default=48)  # >= 24
-
-# Resolutions: how many tier-1/2 resolutions each week's calibration queue samples at random.
-CALIBRATION_SAMPLE_SIZE = env.int("CALIBRATION_SAMPLE_SIZE", default=5)
-INTEGRATIONS_RETRY_BASE_SECONDS = env.float("INTEGRATIONS_RETRY_BASE_SECONDS", default=30.0)
-INTEGRATIONS_RETRY_MAX_SECONDS = env.float("INTEGRATIONS_RETRY_MAX_SECONDS", default=3600.0)
+# INTEGRATION_SOURCES, INTEGRATION_HANDLERS (plugins by dotted path), private targets, signature
+# tolerance, idempotency and retry timing (itsm.integration_settings, docs/plugins.md).
+vars().update(integration_settings.from_environment(env))
 
 # --- Observability: logs, /metrics access, Sentry (itsm.observability) -----------------------
 # LOGGING, CELERY_WORKER_HIJACK_ROOT_LOGGER, METRICS_TOKEN, METRICS_ALLOWED_IPS; Sentry if set.
 vars().update(observability.from_environment(env))
-vars().update(case_handling.from_environment(env))  # flags, repeat contacts, CRM links
+vars().update(case_handling.from_environment(env))  # resolutions, flags, repeats, CRM links

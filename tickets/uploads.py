@@ -15,7 +15,7 @@ BLOCKED_EXTENSIONS = frozenset(
     {
         ".exe", ".com", ".scr", ".pif", ".msi", ".msp", ".dll", ".cpl", ".bat", ".cmd",
         ".vb", ".vbs", ".vbe", ".js", ".jse", ".wsf", ".wsh", ".ps1", ".psm1", ".hta", ".lnk",
-        ".jar", ".app", ".dmg", ".pkg", ".sh", ".run", ".bin", ".elf", ".apk", ".reg",
+        ".jar", ".app", ".dmg", ".pkg", ".sh", ".run", ".elf", ".apk", ".reg",
     }
 )  # fmt: skip
 BLOCKED_CONTENT_TYPES = frozenset(
