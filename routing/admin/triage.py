@@ -1,6 +1,6 @@
 """Semantic triage in the admin: the category profiles (saved through
 routing.actions.triage_profiles, audited, with their history) and, read only, the embedded
-profiles with how many tickets each team has learned from."""
+profiles with how many tickets each team has learned from, and each ticket's lesson."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +8,7 @@ from django.contrib import admin
 from core.admin_mixins import ConfigHistoryAdminMixin, ReadOnlyAdminMixin
 from core.line_list import LineListField
 from routing.actions import triage_profiles
-from routing.models import CategoryProfile, TriageVector
+from routing.models import CategoryProfile, TriageLesson, TriageVector
 
 
 class CategoryProfileForm(forms.ModelForm):
@@ -49,4 +49,16 @@ class TriageVectorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "provider")
     list_select_related = ("team",)
     fields = ("kind", "team", "category", "provider", "learned_count", "updated_at")
+    readonly_fields = fields
+
+
+@admin.register(TriageLesson)
+class TriageLessonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What each resolved, transferred or dispatched ticket taught its team (read only: the
+    lessons are written by routing's learning subscriber, never by hand)."""
+
+    list_display = ("ticket", "team", "reason", "provider", "learned_at")
+    list_filter = ("reason", "provider")
+    list_select_related = ("ticket", "team")
+    fields = ("ticket", "team", "reason", "provider", "learned_at")
     readonly_fields = fields

@@ -130,6 +130,17 @@ POLICY = {
     "kb-article-detail get": PEOPLE,
     "kb-article-detail patch": STAFF,
     "kb-article-vote post": PEOPLE,
+    # Resolutions: the owner, managers and admins record; leads and managers decide.
+    "ticket-resolutions get": "expert agent mgr admin",
+    "ticket-resolutions post": "mgr admin",  # the world's ticket has no owner
+    "approval-list get": STAFF,  # an agent who leads no team sees an empty queue
+    "approval-approve post": "mgr admin",
+    "approval-reject post": "mgr admin",
+    "calibration-list get": "mgr admin",
+    "calibration-detail get": "mgr admin",
+    "calibration-generate post": "mgr admin",
+    "calibration-review post": "mgr admin",
+    "calibration-report get": "mgr admin",
     # Analytics.
     "analytics-dashboard get": "mgr admin",
     "analytics-trends get": "mgr admin",

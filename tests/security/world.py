@@ -2,6 +2,7 @@
 something it must not: team A's ticket (requester R), and logins for every role."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.db import transaction
 
 from integrations.actions.keys import create_api_key
 from kb.models import Article, ArticleStatus
+from resolutions.models import ApprovalRequest, CalibrationItem, Resolution
 from tests import factories
 from tests.dashboard.factories import DecisionFactory
 from tests.escalations.factories import EnvelopeFactory
@@ -69,7 +71,10 @@ def build_world() -> World:
         body_html="<p>Restart it.</p>",
         status=ArticleStatus.PUBLISHED,
     )
+    _, approval, calibration = _resolution_rows(ticket, agent, team)
     ids = {
+        "approval.pk": approval.pk,
+        "calibration.pk": calibration.pk,
         "ticket_id": ticket.pk,
         "ticket.pk": ticket.pk,
         "task.pk": factories.TaskFactory(ticket=ticket).pk,
@@ -103,6 +108,29 @@ def build_world() -> World:
     secrets = {role: of_ticket for role in ("anonymous", "integration", "stranger", "other_agent")}
     secrets["requester"] = internal
     return World(users=users, api_key=api_key, ids=ids, secrets=secrets)
+
+
+def _resolution_rows(ticket, agent, team):
+    """A tier-2 resolution of the world's ticket waiting for approval, and its calibration item."""
+    resolution = Resolution.objects.create(
+        ticket=ticket,
+        agent=agent,
+        team=team,
+        what_went_wrong="product_defect",
+        why_eligible="warranty",
+        type="refund",
+        amount=Decimal("120.00"),
+        currency="EUR",
+        tier="team_lead",
+        status="pending_approval",
+    )
+    approval = ApprovalRequest.objects.create(
+        resolution=resolution, tier="team_lead", team=team, requested_by=agent
+    )
+    calibration = CalibrationItem.objects.create(
+        period="2026-W49", reason="random_sample", ticket=ticket, resolution=resolution
+    )
+    return resolution, approval, calibration
 
 
 def undone(request):
