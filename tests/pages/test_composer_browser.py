@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.a11y import axe_violations
 from tests.browser import TIMEOUT_MS, chromium
 from tests.dashboard.server import seeded_server
 
@@ -119,6 +120,7 @@ def test_a_note_with_canned_text_mention_file_and_minutes(server, browser, viewp
     expect(alice.locator("body")).to_contain_text(f"trace-{marker}.log")
     expect(alice.locator("#time-total")).to_contain_text(re.compile(r"[1-9]\d* min logged"))
     assert alice.evaluate(OVERFLOW) <= 0, "the ticket page scrolls sideways"
+    assert axe_violations(alice) == []
     assert alice.problems == []
 
     bob = signed_in(browser, server, "bob", viewport)
