@@ -71,3 +71,13 @@ def _commits(request):
     request.getfixturevalue("db")
     with emulate_commits():
         yield
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (tests.browser.chromium);
+    imported here only when a browser test asks for it."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.a11y import Watch, axe_violations
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import Server, manage, prepare_database, server_env
 
 HERE = Path(__file__).parent
@@ -58,12 +58,6 @@ def server(tmp_path_factory):
 
 
 SEEDS = ("seed_browser.py", "seed_responsive.py", "seed_a11y.py")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def open_page(browser, viewport: dict) -> tuple[Page, Watch]:

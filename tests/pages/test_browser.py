@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import ROOT, seeded_server
 
 SEED = Path(__file__).with_name("seed_browser.py")
@@ -32,12 +32,6 @@ def server(tmp_path_factory):
     served, _ = seeded_server(tmp_path_factory.mktemp("pages") / "db.sqlite3", SEED)
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def sign_in(browser, server, username: str) -> Page:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.a11y import axe_violations
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import seeded_server
 
 HERE = Path(__file__).parent
@@ -43,12 +43,6 @@ def server(tmp_path_factory):
     served.ticket = re.search(r"^DETAIL (\S+)$", printed, re.MULTILINE).group(1)
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def signed_in(browser, server, username: str, viewport: dict) -> Page:

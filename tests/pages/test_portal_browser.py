@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.a11y import Watch, axe_violations
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import Server, manage, prepare_database, server_env
 
 HERE = Path(__file__).parent
@@ -43,12 +43,6 @@ def server(tmp_path_factory):
     served.ids = dict(re.findall(r"^(DETAIL|RESOLVED) (\S+)$", printed, re.MULTILINE))
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import seeded_server
 
 HERE = Path(__file__).parent
@@ -42,12 +42,6 @@ def server(tmp_path_factory):
     served.ids = dict(re.findall(r"^(DETAIL|RESOLVED) (\S+)$", printed, re.MULTILINE))
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def signed_in(browser, server, username: str, viewport: dict) -> Page:

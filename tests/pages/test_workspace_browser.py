@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.a11y import Watch, axe_violations
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import seeded_server
 
 HERE = Path(__file__).parent
@@ -34,12 +34,6 @@ def server(tmp_path_factory):
     served.ids = dict(re.findall(r"^(VPN|PRINTER) (\S+)$", printed, re.MULTILINE))
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def signed_in(browser, server, username: str, viewport: dict) -> Page:

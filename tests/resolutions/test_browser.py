@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import seeded_server
 
 SEED = Path(__file__).with_name("seed_browser.py")
@@ -21,12 +21,6 @@ def served(tmp_path_factory):
     server, printed = seeded_server(tmp_path_factory.mktemp("resolutions") / "db.sqlite3", SEED)
     yield server, printed.strip().splitlines()[-1]
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def sign_in(browser, server, username: str) -> Page:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS
 from tests.dashboard.server import ADMIN, seeded_server
 from tests.pages.test_browser import SHOTS
 
@@ -26,12 +26,6 @@ def served(tmp_path_factory):
         yield server, dict(re.findall(r"(calendar|policy|team)=([0-9a-f-]+)", printed))
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def admin_page(browser, server, errors: list[str]):
