@@ -1,7 +1,9 @@
 """Shared by the browser tests: Debian's chromium (apt-get install chromium, never downloaded)
 launched headless through Playwright."""
 
+import re
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -28,3 +30,30 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def seeded_pages_server(folder: Path, seeds: list[Path], names: str):
+    """A live server seeded with the page tests' scripts (concatenated, run once), its printed
+    "<NAME> <id>" lines for ``names`` (a regex alternation) kept as ``served.ids``."""
+    from tests.dashboard.server import seeded_server
+
+    seed = folder / "seed.py"
+    seed.write_text("".join(path.read_text() for path in seeds))
+    served, printed = seeded_server(folder / "db.sqlite3", seed)
+    served.ids = dict(re.findall(rf"^({names}) (\S+)$", printed, re.MULTILINE))
+    return served
+
+
+def signed_in_page(browser, base: str, username: str, password: str, viewport: dict):
+    """A new page of its own context, signed in through the login form; uncaught script errors
+    are collected in ``page.errors``."""
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import TIMEOUT_MS
-from tests.dashboard.server import seeded_server
+from tests.browser import seeded_pages_server, signed_in_page
 
 HERE = Path(__file__).parent
 PASSWORD = "browser-pass-2026"
@@ -33,28 +32,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("responsive")
-    seed = folder / "seed.py"
-    seed.write_text(
-        (HERE / "seed_browser.py").read_text() + (HERE / "seed_responsive.py").read_text()
-    )
-    served, printed = seeded_server(folder / "db.sqlite3", seed)
-    served.ids = dict(re.findall(r"^(DETAIL|RESOLVED) (\S+)$", printed, re.MULTILINE))
+    seeds = [HERE / "seed_browser.py", HERE / "seed_responsive.py"]
+    served = seeded_pages_server(tmp_path_factory.mktemp("responsive"), seeds, "DETAIL|RESOLVED")
     yield served
     served.stop()
 
 
 def signed_in(browser, server, username: str, viewport: dict) -> Page:
-    page = browser.new_context(viewport=viewport).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(f"{server.base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    return page
+    return signed_in_page(browser, server.base, username, PASSWORD, viewport)
 
 
 def overflow_of(page: Page, url: str, status: int = 200) -> int:

@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.a11y import Watch, axe_violations
-from tests.browser import TIMEOUT_MS
-from tests.dashboard.server import seeded_server
+from tests.browser import seeded_pages_server, signed_in_page
 
 HERE = Path(__file__).parent
 PASSWORD = "browser-pass-2026"
@@ -25,22 +24,15 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("workspace")
-    seed = folder / "seed.py"
-    seed.write_text(
-        (HERE / "seed_browser.py").read_text() + (HERE / "seed_workspace.py").read_text()
-    )
-    served, printed = seeded_server(folder / "db.sqlite3", seed)
-    served.ids = dict(re.findall(r"^(VPN|PRINTER) (\S+)$", printed, re.MULTILINE))
+    seeds = [HERE / "seed_browser.py", HERE / "seed_workspace.py"]
+    served = seeded_pages_server(tmp_path_factory.mktemp("workspace"), seeds, "VPN|PRINTER")
     yield served
     served.stop()
 
 
 def signed_in(browser, server, username: str, viewport: dict) -> Page:
-    page = browser.new_context(viewport=viewport).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page = signed_in_page(browser, server.base, username, PASSWORD, viewport)
+    page.watch = Watch(page)  # console errors, uncaught errors, CSP violations from here on
     page.failed = []  # the responses refused (the page's own requests, not the favicon)
     page.on(
         "response",
@@ -50,12 +42,6 @@ def signed_in(browser, server, username: str, viewport: dict) -> Page:
             else None
         ),
     )
-    page.watch = Watch(page)  # console errors, uncaught errors, CSP violations
-    page.goto(f"{server.base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
     return page
 
 
