@@ -98,7 +98,7 @@ def test_a_requesters_day(server, browser, size, tmp_path):
     assert "SECRET-INTERNAL-NOTE" not in html and "internal-trace.txt" not in html
     violations += axe_violations(page)
 
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(300)  # console messages of the last page arrive asynchronously
     assert violations == []
     assert watch.problems == []
     page.context.close()
