@@ -1,7 +1,6 @@
 """/ws/dashboard/ through the real ASGI application (origin check, session and token auth,
 routing): who may connect, which groups they hear, and when events arrive."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -217,13 +216,13 @@ def test_events_leave_after_the_commit_and_never_for_a_rollback(app, manager, te
     scenario(body)
 
 
-def test_an_event_arrives_within_a_second_of_the_commit_with_its_payload(app, manager, team):
+def test_an_event_arrives_after_the_commit_with_its_payload(app, manager, team):
+    # How soon ("within 1 s", API.md) is bench/dashboard.py's commit-to-socket, not a timed
+    # assertion here.
     async def body():
         socket, _ = await open_socket(app, token=str(AccessToken.for_user(manager)))
         ticket = await sync_to_async(create)(manager, team, priority="critical")
-        committed = time.monotonic()
         event = await next_event(socket)
-        assert time.monotonic() - committed < 1.0
         assert event["type"] == "ticket.created"
         assert set(event) == {"type", "ticket", "at"}
         assert event["ticket"] == {
@@ -244,10 +243,21 @@ def test_a_fresh_snapshot_follows_a_burst_of_events(app, manager, team):
         socket, before = await open_socket(app, token=str(AccessToken.for_user(manager)))
         for _ in range(3):
             await sync_to_async(create)(manager, team)
-        for _ in range(3):
-            assert (await socket.receive_json_from(timeout=5))["type"] == "ticket.created"
-        refreshed = await socket.receive_json_from(timeout=5)
-        assert refreshed["type"] == "kpi.snapshot"
+        # The three events and a snapshot that counts all three. A busy machine may let a
+        # snapshot of the first ones through between them; one counting the burst must come.
+        created, refreshed = 0, None
+
+        def counted(snapshot) -> int:
+            return snapshot["data"]["open"]["total"] - before["open"]["total"] if snapshot else 0
+
+        while created < 3 or counted(refreshed) < 3:
+            message = await socket.receive_json_from(timeout=5)
+            if message["type"] == "ticket.created":
+                created += 1
+            else:
+                assert message["type"] == "kpi.snapshot", message
+                refreshed = message
+        assert created == 3
         assert refreshed["data"]["open"]["total"] == before["open"]["total"] + 3
         assert refreshed["data"]["today"]["created"] == before["today"]["created"] + 3
         await socket.disconnect()
