@@ -1,8 +1,10 @@
 """Auth endpoints and the JSON answers for errors raised before DRF sees a request."""
 
+import logging
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseServerError
 from django.views import csrf as csrf_views
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,6 +14,15 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from core.api.error_format import is_api_path, json_error
 from core.api.throttling import TokenRateThrottle
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_500 = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Server error</title>'
+    "</head><body><h1>Something went wrong</h1><p>The service desk could not answer this "
+    'request. The error was logged; try again in a moment.</p><p><a href="/">Back to the '
+    "start</a></p></body></html>"
+)
 
 
 class LoginLocked(APIException):
@@ -85,7 +96,13 @@ def csrf_failure(request: HttpRequest, reason: str = ""):
 def server_error(request: HttpRequest):
     if is_api_path(request.path):
         return json_error("Internal error; it has been logged.", 500)
-    return defaults.server_error(request)
+    try:
+        return defaults.server_error(request)
+    except Exception:
+        # The error page itself failed (a missing static manifest entry, a broken template):
+        # answer anyway, or the request would end without a response.
+        logger.exception("the 500 page could not be rendered")
+        return HttpResponseServerError(FALLBACK_500, content_type="text/html; charset=utf-8")
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
