@@ -11,8 +11,29 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-012
 # The developer's .env (written by `make run`) reaches neither the suite nor its subprocesses.
 os.environ["ENV_FILE"] = ""
 
-from itsm.settings import *  # noqa: F403
-from itsm.settings import DATABASES
+
+def _redis_of_this_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker uses a Redis database of its own (the URL's plus the
+    worker's number): the suite clears its cache around every test, and a shared database
+    would lose the other worker's cache, channel groups and broker messages. Set in the
+    environment, so the servers and workers the tests start use it too."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    database = base + int(worker.removeprefix("gw"))
+    if database >= 15:  # 15 is tests/dashboard/test_scale_out.py's
+        raise RuntimeError(f"Redis database {database} for xdist worker {worker}: use fewer")
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = _redis_of_this_worker(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
+from itsm.settings import *  # noqa: E402, F403
+from itsm.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
