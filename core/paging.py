@@ -10,6 +10,7 @@ they show, by primary key. SQLite (tests, the embedded default) counts exactly.
 """
 
 import json
+from collections.abc import Callable
 from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
@@ -50,9 +51,18 @@ def fast_count(queryset: QuerySet, *, exact_below: int = EXACT_COUNT_BELOW) -> t
 
 
 class LongListPaginator(Paginator):
-    """A ``Paginator`` over a queryset for lists that may hold millions of rows."""
+    """A ``Paginator`` over a queryset for lists that may hold millions of rows. ``rows``:
+    how a page's rows are read from its ids ({id: row}), e.g. as plain dicts; by default the
+    queryset's model instances."""
 
     count_is_estimate = False
+
+    def __init__(self, object_list, per_page, *args, rows: Callable | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.rows = rows or self._instances
+
+    def _instances(self, ids: list) -> dict:
+        return {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
 
     @cached_property
     def count(self) -> int:
@@ -64,7 +74,7 @@ class LongListPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        rows = self.rows(ids) if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     def validate_number(self, number):

@@ -61,6 +61,58 @@ def facts_of(clock: SLAClock) -> ClockFacts:
     )
 
 
+# The clock's columns ``sla_payload_of_row`` reads (with the policy's name), for lists read as
+# plain rows (desk.api.list_rows).
+ROW_COLUMNS = (
+    "id",
+    "first_response_half_at",
+    "first_response_warn_at",
+    "first_response_due",
+    "first_response_met_at",
+    "resolution_half_at",
+    "resolution_warn_at",
+    "resolution_due",
+    "resolution_met_at",
+    "paused_since",
+    "breached_at",
+    "crossed",
+    "last_activity_at",
+)
+
+
+def sla_payload_of_row(clock: dict, policy_name: str, now: datetime) -> dict | None:
+    """``sla_payload`` from a clock read as a dict of ``ROW_COLUMNS`` (None: no clock): the
+    same facts (``facts_of``) and the same shape, without a model instance."""
+    if clock["id"] is None:
+        return None
+    paused = clock["paused_since"] is not None and clock["resolution_met_at"] is None
+    facts = ClockFacts(
+        first_response=Milestones(
+            half_at=clock["first_response_half_at"],
+            warn_at=clock["first_response_warn_at"],
+            due_at=clock["first_response_due"],
+        ),
+        resolution=Milestones(
+            half_at=clock["resolution_half_at"],
+            warn_at=clock["resolution_warn_at"],
+            due_at=clock["resolution_due"],
+        ),
+        first_response_met_at=clock["first_response_met_at"],
+        resolution_met_at=clock["resolution_met_at"],
+        paused=paused,
+        breached_at=clock["breached_at"],
+        crossed=frozenset(clock["crossed"] or ()),
+        last_activity_at=clock["last_activity_at"],
+    )
+    return {
+        "policy": policy_name,
+        "first_response_due": clock["first_response_due"],
+        "resolution_due": clock["resolution_due"],
+        "state": evaluate(facts, now).state,
+        "paused": paused,
+    }
+
+
 def sla_payload(ticket, *, now: datetime | None = None) -> dict | None:
     """API.md's ``sla`` field: ``{policy, first_response_due, resolution_due, state, paused}``.
     The state is worked out for this instant from the stored due times, so it is right

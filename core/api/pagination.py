@@ -17,7 +17,11 @@ class LongListPagination(Pagination):
     and PostgreSQL's planner estimate above, which `count_is_estimate` says; a page is fetched
     by its ids first, so a deep page does not join what it skips."""
 
-    django_paginator_class = LongListPaginator
+    # A view may set how a page's rows are read from their ids (LongListPaginator's ``rows``).
+    rows = None
+
+    def django_paginator_class(self, queryset, per_page) -> LongListPaginator:
+        return LongListPaginator(queryset, per_page, rows=self.rows)
 
     def get_paginated_response(self, data) -> Response:
         return Response(
