@@ -62,8 +62,9 @@ FROM helpdesk_ticket t CROSS JOIN generate_series(1, 3) AS n
 def seed(*, tickets: int, open_tickets: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from helpdesk.models import Queue
     from rest_framework.authtoken.models import Token
+
+    from helpdesk.models import Queue
 
     call_command("migrate", verbosity=0)
     queues = [Queue.objects.create(title=name.title(), slug=name).pk for name in QUEUES]
