@@ -11,11 +11,18 @@ LATITUDES = "40.7, 51.5, 52.5, 1.35"
 LONGITUDES = "-74.0, -0.1, 13.4, 103.8"
 
 COMPANIES = """
-INSERT INTO tickets_company (name, tier, domain, created_at)
+INSERT INTO tickets_company (name, tier, created_at)
 SELECT 'Scale company ' || lpad(c::text, 4, '0'),
        CASE WHEN mod(c, 10) = 0 THEN 'vip' WHEN mod(c, 4) = 0 THEN 'premium' ELSE 'standard' END,
-       'company' || c || '.example', now() - interval '800 days'
+       now() - interval '800 days'
 FROM generate_series(1, %(companies)s::int) c
+"""
+
+# A company's e-mail domain is a row of its own (tickets.CompanyDomain): company<n>.example.
+COMPANY_DOMAINS = """
+INSERT INTO tickets_companydomain (company_id, domain)
+SELECT id, 'company' || substr(name, 15)::int || '.example'
+FROM tickets_company WHERE starts_with(name, 'Scale company ')
 """
 
 # 30% of the requesters belong to a company; 5% are VIPs and 10% premium on their own.
@@ -24,7 +31,9 @@ INSERT INTO tickets_contact
     (latitude, longitude, timezone, email, name, tier, created_at, company_id, user_id)
 SELECT (ARRAY[{LATITUDES}])[1 + mod(c, 4)], (ARRAY[{LONGITUDES}])[1 + mod(c, 4)],
        (ARRAY[{ZONES}])[1 + mod(c, 4)],
-       'requester' || c || '@' || coalesce(co.domain, 'mail.example'), 'Requester ' || c,
+       'requester' || c || '@' || CASE WHEN co.id IS NULL THEN 'mail.example'
+           ELSE 'company' || (1 + mod(c, %(companies)s::int)) || '.example' END,
+       'Requester ' || c,
        CASE WHEN mod(c, 20) = 7 THEN 'vip' WHEN mod(c, 10) = 3 THEN 'premium' ELSE 'standard' END,
        now() - interval '800 days', co.id, NULL
 FROM generate_series(1, %(contacts)s::int) c
@@ -36,13 +45,13 @@ LEFT JOIN tickets_company co
 TEAMS = f"""
 INSERT INTO org_team (latitude, longitude, timezone, id, slug, name, capabilities, max_bandwidth,
     status, avg_resolution_time_hours, sla_compliance_rate, quality_score, cultural_competencies,
-    created_at, updated_at)
+    created_at, updated_at, description, example_tickets)
 SELECT (ARRAY[{LATITUDES}])[1 + mod(t, 4)], (ARRAY[{LONGITUDES}])[1 + mod(t, 4)],
        (ARRAY[{ZONES}])[1 + mod(t, 4)], gen_random_uuid(),
        'scale-team-' || lpad(t::text, 2, '0'), 'Scale team ' || lpad(t::text, 2, '0'),
        jsonb_build_array((ARRAY[{CATEGORIES}])[1 + mod(t, 10)],
                          (ARRAY[{CATEGORIES}])[1 + mod(t + 3, 10)]),
-       2000, 'active', 4 + mod(t, 30), 0.9, 0.8, '["en"]'::jsonb, now(), now()
+       2000, 'active', 4 + mod(t, 30), 0.9, 0.8, '["en"]'::jsonb, now(), now(), '', '[]'::jsonb
 FROM generate_series(0, %(teams)s::int - 1) t
 """  # noqa: S608 - only this module's constants go in
 
@@ -113,7 +122,18 @@ CROSS JOIN sla_businesscalendar c WHERE c.slug = 'scale-24x7'
 
 
 def people() -> list[str]:
-    return [COMPANIES, CONTACTS, TEAMS, USERS, GROUPS, PROFILES, MEMBERSHIPS, CALENDAR, POLICIES]
+    return [
+        COMPANIES,
+        COMPANY_DOMAINS,
+        CONTACTS,
+        TEAMS,
+        USERS,
+        GROUPS,
+        PROFILES,
+        MEMBERSHIPS,
+        CALENDAR,
+        POLICIES,
+    ]
 
 
 # Random draws per ticket (setseed makes them the same every run), then what they decide:
@@ -123,7 +143,7 @@ TICKETS = f"""
 INSERT INTO tickets_ticket (id, reference, type, status, title, description, category, priority,
     urgency, impact, priority_score, sla_pressure, source, external_id, external_metadata,
     requester_id, team_id, owner_id, created_at, updated_at, accepted_at, resolved_at, closed_at,
-    resolution)
+    resolution, vip_flagged)
 WITH contact AS (
     SELECT row_number() OVER (ORDER BY c.id) AS n, c.id,
            CASE WHEN 'vip' IN (c.tier, co.tier) THEN 'vip'
@@ -215,7 +235,8 @@ SELECT gen_random_uuid(),
        f.accepted_at, f.resolved_at, f.closed_at,
        CASE WHEN f.resolved_at IS NULL THEN ''
             ELSE 'Fixed: reset the ' || f.category || ' settings and confirmed with the user.'
-       END
+       END,
+       false
 FROM final f
 JOIN contact c ON c.n = f.requester_n
 LEFT JOIN team tm ON tm.n = f.routed_team_n
@@ -230,7 +251,7 @@ INSERT INTO sla_slaclock (tier, started_at, first_response_minutes, resolution_m
     first_response_half_at, first_response_warn_at, first_response_due, first_response_met_at,
     resolution_half_at, resolution_warn_at, resolution_due, resolution_met_at, paused_since,
     breached_at, crossed, state, last_activity_at, next_check_at, checked_at, updated_at,
-    ticket_id, policy_id)
+    ticket_id, policy_id, upgraded)
 WITH base AS (
     SELECT t.id AS ticket_id, t.status, t.created_at AS started_at, t.updated_at,
            t.accepted_at AS fr_met, t.resolved_at AS res_met, p.id AS policy_id,
@@ -283,7 +304,7 @@ SELECT tier, started_at, fr_min, res_min, fr_half, fr_warn, fr_due, fr_met,
                  CASE WHEN fr_met IS NULL AND fr_due > now() THEN fr_due END,
                  CASE WHEN res_warn > now() THEN res_warn END,
                  CASE WHEN res_due > now() THEN res_due END) END,
-       NULL, updated_at, ticket_id, policy_id
+       NULL, updated_at, ticket_id, policy_id, false
 FROM shown
 """
 
@@ -301,7 +322,7 @@ WHERE k.paused_since IS NOT NULL
 DECISIONS = """
 INSERT INTO routing_allocationdecision (id, event, method, team_name, assigned_user_email,
     rule_name, scores, candidates, actions, rationale, confidence, duration_ms, decided_at,
-    assigned_user_id, team_id, ticket_id, rule_id)
+    assigned_user_id, team_id, ticket_id, rule_id, triage)
 SELECT gen_random_uuid(), 'ticket.created', m.method, tm.name, coalesce(u.email, ''),
        CASE WHEN m.method = 'rule' THEN 'scale_rule_' || t.category ELSE '' END,
        CASE WHEN m.method = 'scoring' THEN jsonb_build_object(tm.slug, m.score) ELSE '{}' END,
@@ -311,7 +332,7 @@ SELECT gen_random_uuid(), 'ticket.created', m.method, tm.name, coalesce(u.email,
             WHEN 'affinity' THEN 'The requester''s previous ' || t.category || ' ticket.'
             ELSE 'Best composite score among the eligible teams.' END,
        m.score, 2 + 18 * m.score, t.created_at + interval '1 second', t.owner_id, t.team_id,
-       t.id, NULL
+       t.id, NULL, '{}'::jsonb
 FROM tickets_ticket t
 JOIN org_team tm ON tm.id = t.team_id
 LEFT JOIN auth_user u ON u.id = t.owner_id
@@ -326,9 +347,9 @@ CROSS JOIN LATERAL (
 # acceptance; the requester's while nobody owns it), an internal note by the owner.
 TIMELINE = """
 INSERT INTO tickets_timelineentry (id, type, visibility, content, created_at, author_id,
-    author_contact_id, ticket_id, envelope_id)
+    author_contact_id, ticket_id, envelope_id, markdown)
 SELECT gen_random_uuid(), v.type, v.visibility, v.content, v.created_at, v.author_id,
-       v.author_contact_id, t.id, NULL
+       v.author_contact_id, t.id, NULL, false
 FROM tickets_ticket t
 CROSS JOIN LATERAL (VALUES
     ('system', 'internal', 'Ticket created via ' || t.source || '.', t.created_at, NULL::int,
