@@ -32,7 +32,7 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
     names = [PROJECT_DB, FLOOR_DB] + ([HELPDESK_DB] if venv else [])
     urls = [http_seed.recreate_database(base_url, name) for name in names]
     try:
-        callers = _seed(args, urls[0], urls[1])
+        callers = _seed(args, urls[0], urls[1], work)
         if venv is not None:
             started = time.monotonic()
             callers += (
@@ -71,7 +71,7 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
                 http_seed.drop_database(base_url, name)
 
 
-def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple:
+def _seed(args: argparse.Namespace, project_url: str, floor_url: str, work: Path) -> tuple:
     started = time.monotonic()
     http_seed.seed_floor(url=floor_url, tickets=args.tickets, open_tickets=args.open_tickets)
     print(f"floor seeded: {args.tickets:,} tickets in {time.monotonic() - started:.0f} s")
@@ -79,6 +79,8 @@ def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple:
         "DATABASE_URL": project_url,
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
         "DEBUG": "false",
+        # The servers' STATIC_ROOT (_env): the agent page needs collectstatic's manifest.
+        "STATIC_ROOT": str(work / "static"),
     }
     os.environ.setdefault("SECRET_KEY", SECRET)
     os.environ.setdefault("ENV_FILE", "")  # a developer's .env (DEBUG=true) is not measured
@@ -92,6 +94,9 @@ def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple:
     started = time.monotonic()
     http_seed.seed_project(tickets=args.tickets, open_tickets=args.open_tickets)
     callers = http_seed.project_callers()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     print(f"project seeded in {time.monotonic() - started:.0f} s", flush=True)
     if hasattr(connection, "close_pool"):
         connection.close_pool()
