@@ -145,12 +145,13 @@ def _routing_table(results: dict[str, list[Result]]) -> list[str]:
 
 
 def render(*, results: dict[str, list[Result]], args: argparse.Namespace, configs: dict) -> str:
+    seeders = "project: bench/seed_scale.py"
+    seeders += "; helpdesk: bench/helpdesk/seed.py" if args.helpdesk else ""
     out = [
         "",
         f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}, "
         f"Python {platform.python_version()}; {args.tickets:,} tickets "
-        f"({args.open_tickets:,} open) in each app (project: bench/seed_scale.py; helpdesk: "
-        f"bench/helpdesk/seed.py); "
+        f"({args.open_tickets:,} open) in each app ({seeders}); "
         f"wrk -t1, {args.seconds} s per case, keep-alive.",
     ]
     for config, config_results in results.items():
