@@ -79,8 +79,10 @@ bench: venv
 bench-pipeline: venv
 	bash bench/with-postgres $(BIN)/python bench/pipeline.py $(BENCH_ARGS)
 
-# The same HTTP cases against the project and a bare DRF app (bench/floor), one run, one
-# throwaway cluster: `make bench-http TICKETS=1000000`; wrk and redis-server from Debian.
+# The same HTTP cases against the project, a bare DRF app (bench/floor) and django-helpdesk 2.6.1
+# (its own venv, built once from bench/helpdesk/requirements.txt under ~/.cache/itsm-bench), one
+# run, one throwaway cluster: `make bench-http TICKETS=1000000 BENCH_ARGS=--no-helpdesk`; wrk and
+# redis-server from Debian.
 TICKETS ?= 50000
 bench-http: venv
 	bash bench/with-postgres $(BIN)/python bench/http_driver.py --tickets $(TICKETS) $(BENCH_ARGS)

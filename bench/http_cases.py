@@ -1,5 +1,7 @@
 """The HTTP cases of bench/http_driver.py and how wrk runs them: one Lua script per case and app,
-every POST body distinct (a counter), the report written by wrk's done() as one JSON line."""
+every POST body distinct (a counter), the report written by wrk's done() as one JSON line. The
+agent page is a sequence of requests per view (helpdesk's shell and data call), so it is run by
+bench/http_pages.py instead."""
 
 import json
 import shutil
@@ -16,6 +18,7 @@ class Case:
     label: str
     clients: int
     creates: bool = False
+    page: bool = False  # the agent's ticket list page (bench/http_pages.py, not wrk)
 
 
 # Reads first, so that they see exactly the seeded tickets; then the creates.
@@ -23,30 +26,51 @@ CASES = [
     Case("list", "ticket list, page 1", 1),
     Case("list-status", "ticket list, status=new", 1),
     Case("detail", "ticket detail", 1),
+    Case("page", "agent ticket list page", 1, page=True),
     Case("create-1", "create ticket (API)", 1, creates=True),
     Case("create-4", "create ticket (API)", 4, creates=True),
-    Case("webhook-1", "webhook delivery (floor: API create)", 1, creates=True),
-    Case("webhook-4", "webhook delivery (floor: API create)", 4, creates=True),
+    Case("webhook-1", "webhook delivery (floor, helpdesk: API create)", 1, creates=True),
+    Case("webhook-4", "webhook delivery (floor, helpdesk: API create)", 4, creates=True),
 ]
 
 
 @dataclass
 class Target:
-    """One app under test: where it listens and how each case is asked of it."""
+    """One app under test: where it listens and how each case is asked of it. `kind` is
+    floor, project or helpdesk; the floor and helpdesk have no webhook (their API create answers
+    those cases) and the floor no agent page."""
 
     name: str
     base: str
     detail_ids: list[str]
+    kind: str = "project"
+    api: str = "/api/v1/tickets/"
+    status_filter: str = "status=new"
     headers: dict[str, str] = field(default_factory=dict)
     webhook_headers: dict[str, str] = field(default_factory=dict)
-    floor: bool = False
+    queues: list[int] = field(default_factory=list)  # helpdesk: a create names its queue
+    page_paths: list[str] = field(default_factory=list)  # one page view, in order
+    page_headers: dict[str, str] = field(default_factory=dict)
+
+    def supports(self, case: Case) -> bool:
+        return bool(self.page_paths) if case.page else True
 
 
 def _create_body(target: Target, case: Case, run: str) -> tuple[str, str, dict]:
     """Path, JSON body template and headers of a create. Placeholders, filled by the Lua
-    script per request: @N@ a counter, @M@ one of 500 requesters, @C@ a category."""
+    script per request: @N@ a counter, @M@ one of 500 requesters, @C@ a category, @Q@ a
+    helpdesk queue (one per category)."""
     description = "Benchmark ticket: the problem as the requester wrote it. " * 4
-    if target.floor:
+    if target.kind == "helpdesk":
+        body = {
+            "queue": "@Q@",
+            "title": f"{run} @C@ problem @N@",
+            "description": description,
+            "priority": 2,  # High, as the other apps' "high"
+            "submitter_email": "requester@M@@example.com",
+        }
+        return target.api, json.dumps(body), target.headers
+    if target.kind == "floor":
         body = {
             "title": f"{run} ticket @N@",
             "description": description,
@@ -98,21 +122,24 @@ def lua_script(target: Target, case: Case, run: str) -> tuple[str, dict]:
     if case.creates:
         path, body, headers = _create_body(target, case, run)
         categories = "{" + ", ".join(_lua_string(c) for c in CATEGORIES) + "}"
+        queues = "{" + ", ".join(_lua_string(str(q)) for q in target.queues or [0]) + "}"
         script = f"""
 local counter = 0
 local categories = {categories}
+local queues = {queues}
 local template = {_lua_string(body)}
 request = function()
   counter = counter + 1
   local body = template:gsub("@N@", tostring(counter))
   body = body:gsub("@M@", tostring(counter % 500))
   body = body:gsub("@C@", categories[1 + counter % #categories])
+  body = body:gsub("@Q@", queues[1 + counter % #queues])
   return wrk.format("POST", {_lua_string(path)}, nil, body)
 end
 """
         return script + REPORT, {**headers, "Content-Type": "application/json"}
     if case.key == "detail":
-        paths = [f"/api/v1/tickets/{ticket_id}/" for ticket_id in target.detail_ids]
+        paths = [f"{target.api}{ticket_id}/" for ticket_id in target.detail_ids]
         script = f"""
 local paths = {{{", ".join(_lua_string(p) for p in paths)}}}
 local counter = 0
@@ -122,13 +149,19 @@ request = function()
 end
 """
         return script + REPORT, dict(target.headers)
-    path = "/api/v1/tickets/" + ("?status=new" if case.key == "list-status" else "")
     script = f"""
 request = function()
-  return wrk.format("GET", {_lua_string(path)})
+  return wrk.format("GET", {_lua_string(read_path(target, case))})
 end
 """
     return script + REPORT, dict(target.headers)
+
+
+def read_path(target: Target, case: Case) -> str:
+    """The path of a read case (the detail case's first ticket)."""
+    if case.key == "detail":
+        return f"{target.api}{target.detail_ids[0]}/"
+    return target.api + (f"?{target.status_filter}" if case.key == "list-status" else "")
 
 
 def wrk(*, target: Target, case: Case, run: str, seconds: int, work: Path) -> dict:
@@ -156,4 +189,6 @@ def wrk(*, target: Target, case: Case, run: str, seconds: int, work: Path) -> di
         "max": report["max_us"] / 1000,
         "non2xx": report["status"],
         "errors": sum(report[k] for k in ("connect", "read", "write", "timeout")),
+        # wrk stops with one request in flight per connection, which the server still serves
+        "in_flight": case.clients,
     }

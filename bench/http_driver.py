@@ -1,29 +1,35 @@
 """HTTP benchmark against the floor: the same cases, in one run, against a bare Django REST
-framework app with one Ticket model (bench/floor) and against the project, on the same
-PostgreSQL and under the same server (issue 18, part 5).
+framework app with one Ticket model (bench/floor), django-helpdesk 2.6.1 (bench/helpdesk) and the
+project, on the same PostgreSQL and under the same server (issue 18, part 5).
 
     make bench-http [TICKETS=1000000]
     bash bench/with-postgres .venv/bin/python bench/http_driver.py [--tickets 50000] [--seconds 10]
     DATABASE_URL=postgres://user@host:port/any .venv/bin/python bench/http_driver.py ...
 
 Without a PostgreSQL DATABASE_URL the script runs itself again under bench/with-postgres (a
-throwaway cluster). It makes two databases on that server, ``bench_http_<pid>_project`` and
-``bench_http_<pid>_floor`` (dropped at the end unless --keep), seeds both with --tickets tickets
-(--open of them open, the most recent), then runs two configurations, the floor and the project
-side by side in each, both served by the Procfile's web line (gunicorn with the uvicorn worker
-of itsm/webserver.py) with the same number of gunicorn workers:
+throwaway cluster). It makes a database per app on that server, ``bench_http_<pid>_project``,
+``bench_http_<pid>_floor`` and ``bench_http_<pid>_helpdesk`` (dropped at the end unless --keep),
+seeds each with --tickets tickets (--open of them open, the most recent), then runs two
+configurations, the apps side by side in each, all served by the Procfile's web line (gunicorn
+with the uvicorn worker of itsm/webserver.py) with the same number of gunicorn workers.
+django-helpdesk runs from a venv of its own (bench/http_helpdesk.py: built from
+bench/helpdesk/requirements.txt once, then cached under ~/.cache/itsm-bench; --no-helpdesk leaves
+it out):
 
 - embedded: the project without REDIS_URL, one worker (the Procfile's rule: the in-memory
-  channel layer reaches only its own process); the floor with one worker;
+  channel layer reaches only its own process); the floor and helpdesk with one worker;
 - redis: the project with REDIS_URL (a throwaway redis-server unless --redis-url) and the
-  Procfile's Celery worker, two web workers (one per core, the rule with Redis); the floor with
-  two workers.
+  Procfile's Celery worker, two web workers (one per core, the rule with Redis); the floor and
+  helpdesk with two workers.
 
 Beat is not started: its periodic jobs are not request work and would land on random cases.
-Cases (bench/http_cases.py): ticket list page 1, list with status=new, detail (200 tickets in
-turn), create through the API at 1 and 4 clients, and the webhook at 1 and 4 clients (the floor
-has no webhook: it answers those with its API create). Each is one ``wrk -t1`` run of
---seconds with keep-alive, floor and project alternating, after a short warm-up of every case.
+Cases (bench/http_cases.py): ticket list page 1, list with one status, detail (200 tickets in
+turn), the agent's ticket list page (project and helpdesk; helpdesk's is its page and its
+DataTable's data call), create through the API at 1 and 4 clients, and the webhook at 1 and 4
+clients (the floor and helpdesk have no webhook: they answer those with their API create). Each
+is one ``wrk -t1`` run of --seconds with keep-alive, the apps taking turns to go first, after a
+short warm-up of every case; the page is viewed by one Python client for --seconds
+(bench/http_pages.py), and a read wrk got no answer to in its warm-up is timed as one request.
 CPU per request is read from /proc before and after: the web server's process tree, the Celery
 worker's, Redis's and the whole PostgreSQL cluster's (so use a cluster of your own). After the
 project's creates the driver waits (at most --drain seconds) until every new ticket has a
@@ -67,7 +73,19 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--configs", default="embedded,redis")
     parser.add_argument("--cases", default="", help="case keys, comma-separated (default all)")
     parser.add_argument("--redis-url", default="", help="use this Redis (prefixes bench-http)")
-    parser.add_argument("--keep", action="store_true", help="keep the two databases")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--no-helpdesk",
+        action="store_false",
+        dest="helpdesk",
+        help="leave django-helpdesk out (the floor and the project only)",
+    )
+    parser.add_argument(
+        "--helpdesk-venv",
+        type=Path,
+        default=None,
+        help="helpdesk's venv (default: built once under ~/.cache/itsm-bench)",
+    )
     args = parser.parse_args()
     if args.open_tickets is None:
         args.open_tickets = min(50_000, args.tickets // 10)

@@ -1,6 +1,7 @@
 """One measured case of bench/http_driver.py: the CPU of every process that serves it before and
-after a wrk run, and for the project's creates, the wait until every new ticket is routed and how
-long each took from its commit to its routing decision."""
+after a wrk run (or bench/http_pages.py's page views or one slow request timed alone), and for the
+project's creates, the wait until every new ticket is routed and how long each took from its
+commit to its routing decision."""
 
 import os
 import statistics
@@ -11,6 +12,7 @@ from pathlib import Path
 import psycopg
 
 from bench.http_cases import Case, Target, wrk
+from bench.http_pages import page_views, percentile, single
 from bench.http_procs import Proc, tree_cpu
 
 ROUTING = """
@@ -19,7 +21,11 @@ FROM tickets_ticket t LEFT JOIN routing_allocationdecision d ON d.ticket_id = t.
 WHERE t.created_at >= %s
 GROUP BY t.id, t.created_at
 """
-CREATED_FLOOR = "SELECT count(*) FROM floor_tickets_ticket WHERE created_at >= %s"
+# The tickets an app without routing made since a moment, by its kind.
+CREATED = {
+    "floor": "SELECT count(*) FROM floor_tickets_ticket WHERE created_at >= %s",
+    "helpdesk": "SELECT count(*) FROM helpdesk_ticket WHERE created >= %s",
+}
 
 
 @dataclass
@@ -58,6 +64,7 @@ class Result:
     routing: dict | None = None
     load: float = 0.0  # the machine's 1-minute load average after the case (shared machine)
     sessions_per_request: float = 0.0  # new PostgreSQL sessions on the app's database
+    alone: bool = False  # one request timed alone: wrk answered none within --seconds
 
     @property
     def cpu_total(self) -> float:
@@ -74,7 +81,7 @@ def sessions(conn: psycopg.Connection) -> int:
     return conn.execute(SESSIONS).fetchone()[0]
 
 
-def wait_idle(proc: Proc, limit: float = 120) -> None:
+def wait_idle(proc: Proc, limit: float = 600) -> None:
     """Until the server has finished what wrk left in flight (its CPU stands still)."""
     deadline = time.monotonic() + limit
     previous = proc.cpu()
@@ -84,11 +91,6 @@ def wait_idle(proc: Proc, limit: float = 120) -> None:
         if current - previous < 0.02:
             return
         previous = current
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def drain(conn: psycopg.Connection, since: object, limit: float) -> tuple[list[tuple], float]:
@@ -123,14 +125,30 @@ def routing_stats(rows: list[tuple], waited: float) -> dict:
     return stats
 
 
+def _run(*, target: Target, case: Case, run: str, seconds: int, work: Path, alone: bool) -> dict:
+    if case.page:
+        return page_views(target=target, seconds=seconds)
+    if alone:
+        return single(target=target, case=case)
+    return wrk(target=target, case=case, run=run, seconds=seconds, work=work)
+
+
 def measure(
-    *, deployment: Deployment, case: Case, run: str, seconds: int, work: Path, drain_limit: float
+    *,
+    deployment: Deployment,
+    case: Case,
+    run: str,
+    seconds: int,
+    work: Path,
+    drain_limit: float,
+    alone: bool = False,
 ) -> Result:
     # One connection of the driver's own for the whole case, so that it adds no sessions.
+    target = deployment.target
     with psycopg.connect(deployment.database_url, autocommit=True) as conn:
         since = conn.execute("SELECT now()").fetchone()[0]
         sessions_before, before = sessions(conn), deployment.cpu()
-        figures = wrk(target=deployment.target, case=case, run=run, seconds=seconds, work=work)
+        figures = _run(target=target, case=case, run=run, seconds=seconds, work=work, alone=alone)
         routing = None
         created = None
         if case.creates and deployment.routes:
@@ -138,16 +156,17 @@ def measure(
             routing = routing_stats(rows, waited)
             created = routing["tickets"]
         elif case.creates:
-            created = conn.execute(CREATED_FLOOR, (since,)).fetchone()[0]
+            created = conn.execute(CREATED[target.kind], (since,)).fetchone()[0]
         wait_idle(deployment.web)
         after = deployment.cpu()
         time.sleep(1)  # live backends report their counters at most once a second
         opened = sessions(conn) - sessions_before
     # wrk stops with one request in flight per connection; the server still does those (its
     # CPU is waited for above), so they count as served. A create's rows count them exactly.
-    served = max(created if created is not None else figures["requests"] + case.clients, 1)
+    in_flight = figures["requests"] + figures["in_flight"]
+    served = max(created if created is not None else in_flight, 1)
     return Result(
-        app=deployment.target.name,
+        app=target.name,
         case=case,
         rps=figures["rps"],
         p50=figures["p50"],
@@ -159,4 +178,5 @@ def measure(
         routing=routing,
         load=os.getloadavg()[0],
         sessions_per_request=opened / served,
+        alone=alone,
     )

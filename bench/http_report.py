@@ -1,5 +1,6 @@
-"""The Markdown tables bench/http_driver.py prints: per configuration, each case against the floor
-and the project with the ratios; then the project's commit-to-routed figures."""
+"""The Markdown tables bench/http_driver.py prints: per configuration, each case against the floor,
+django-helpdesk (when it ran) and the project with the ratios; the creates against helpdesk's
+(issue 18: at least 2x); then the project's commit-to-routed figures."""
 
 import argparse
 import platform
@@ -17,10 +18,14 @@ def cpu_cell(result: Result) -> str:
     return f"{result.cpu_total:.1f} ({', '.join(parts)})"
 
 
-def latency(result: Result) -> str:
+def latency(result: Result | None) -> str:
     """p50 / p95, or why there are none: wrk only times the answers it got within --seconds."""
+    if result is None:
+        return "-"
     if not result.requests:
         return "none answered in the run"
+    if result.alone:
+        return f"{result.p50:.0f} (one request)"
     return f"{result.p50:.1f} / {result.p95:.1f}"
 
 
@@ -34,40 +39,85 @@ def line(config: str, result: Result) -> str:
             f"p95 {r['p95_ms']:.0f} ms, {r['routed_per_s']:.1f}/s, waited {r['waited_s']:.1f} s"
         )
     return (
-        f"  {config:<8} {result.case.key:<11} {result.app:<7} {result.rps:8.1f} req/s "
+        f"  {config:<8} {result.case.key:<11} {result.app:<8} {result.rps:8.1f} req/s "
         f"p50 / p95 ms {latency(result)} failed {result.failures} "
         f"CPU ms/req {cpu_cell(result)} PG sessions/req {result.sessions_per_request:.2f}"
         f"{created}{routing}"
     )
 
 
-def _ratio(project: float, floor: float) -> str:
-    return f"{project / floor:.2f}" if floor and project else "-"
+def ratio(numerator: float | None, denominator: float | None) -> str:
+    """numerator / denominator to two places, or "-" when either is missing or zero."""
+    return f"{numerator / denominator:.2f}" if numerator and denominator else "-"
 
 
-def _case_table(results: list[Result]) -> list[str]:
-    rows = [
-        "| case | clients | floor req/s | project req/s | project/floor req/s "
-        "| floor p50 / p95 ms | project p50 / p95 ms | project/floor p50 "
-        "| floor CPU ms/req | project CPU ms/req | project/floor CPU | failed floor / project |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|",
-    ]
+def _rps(result: Result | None) -> float | None:
+    return None if result is None else result.rps
+
+
+def _cpu(result: Result | None) -> str:
+    return "-" if result is None else cpu_cell(result)
+
+
+def _by_case(results: list[Result]) -> dict[str, dict[str, Result]]:
     by_case: dict[str, dict[str, Result]] = {}
     for result in results:
         by_case.setdefault(result.case.key, {})[result.app] = result
-    for pair in by_case.values():
-        floor, project = pair.get("floor"), pair.get("project")
-        if floor is None or project is None:
+    return by_case
+
+
+def case_table(results: list[Result]) -> list[str]:
+    """Each case against the floor, helpdesk (when it ran) and the project, with the ratios."""
+    helpdesk_ran = any(result.app == "helpdesk" for result in results)
+    apps = ["floor", "helpdesk", "project"] if helpdesk_ran else ["floor", "project"]
+    head = ["case", "clients", *(f"{app} req/s" for app in apps), "project/floor req/s"]
+    head += ["project/helpdesk req/s"] if helpdesk_ran else []
+    head += [f"{app} p50 / p95 ms" for app in apps] + ["project/floor p50"]
+    head += [f"{app} CPU ms/req" for app in apps] + ["project/floor CPU"]
+    head += ["project/helpdesk CPU"] if helpdesk_ran else []
+    head += ["failed " + " / ".join(apps)]
+    rows = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for pair in _by_case(results).values():
+        project = pair.get("project")
+        if project is None:
             continue
-        rows.append(
-            f"| {project.case.label} | {project.case.clients} | {floor.rps:.1f} "
-            f"| {project.rps:.1f} | {_ratio(project.rps, floor.rps)} "
-            f"| {latency(floor)} | {latency(project)} "
-            f"| {_ratio(project.p50, floor.p50)} | {cpu_cell(floor)} | {cpu_cell(project)} "
-            f"| {_ratio(project.cpu_total, floor.cpu_total)} "
-            f"| {floor.failures} / {project.failures} |"
-        )
+        floor, helpdesk = pair.get("floor"), pair.get("helpdesk")
+        got = [pair.get(app) for app in apps]
+        cells = [project.case.label, str(project.case.clients)]
+        cells += [f"{r.rps:.1f}" if r else "-" for r in got]
+        cells += [ratio(project.rps, _rps(floor))]
+        cells += [ratio(project.rps, _rps(helpdesk))] if helpdesk_ran else []
+        cells += [latency(r) for r in got]
+        cells += [ratio(project.p50, floor.p50 if floor else None)]
+        cells += [_cpu(r) for r in got]
+        cells += [ratio(project.cpu_total, floor.cpu_total if floor else None)]
+        if helpdesk_ran:
+            cells += [ratio(project.cpu_total, helpdesk.cpu_total if helpdesk else None)]
+        cells += [" / ".join(str(r.failures) if r else "-" for r in got)]
+        rows.append("| " + " | ".join(cells) + " |")
     return rows
+
+
+def helpdesk_table(results: dict[str, list[Result]]) -> list[str]:
+    """Issue 18's create target against django-helpdesk: at least 2x its create rate, the same
+    run; the project's webhook is set against helpdesk's API create (it has no webhook)."""
+    rows = [
+        "| configuration | case | clients | project req/s | helpdesk req/s "
+        "| project/helpdesk | at least 2x |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for config, config_results in results.items():
+        for pair in _by_case(config_results).values():
+            project, helpdesk = pair.get("project"), pair.get("helpdesk")
+            if project is None or helpdesk is None or not project.case.creates:
+                continue
+            met = "met" if helpdesk.rps and project.rps >= 2 * helpdesk.rps else "missed"
+            rows.append(
+                f"| {config} | {project.case.label} | {project.case.clients} "
+                f"| {project.rps:.1f} | {helpdesk.rps:.1f} "
+                f"| {ratio(project.rps, helpdesk.rps)} | {met} |"
+            )
+    return rows if len(rows) > 2 else []
 
 
 def _routing_table(results: dict[str, list[Result]]) -> list[str]:
@@ -95,11 +145,13 @@ def _routing_table(results: dict[str, list[Result]]) -> list[str]:
 
 
 def render(*, results: dict[str, list[Result]], args: argparse.Namespace, configs: dict) -> str:
+    seeders = "project: bench/seed_scale.py"
+    seeders += "; helpdesk: bench/helpdesk/seed.py" if args.helpdesk else ""
     out = [
         "",
         f"Run on {time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}, "
         f"Python {platform.python_version()}; {args.tickets:,} tickets "
-        f"({args.open_tickets:,} open) in each app (project: bench/seed_scale.py); "
+        f"({args.open_tickets:,} open) in each app ({seeders}); "
         f"wrk -t1, {args.seconds} s per case, keep-alive.",
     ]
     for config, config_results in results.items():
@@ -113,7 +165,10 @@ def render(*, results: dict[str, list[Result]], args: argparse.Namespace, config
             f"Load average (1 min) after each case: {min(loads):.1f}-{max(loads):.1f}.",
             "",
         ]
-        out += _case_table(config_results)
+        out += case_table(config_results)
+    if against_helpdesk := helpdesk_table(results):
+        out += ["", "### Creates against django-helpdesk (target: at least 2x)", ""]
+        out += against_helpdesk
     out += ["", "### The project's routing after its creates", ""]
     out += _routing_table(results)
     return "\n".join(out)

@@ -1,5 +1,6 @@
-"""The run of bench/http_driver.py: seed both apps, then per configuration start the floor and the
-project side by side and measure every case against both (see bench/http_driver.py's docstring)."""
+"""The run of bench/http_driver.py: seed the apps, then per configuration start the floor,
+django-helpdesk (unless --no-helpdesk) and the project side by side and measure every case against
+each (see bench/http_driver.py's docstring)."""
 
 import argparse
 import logging
@@ -11,12 +12,13 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from bench import http_procs, http_report, http_seed
+from bench import http_helpdesk, http_procs, http_report, http_seed
 from bench.http_cases import CASES, Case, Target
 from bench.http_measure import Deployment, Result, measure
 
 # Named per run: two runs on one shared server must not drop each other's databases.
 PROJECT_DB, FLOOR_DB = f"bench_http_{os.getpid()}_project", f"bench_http_{os.getpid()}_floor"
+HELPDESK_DB = f"bench_http_{os.getpid()}_helpdesk"
 SECRET = "benchmark-only-secret-key-not-for-any-real-deployment-000"
 # name: (gunicorn workers per app, with Redis and the Celery worker)
 CONFIGS = {"embedded": (1, False), "redis": (2, True)}
@@ -24,10 +26,26 @@ CONFIGS = {"embedded": (1, False), "redis": (2, True)}
 
 def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
     (work / "static").mkdir()
-    project_url = http_seed.recreate_database(base_url, PROJECT_DB)
-    floor_url = http_seed.recreate_database(base_url, FLOOR_DB)
+    # Built (or found in the cache) before any database: without network and without a cached
+    # venv the run stops here, and says so.
+    venv = http_helpdesk.ensure_venv(args.helpdesk_venv) if args.helpdesk else None
+    names = [PROJECT_DB, FLOOR_DB] + ([HELPDESK_DB] if venv else [])
+    urls = [http_seed.recreate_database(base_url, name) for name in names]
     try:
-        callers = _seed(args, project_url, floor_url)
+        callers = _seed(args, urls[0], urls[1], work)
+        if venv is not None:
+            started = time.monotonic()
+            callers += (
+                http_helpdesk.seed(
+                    venv=venv,
+                    url=urls[2],
+                    tickets=args.tickets,
+                    open_tickets=args.open_tickets,
+                    secret=os.environ.get("SECRET_KEY", SECRET),
+                ),
+            )
+            print(f"helpdesk seeded in {time.monotonic() - started:.0f} s", flush=True)
+            _settle(urls[2])
         postmaster = _postmaster(base_url)
         cases = [c for c in CASES if not args.cases or c.key in args.cases.split(",")]
         results: dict[str, list[Result]] = {}
@@ -37,22 +55,23 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
             results[config] = _configuration(
                 config=config,
                 args=args,
-                urls=(project_url, floor_url),
+                urls=tuple(urls),
                 callers=callers,
                 postmaster=postmaster,
                 cases=cases,
                 work=work,
+                venv=venv,
             )
         print(http_report.render(results=results, args=args, configs=CONFIGS))
     finally:
         if args.keep:
-            print(f"kept the databases {PROJECT_DB} and {FLOOR_DB}")
+            print(f"kept the databases {', '.join(names)}")
         else:
-            http_seed.drop_database(base_url, PROJECT_DB)
-            http_seed.drop_database(base_url, FLOOR_DB)
+            for name in names:
+                http_seed.drop_database(base_url, name)
 
 
-def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[str, str]:
+def _seed(args: argparse.Namespace, project_url: str, floor_url: str, work: Path) -> tuple:
     started = time.monotonic()
     http_seed.seed_floor(url=floor_url, tickets=args.tickets, open_tickets=args.open_tickets)
     print(f"floor seeded: {args.tickets:,} tickets in {time.monotonic() - started:.0f} s")
@@ -60,6 +79,8 @@ def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[s
         "DATABASE_URL": project_url,
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
         "DEBUG": "false",
+        # The servers' STATIC_ROOT (_env): the agent page needs collectstatic's manifest.
+        "STATIC_ROOT": str(work / "static"),
     }
     os.environ.setdefault("SECRET_KEY", SECRET)
     os.environ.setdefault("ENV_FILE", "")  # a developer's .env (DEBUG=true) is not measured
@@ -73,6 +94,9 @@ def _seed(args: argparse.Namespace, project_url: str, floor_url: str) -> tuple[s
     started = time.monotonic()
     http_seed.seed_project(tickets=args.tickets, open_tickets=args.open_tickets)
     callers = http_seed.project_callers()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     print(f"project seeded in {time.monotonic() - started:.0f} s", flush=True)
     if hasattr(connection, "close_pool"):
         connection.close_pool()
@@ -155,16 +179,17 @@ def _jwt(base: str, username: str) -> str:
 def _start(
     *,
     config: str,
-    urls: tuple[str, str],
+    urls: tuple[str, ...],
     callers: tuple,
     postmaster: int,
     work: Path,
     redis_url: str,
     procs: list[http_procs.Proc],
+    venv: Path | None,
 ) -> list[Deployment]:
-    """Both apps (and Redis and the Celery worker when the configuration has them), ready;
+    """The apps (and Redis and the Celery worker when the configuration has them), ready;
     every process started is added to `procs` as it starts, for the caller to stop."""
-    project_url, floor_url = urls
+    project_url, floor_url = urls[:2]
     workers, with_redis = CONFIGS[config]
     logs = work / config
     logs.mkdir()
@@ -197,12 +222,12 @@ def _start(
         procs.append(worker)
     _ready(f"{floor_base}/api/v1/tickets/", floor_web)
     _ready(f"{project_base}/health", project_web)
-    username, key = callers
+    username, key, session = callers[:3]
     floor = Target(
         name="floor",
         base=floor_base,
         detail_ids=http_seed.sample_ids(floor_url, "floor_tickets_ticket", 200),
-        floor=True,
+        kind="floor",
     )
     project = Target(
         name="project",
@@ -210,9 +235,26 @@ def _start(
         detail_ids=http_seed.sample_ids(project_url, "tickets_ticket", 200),
         headers={"Authorization": f"Bearer {_jwt(project_base, username)}"},
         webhook_headers={"Authorization": f"Api-Key {key}", "X-Source-ID": "generic"},
+        page_paths=["/tickets/"],
+        page_headers={"Cookie": f"sessionid={session}"},
     )
+    helpdesk = []
+    if venv is not None:
+        helpdesk = [
+            _start_helpdesk(
+                venv=venv,
+                url=urls[2],
+                callers=callers[3],
+                env=_env(urls[2], http_helpdesk.SETTINGS, work),
+                workers=workers,
+                logs=logs,
+                postmaster=postmaster,
+                procs=procs,
+            )
+        ]
     return [
         Deployment(target=floor, database_url=floor_url, web=floor_web, postmaster=postmaster),
+        *helpdesk,
         Deployment(
             target=project,
             database_url=project_url,
@@ -225,15 +267,53 @@ def _start(
     ]
 
 
+def _start_helpdesk(
+    *,
+    venv: Path,
+    url: str,
+    callers: http_helpdesk.Callers,
+    env: dict,
+    workers: int,
+    logs: Path,
+    postmaster: int,
+    procs: list[http_procs.Proc],
+) -> Deployment:
+    """django-helpdesk under the same Procfile web line, from its own venv."""
+    web, base = http_procs.web(
+        name="helpdesk",
+        app=http_helpdesk.APP,
+        env=http_helpdesk.env(venv, env),
+        workers=workers,
+        logs=logs,
+    )
+    procs.append(web)
+    _ready(f"{base}/login/", web)
+    cookie = {"Cookie": f"sessionid={callers.session}"}
+    target = Target(
+        name="helpdesk",
+        base=base,
+        detail_ids=http_seed.sample_ids(url, "helpdesk_ticket", 200),
+        kind="helpdesk",
+        api="/api/tickets/",
+        status_filter="status=1",  # Open: helpdesk's one status for new and in-progress work
+        headers={"Authorization": f"Token {callers.token}"},
+        queues=callers.queues,
+        page_paths=http_helpdesk.page_paths(base, callers.session),
+        page_headers=cookie,
+    )
+    return Deployment(target=target, database_url=url, web=web, postmaster=postmaster)
+
+
 def _configuration(
     *,
     config: str,
     args: argparse.Namespace,
-    urls: tuple[str, str],
+    urls: tuple[str, ...],
     callers: tuple,
     postmaster: int,
     cases: list[Case],
     work: Path,
+    venv: Path | None,
 ) -> list[Result]:
     _settle(*urls)  # what the previous configuration's creates left to autovacuum, done now
     stamp = time.strftime("%H%M%S")
@@ -248,11 +328,17 @@ def _configuration(
             work=work,
             redis_url=args.redis_url,
             procs=procs,
+            venv=venv,
         )
+        # A read whose warm-up wrk saw no answer to (helpdesk's lists at scale) is measured as
+        # one request timed alone: wrk would have no figures for it.
+        alone: set[tuple[str, str]] = set()
         for case in cases:  # warm-up: every case once, discarded
             for deployment in deployments:
+                if not deployment.target.supports(case):
+                    continue
                 run = f"warm-{stamp}-{config}-{case.key}-{deployment.target.name}"
-                measure(
+                warm = measure(
                     deployment=deployment,
                     case=case,
                     run=run,
@@ -260,10 +346,16 @@ def _configuration(
                     work=work,
                     drain_limit=args.drain,
                 )
+                if not warm.requests and not case.creates:
+                    alone.add((case.key, deployment.target.name))
         for index, case in enumerate(cases):
-            # Alternate who goes first, so that drift on a shared machine falls on both.
-            for deployment in deployments if index % 2 == 0 else deployments[::-1]:
-                run = f"run-{stamp}-{config}-{case.key}-{deployment.target.name}"
+            # Rotate who goes first, so that drift on a shared machine falls on every app.
+            shift = index % len(deployments)
+            for deployment in deployments[shift:] + deployments[:shift]:
+                name = deployment.target.name
+                if not deployment.target.supports(case):
+                    continue
+                run = f"run-{stamp}-{config}-{case.key}-{name}"
                 result = measure(
                     deployment=deployment,
                     case=case,
@@ -271,6 +363,7 @@ def _configuration(
                     seconds=args.seconds,
                     work=work,
                     drain_limit=args.drain,
+                    alone=(case.key, name) in alone,
                 )
                 results.append(result)
                 print(http_report.line(config, result), flush=True)

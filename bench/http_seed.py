@@ -88,11 +88,13 @@ def seed_project(*, tickets: int, open_tickets: int) -> None:
     seed(tickets, open_tickets)
 
 
-def project_callers() -> tuple[str, str]:
-    """A manager to sign in as (the API create and the lists) and a `generic` integration key
-    for webhooks, neither of them throttled; returns (username, raw key)."""
+def project_callers() -> tuple[str, str, str]:
+    """A manager to sign in as (the API create and the lists; a session for the agent page) and
+    a `generic` integration key for webhooks, neither of them throttled; returns (username, raw
+    key, session cookie)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+    from django.test import Client
 
     from integrations.actions.keys import create_api_key
 
@@ -102,7 +104,9 @@ def project_callers() -> tuple[str, str]:
     user.groups.add(Group.objects.get_or_create(name="manager")[0])
     key, raw = create_api_key(source="generic", name="bench-http")
     type(key).objects.filter(pk=key.pk).update(rate_per_minute=10_000_000)
-    return MANAGER, raw
+    client = Client()
+    client.force_login(user, backend="core.accounts.RoleReadingBackend")
+    return MANAGER, raw, client.cookies["sessionid"].value
 
 
 def sample_ids(url: str, table: str, count: int) -> list[str]:
