@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from org.models import Team
 from routing import learned_triage, triage
 from routing.semantic import blend, service
-from routing.semantic.lexical import Lexicon
+from routing.semantic.lexical import Lesson, Lexicon
 from routing.semantic.vectors import unit
 
 # "embedding": the provider's vectors alone; "semantic": with the character n-grams too (what
@@ -95,8 +95,17 @@ def _team(spec: dict) -> Team:
     )
 
 
-def lexicon(teams: list[dict]) -> Lexicon:
-    return Lexicon(["\n".join(service.team_parts(_team(spec))) for spec in teams])
+def lexicon(teams: list[dict], history: list[LabelledTicket] | None = None) -> Lexicon:
+    """The teams' n-grams; with ``history``, each ticket a lesson of its team."""
+    words = Lexicon(["\n".join(service.team_parts(_team(spec))) for spec in teams])
+    index = {spec["slug"]: position for position, spec in enumerate(teams)}
+    words.learn(
+        [
+            Lesson((number,), index[t.team], t.title, t.description)
+            for number, t in enumerate(history or [])
+        ]
+    )
+    return words
 
 
 def team_vectors(teams: list[dict], provider, history=None, vectors=None) -> list[blend.TeamVector]:
@@ -161,7 +170,7 @@ def evaluate(
     vectors = team_vectors(teams, provider, history, history_vectors)
     team_of_category = {spec["category"]: spec["slug"] for spec in teams}
     model = train_classifier(history) if history else None
-    words = lexicon(teams)
+    words = lexicon(teams, history)
     scores = {method: Score(method) for method in METHODS}
     for ticket in tickets:
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
@@ -177,10 +186,11 @@ def evaluate(
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
         embedding = blend.rank_teams(vector, vectors, blend.Signals(), weights)
         scores["embedding"].add(ticket.team, [r.team_id for r in embedding])
-        lexical = words.scores(ticket.title, ticket.description)
-        semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, lexical=lexical)
+        lexical, learned = words.scores(ticket.title, ticket.description)
+        read = {"lexical": lexical, "learned_lexical": learned, "lesson_counts": words.counts}
+        semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, **read)
         scores["semantic"].add(ticket.team, [r.team_id for r in semantic], semantic[0].probability)
-        blended = blend.rank_teams(vector, vectors, signals, weights, lexical=lexical)
+        blended = blend.rank_teams(vector, vectors, signals, weights, **read)
         scores["blend"].add(ticket.team, [r.team_id for r in blended], blended[0].probability)
     return scores
 
@@ -211,13 +221,14 @@ def timed_triage(
     for ticket in tickets:
         started, cpu_started = time.perf_counter(), time.thread_time()
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
-        lexical = words.scores(ticket.title, ticket.description)
+        lexical, learned = words.scores(ticket.title, ticket.description)
         signals = blend.Signals(
             triage.guess_category(ticket.title, ticket.description, keyword_map)
         )
         blend.triage(
             vector=vector, teams=vectors, categories={}, signals=signals, weights=weights,
             threshold=0.4, provider=provider.name, lexical=lexical,
+            learned_lexical=learned, lesson_counts=words.counts,
         )  # fmt: skip
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - cpu_started) * 1000)

@@ -120,13 +120,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{short[truth]:<8}{cells}")
 
     def _timing(self, provider, evaluated, teams, history, weights, keyword_map) -> None:
-        vectors_before, words = ev.team_vectors(teams, provider), ev.lexicon(teams)
-        ev.timed_triage(provider, evaluated[:20], vectors_before, weights, keyword_map, words)
-        timings, cpu = ev.timed_triage(
-            provider, evaluated, vectors_before, weights, keyword_map, words
+        # After history: the dearer case (lessons' vectors and n-gram centroids too).
+        vectors = ev.team_vectors(
+            teams,
+            provider,
+            history,
+            [service.ticket_vector(t.title, t.description, provider) for t in history],
         )
+        words = ev.lexicon(teams, history)
+        ev.timed_triage(provider, evaluated[:20], vectors, weights, keyword_map, words)
+        timings, cpu = ev.timed_triage(provider, evaluated, vectors, weights, keyword_map, words)
         self.stdout.write(
-            f"\ntriage per ticket (embedding, n-grams, keywords, blend; {len(teams)} teams): "
+            f"\ntriage per ticket after history (embedding, glossary, n-grams, keywords, blend; "
+            f"{len(teams)} teams): "
             f"wall p50 {np.percentile(timings, 50):.2f} ms, p95 {np.percentile(timings, 95):.2f} "
             f"ms, max {max(timings):.2f} ms; CPU p50 {np.percentile(cpu, 50):.2f} ms, "
             f"p95 {np.percentile(cpu, 95):.2f} ms"
