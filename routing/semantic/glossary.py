@@ -58,7 +58,7 @@ class Glossary:
                 prefixes[key[:-1]] = english
             elif key.startswith("*"):
                 suffixes[key[1:]] = english
-            elif re.search(r"[\s'’-]", key):
+            elif re.search(r"[\s'\u2019-]", key):
                 phrases[key] = english
             else:
                 words[key] = english
