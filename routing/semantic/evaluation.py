@@ -10,7 +10,7 @@ the blend routing uses."""
 import json
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -46,12 +46,19 @@ class Score:
     total: int = 0
     confusion: Counter = field(default_factory=Counter)  # (truth, predicted) -> count
     confidences: list = field(default_factory=list)  # (confidence, correct)
+    sources: dict = field(default_factory=dict)  # source -> [top-1, top-3, total]
 
-    def add(self, truth: str, ranked: list[str], confidence: float | None = None) -> None:
+    def add(
+        self, truth: str, ranked: list[str], confidence: float | None = None, source: str = ""
+    ) -> None:
         predicted = ranked[0] if ranked else "-"
         self.total += 1
         self.top1 += predicted == truth
         self.top3 += truth in ranked[:3]
+        counts = self.sources.setdefault(source, [0, 0, 0])
+        counts[0] += predicted == truth
+        counts[1] += truth in ranked[:3]
+        counts[2] += 1
         self.confusion[(truth, predicted)] += 1
         if confidence is not None:
             self.confidences.append((confidence, predicted == truth))
@@ -189,9 +196,13 @@ def evaluate(
         lexical, learned = words.scores(ticket.title, ticket.description)
         read = {"lexical": lexical, "learned_lexical": learned, "lesson_counts": words.counts}
         semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, **read)
-        scores["semantic"].add(ticket.team, [r.team_id for r in semantic], semantic[0].probability)
+        scores["semantic"].add(
+            ticket.team, [r.team_id for r in semantic], semantic[0].probability, ticket.source
+        )
         blended = blend.rank_teams(vector, vectors, signals, weights, **read)
-        scores["blend"].add(ticket.team, [r.team_id for r in blended], blended[0].probability)
+        scores["blend"].add(
+            ticket.team, [r.team_id for r in blended], blended[0].probability, ticket.source
+        )
     return scores
 
 
@@ -233,3 +244,41 @@ def timed_triage(
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - cpu_started) * 1000)
     return timings, cpu
+
+
+# Weights the cross-validation compares with the configured ones (docs/triage.md).
+CANDIDATES = {
+    "profiles only (no history)": {"learned_lexical": 0.0},
+    "n-gram centroid, half at 4": {"lexical_half": 4.0},
+    "n-gram centroid, half at 20": {"lexical_half": 20.0},
+    "+ embedding centroid 0.3": {"learned": 0.3},
+    "+ nearest lesson 0.3 (the earlier rule)": {"neighbour": 0.3},
+    "nearest lesson alone (the earlier rule)": {"learned_lexical": 0.0, "neighbour": 0.3},
+}
+
+
+def cross_validate(
+    *, teams, history: list[LabelledTicket], provider, keyword_map, weights, seed: int
+) -> list[tuple[str, float, float]]:
+    """Inside the history half only (the evaluated half is never seen): two folds, each in
+    turn history and evaluated; the blend's mean top-1 and top-3 for the configured weights
+    and each candidate change to them."""
+    first, second = split(history, seed)
+    rows = []
+    for name, change in {"configured": {}, **CANDIDATES}.items():
+        tried = replace(weights, **change)
+        runs = [
+            evaluate(
+                teams=teams,
+                tickets=evaluated,
+                provider=provider,
+                keyword_map=keyword_map,
+                weights=tried,
+                history=past,
+            )["blend"]
+            for past, evaluated in ((first, second), (second, first))
+        ]
+        rows.append(
+            (name, np.mean([r.top1_rate for r in runs]), np.mean([r.top3_rate for r in runs]))
+        )
+    return rows

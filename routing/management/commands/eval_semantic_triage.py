@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--provider", default="", help="Default: settings.TRIAGE_PROVIDER.")
         parser.add_argument("--no-matrices", action="store_true")
+        parser.add_argument(
+            "--cv",
+            action="store_true",
+            help="Also cross-validate the blend's weights inside the history half.",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -76,6 +81,8 @@ class Command(BaseCommand):
             )
             results.append((title, scores))
             self._table(title, scores, past is None)
+        for title, scores in results:
+            self._sources(title, scores["blend"])
         for title, scores in results[1:]:
             self._calibration(title, scores["blend"])
         if not options["no_matrices"]:
@@ -83,6 +90,27 @@ class Command(BaseCommand):
                 for method in ev.METHODS:
                     self._matrix(f"{title}: {method}", scores[method], teams)
         self._timing(provider, evaluated, teams, history, weights, keyword_map)
+        if options["cv"]:
+            self._cross_validation(teams, history, provider, keyword_map, weights, options)
+
+    def _sources(self, title: str, score) -> None:
+        self.stdout.write(f"\nthe blend by source, {title}")
+        for source, (top1, top3, total) in sorted(score.sources.items()):
+            rates = f"top-1 {top1 / total:>6.1%}  top-3 {top3 / total:>6.1%}"
+            self.stdout.write(f"  {source:<12} n={total:<4} {rates}")
+
+    def _cross_validation(self, teams, history, provider, keyword_map, weights, options) -> None:
+        self.stdout.write("\ncross-validation inside the history half (two folds), the blend:")
+        rows = ev.cross_validate(
+            teams=teams,
+            history=history,
+            provider=provider,
+            keyword_map=keyword_map,
+            weights=weights,
+            seed=options["seed"],
+        )
+        for name, top1, top3 in rows:
+            self.stdout.write(f"  {name:<42} top-1 {top1:>6.1%}  top-3 {top3:>6.1%}")
 
     def _table(self, title: str, scores: dict, before: bool) -> None:
         self.stdout.write(f"\n{title}")
