@@ -94,8 +94,7 @@ def test_a_french_ticket_reaches_the_english_profile_through_the_glossary(
 
 
 def test_the_lexicon_keeps_one_centroid_per_team_and_only_transforms_new_lessons():
-    # The n-grams are those of the profiles (the vocabulary is fitted on them): "badge" is in
-    # the first profile, and the second team's lessons teach it to the second.
+    # "badge" is in the first profile; the second team's lessons teach it to the second.
     words = Lexicon(["wifi vpn network badge", "printer toner"])
     words.learn([Lesson((1,), 1, "badge reader broken", ""), Lesson((2,), 1, "lost badge", "")])
     assert list(words.counts) == [0, 2]
