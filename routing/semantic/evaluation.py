@@ -254,15 +254,18 @@ CANDIDATES = {
     "+ embedding centroid 0.3": {"learned": 0.3},
     "+ nearest lesson 0.3 (the earlier rule)": {"neighbour": 0.3},
     "nearest lesson alone (the earlier rule)": {"learned_lexical": 0.0, "neighbour": 0.3},
+    "temperature 0.04": {"temperature": 0.04},
+    "temperature 0.08": {"temperature": 0.08},
+    "temperature 0.10": {"temperature": 0.10},
 }
 
 
 def cross_validate(
     *, teams, history: list[LabelledTicket], provider, keyword_map, weights, seed: int
-) -> list[tuple[str, float, float]]:
+) -> list[tuple[str, float, float, float]]:
     """Inside the history half only (the evaluated half is never seen): two folds, each in
-    turn history and evaluated; the blend's mean top-1 and top-3 for the configured weights
-    and each candidate change to them."""
+    turn history and evaluated; the blend's mean top-1, top-3 and expected calibration error
+    for the configured weights and each candidate change to them."""
     first, second = split(history, seed)
     rows = []
     for name, change in {"configured": {}, **CANDIDATES}.items():
@@ -279,6 +282,11 @@ def cross_validate(
             for past, evaluated in ((first, second), (second, first))
         ]
         rows.append(
-            (name, np.mean([r.top1_rate for r in runs]), np.mean([r.top3_rate for r in runs]))
+            (
+                name,
+                np.mean([r.top1_rate for r in runs]),
+                np.mean([r.top3_rate for r in runs]),
+                np.mean([calibration(r)[0] for r in runs]),
+            )
         )
     return rows

@@ -109,8 +109,9 @@ class Command(BaseCommand):
             weights=weights,
             seed=options["seed"],
         )
-        for name, top1, top3 in rows:
-            self.stdout.write(f"  {name:<42} top-1 {top1:>6.1%}  top-3 {top3:>6.1%}")
+        for name, top1, top3, error in rows:
+            rates = f"top-1 {top1:>6.1%}  top-3 {top3:>6.1%}  ECE {error:.3f}"
+            self.stdout.write(f"  {name:<42} {rates}")
 
     def _table(self, title: str, scores: dict, before: bool) -> None:
         self.stdout.write(f"\n{title}")
