@@ -378,6 +378,9 @@ CONFIG_MEMO_CHECK_SECONDS = env.float("CONFIG_MEMO_CHECK_SECONDS", default=1.0)
 TRIAGE_SEMANTIC = env.bool("TRIAGE_SEMANTIC", default=True)
 TRIAGE_PROVIDER = env.str("TRIAGE_PROVIDER", default="wordllama")
 TRIAGE_BLEND: dict = {}  # overrides routing.semantic.blend.BlendWeights by name
+# The service-desk glossary (FR/DE/ES -> English) read before embedding; more files: docs/triage.md
+TRIAGE_GLOSSARY = env.bool("TRIAGE_GLOSSARY", default=True)
+TRIAGE_GLOSSARY_FILES = env.list("TRIAGE_GLOSSARY_FILES", default=[])
 TRIAGE_LEARNED_REFRESH_SECONDS = env.float("TRIAGE_LEARNED_REFRESH_SECONDS", default=10.0)
 
 # --- Integrations (sources in, handlers out) -------------------------------------------------

@@ -25,6 +25,7 @@ def document(
     rule: str | None,
     candidates: list,
     decided_at: datetime,
+    triage: dict | None = None,
 ) -> dict:
     allocation = None
     if team_id is not None:
@@ -43,6 +44,9 @@ def document(
         "rule": rule or None,
         "candidates": candidates,
         "decided_at": _datetime.to_representation(decided_at),
+        # Semantic triage's reading (routing.semantic.blend.TriageResult.document); null when
+        # none ran (the ticket had a category, or semantic triage is off).
+        "triage": triage or None,
     }
 
 
@@ -59,6 +63,7 @@ def decision_payload(decision: AllocationDecision) -> dict:
         rule=decision.rule_name,
         candidates=decision.candidates,
         decided_at=decision.decided_at,
+        triage=decision.triage,
     )
 
 
@@ -121,4 +126,5 @@ def dry_run_payload(prepared, decided_at: datetime) -> dict:
         rule=decision.rule.name if decision.rule else None,
         candidates=decision.candidate_documents,
         decided_at=decided_at,
+        triage=decision.triage,
     )

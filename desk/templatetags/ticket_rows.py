@@ -22,6 +22,10 @@ register = template.Library()
 EMPTY = '<tr><td colspan="8" class="muted">No tickets.</td></tr>\n'
 NO_SLA = '<span class="muted sla-none">no SLA</span>'
 DASH = "\u2014"
+NEEDS_TRIAGE = (
+    ' <span class="badge needs-triage" title="Triage was not confident about the team; move it '
+    'to the right one and triage learns from the choice.">Needs triage</span>'
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -49,7 +53,7 @@ def _row(ticket, bulk: bool, staff: bool, before: str, after: str) -> str:
         )
     parts.append(
         f'\n  <td><a href="{e(before)}{pk}{e(after)}">{reference}</a></td>\n'
-        f"  <td>{e(ticket.title)}</td>\n"
+        f"  <td>{e(ticket.title)}{_triage_badge(ticket)}</td>\n"
         f'  <td data-label="Status"><span class="badge status">'
         f"{e(ticket.get_status_display())}</span></td>\n"
         f'  <td data-label="Priority"><span class="badge prio-{e(ticket.priority)}">'
@@ -90,6 +94,11 @@ def sla_chip(sla: dict | None) -> str:
         parts.append(f'<span class="clock">paused since {when(sla["paused_since"])}</span>')
     parts.append("\n</span>\n")
     return "".join(parts)
+
+
+def _triage_badge(ticket) -> str:
+    """Marked by routing.triage_reads.with_needs_triage (staff lists only), while open."""
+    return NEEDS_TRIAGE if getattr(ticket, "needs_triage", False) and ticket.is_open else ""
 
 
 def _escape(value) -> str:

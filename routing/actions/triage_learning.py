@@ -52,3 +52,55 @@ def _add(team_id, provider, vector: np.ndarray, count: int) -> None:
     row.learned_count = max(row.learned_count + count, 0)
     row.learned_sum = to_bytes(total + vector) if row.learned_count else None
     row.save(update_fields=["learned_sum", "learned_count", "updated_at"])
+
+
+REEMBED_BATCH = 200
+
+
+def reembed_lessons() -> int:
+    """Lessons recorded under another provider, embedded again under the configured one from
+    their tickets' text, and each team's learned sum rebuilt from its lessons (after a provider
+    change: ``manage.py triage_embed``). One transaction per batch; returns how many moved."""
+    provider = get_provider()
+    moved = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                TriageLesson.objects.select_for_update()
+                .exclude(provider=provider.name)
+                .select_related("ticket")
+                .only("pk", "team_id", "provider", "ticket__title", "ticket__description")
+                .order_by("pk")[:REEMBED_BATCH]
+            )
+            if not batch:
+                break
+            for lesson in batch:
+                vector = service.ticket_vector(
+                    lesson.ticket.title, lesson.ticket.description, provider
+                )
+                lesson.provider, lesson.vector = provider.name, to_bytes(vector)
+            TriageLesson.objects.bulk_update(batch, ["provider", "vector"])
+            moved += len(batch)
+    if moved:
+        _rebuild_sums(provider)
+    return moved
+
+
+@transaction.atomic
+def _rebuild_sums(provider) -> None:
+    """Every team's learned sum and count under ``provider``, from its lessons."""
+    sums: dict = {}
+    lessons = TriageLesson.objects.filter(provider=provider.name).values_list("team_id", "vector")
+    for team_id, blob in lessons.iterator():
+        total, count = sums.get(team_id, (np.zeros(provider.dim), 0))
+        sums[team_id] = (total + from_bytes(blob, provider.dim), count + 1)
+    for team_id, (total, count) in sums.items():
+        row = (
+            TriageVector.objects.select_for_update()
+            .filter(kind=TriageVector.Kind.TEAM, team_id=team_id, provider=provider.name)
+            .first()
+        ) or embed_team(team_id=team_id)
+        if row is not None:
+            row.learned_sum, row.learned_count = to_bytes(total), count
+            row.save(update_fields=["learned_sum", "learned_count", "updated_at"])
+    transaction.on_commit(lambda: service.changed(learned=True))

@@ -161,6 +161,29 @@ class CandidateSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.FloatField())
 
 
+class TriageTeamSerializer(serializers.Serializer):
+    team_id = serializers.CharField()
+    name = serializers.CharField()
+    similarity = serializers.FloatField(help_text="Cosine of the ticket with the team's profile.")
+    probability = serializers.FloatField()
+
+
+class TriageSerializer(serializers.Serializer):
+    """Semantic triage's reading of a ticket that came without a category (docs/triage.md)."""
+
+    provider = serializers.CharField(help_text="The embedding provider (TRIAGE_PROVIDER).")
+    category = serializers.CharField(allow_blank=True, help_text="The category triage wrote.")
+    confidence = serializers.FloatField(help_text="Calibrated probability of the top team.")
+    threshold = serializers.FloatField(help_text="Below it the ticket needs triage.")
+    needs_triage = serializers.BooleanField()
+    teams = TriageTeamSerializer(many=True, help_text="The top five teams, best first.")
+    shortlist = serializers.ListField(
+        child=serializers.CharField(), help_text="The teams scoring chose among."
+    )
+    keyword_category = serializers.CharField(allow_blank=True)
+    classifier_category = serializers.CharField(allow_blank=True)
+
+
 class DecisionSerializer(serializers.Serializer):
     """The AllocationDecision of API.md (routing.serializers_shape.decision_payload)."""
 
@@ -173,6 +196,10 @@ class DecisionSerializer(serializers.Serializer):
     rule = serializers.CharField(allow_null=True)
     candidates = CandidateSerializer(many=True)
     decided_at = serializers.DateTimeField()
+    triage = TriageSerializer(
+        allow_null=True,
+        help_text="Semantic triage's reading of a ticket without a category; null when none ran.",
+    )
 
     def to_representation(self, decision: AllocationDecision | dict) -> dict:
         if isinstance(decision, dict):

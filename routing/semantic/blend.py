@@ -35,14 +35,17 @@ class Signals:
 @dataclass(frozen=True)
 class BlendWeights:
     """Defaults chosen by cross-validation inside the history half of the labelled set
-    (docs/triage.md): the lessons' centroid did not help there, the nearest lesson did."""
+    (docs/triage.md): the n-gram centroid of a team's lessons helped there; the embedding
+    centroid and the nearest lessons did not."""
 
     lexical: float = 1.0  # character n-grams of the ticket against each profile
     keyword: float = 0.08
     classifier: float = 0.06
-    learned: float = 0.0  # the share of the centroid once a team has many lessons
-    neighbour: float = 0.3  # the share of the nearest lesson once a team has many
-    learned_half: float = 4.0  # lessons at which the learned shares are half theirs
+    learned: float = 0.0  # the share of the embedding centroid once a team has many lessons
+    neighbour: float = 0.0  # the share of the nearest lesson once a team has many
+    learned_half: float = 4.0  # lessons at which those two shares are half theirs
+    learned_lexical: float = 1.0  # n-grams against the centroid of the team's lessons
+    lexical_half: float = 10.0  # lessons at which that weight is half its value
     temperature: float = 0.06  # calibrated (expected calibration error) on the same split
     shortlist_ratio: float = 0.5  # teams within this share of the top probability
     shortlist_size: int = 3
@@ -126,11 +129,15 @@ def rank_teams(
     weights: BlendWeights,
     *,
     lexical: np.ndarray | None = None,
+    learned_lexical: np.ndarray | None = None,
+    lesson_counts: np.ndarray | None = None,
     use_semantic: bool = True,
 ) -> list[RankedTeam]:
     """Every team, best first (ties by name). ``lexical``: the ticket's character n-gram
-    similarity with each team's profile, in the order of ``teams``. ``use_semantic`` False
-    ranks on the keyword and classifier signals alone (the evaluation's baselines)."""
+    similarity with each team's profile, in the order of ``teams``; ``learned_lexical`` with
+    the centroid of each team's lessons, weighted by how many it has (``lesson_counts``).
+    ``use_semantic`` False ranks on the keyword and classifier signals alone (the
+    evaluation's baselines)."""
     if not teams:
         return []
     similarities = np.array(
@@ -139,6 +146,9 @@ def rank_teams(
     scores = similarities.copy()
     if lexical is not None and use_semantic:
         scores += weights.lexical * lexical
+    if learned_lexical is not None and lesson_counts is not None and use_semantic:
+        share = lesson_counts / (lesson_counts + weights.lexical_half)
+        scores += weights.learned_lexical * share * learned_lexical
     for index, team in enumerate(teams):
         capabilities = {c.lower() for c in team.capabilities}
         if signals.keyword_category and signals.keyword_category in capabilities:
@@ -206,8 +216,18 @@ def triage(
     threshold: float,
     provider: str,
     lexical: np.ndarray | None = None,
+    learned_lexical: np.ndarray | None = None,
+    lesson_counts: np.ndarray | None = None,
 ) -> TriageResult:
-    ranked = rank_teams(vector, teams, signals, weights, lexical=lexical)
+    ranked = rank_teams(
+        vector,
+        teams,
+        signals,
+        weights,
+        lexical=lexical,
+        learned_lexical=learned_lexical,
+        lesson_counts=lesson_counts,
+    )
     by_id = {team.team_id: team for team in teams}
     top = by_id[ranked[0].team_id] if ranked else None
     return TriageResult(

@@ -10,7 +10,7 @@ the blend routing uses."""
 import json
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from org.models import Team
 from routing import learned_triage, triage
 from routing.semantic import blend, service
-from routing.semantic.lexical import Lexicon
+from routing.semantic.lexical import Lesson, Lexicon
 from routing.semantic.vectors import unit
 
 # "embedding": the provider's vectors alone; "semantic": with the character n-grams too (what
@@ -46,12 +46,19 @@ class Score:
     total: int = 0
     confusion: Counter = field(default_factory=Counter)  # (truth, predicted) -> count
     confidences: list = field(default_factory=list)  # (confidence, correct)
+    sources: dict = field(default_factory=dict)  # source -> [top-1, top-3, total]
 
-    def add(self, truth: str, ranked: list[str], confidence: float | None = None) -> None:
+    def add(
+        self, truth: str, ranked: list[str], confidence: float | None = None, source: str = ""
+    ) -> None:
         predicted = ranked[0] if ranked else "-"
         self.total += 1
         self.top1 += predicted == truth
         self.top3 += truth in ranked[:3]
+        counts = self.sources.setdefault(source, [0, 0, 0])
+        counts[0] += predicted == truth
+        counts[1] += truth in ranked[:3]
+        counts[2] += 1
         self.confusion[(truth, predicted)] += 1
         if confidence is not None:
             self.confidences.append((confidence, predicted == truth))
@@ -95,8 +102,17 @@ def _team(spec: dict) -> Team:
     )
 
 
-def lexicon(teams: list[dict]) -> Lexicon:
-    return Lexicon(["\n".join(service.team_parts(_team(spec))) for spec in teams])
+def lexicon(teams: list[dict], history: list[LabelledTicket] | None = None) -> Lexicon:
+    """The teams' n-grams; with ``history``, each ticket a lesson of its team."""
+    words = Lexicon(["\n".join(service.team_parts(_team(spec))) for spec in teams])
+    index = {spec["slug"]: position for position, spec in enumerate(teams)}
+    words.learn(
+        [
+            Lesson((number,), index[t.team], t.title, t.description)
+            for number, t in enumerate(history or [])
+        ]
+    )
+    return words
 
 
 def team_vectors(teams: list[dict], provider, history=None, vectors=None) -> list[blend.TeamVector]:
@@ -161,7 +177,7 @@ def evaluate(
     vectors = team_vectors(teams, provider, history, history_vectors)
     team_of_category = {spec["category"]: spec["slug"] for spec in teams}
     model = train_classifier(history) if history else None
-    words = lexicon(teams)
+    words = lexicon(teams, history)
     scores = {method: Score(method) for method in METHODS}
     for ticket in tickets:
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
@@ -177,11 +193,16 @@ def evaluate(
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
         embedding = blend.rank_teams(vector, vectors, blend.Signals(), weights)
         scores["embedding"].add(ticket.team, [r.team_id for r in embedding])
-        lexical = words.scores(ticket.title, ticket.description)
-        semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, lexical=lexical)
-        scores["semantic"].add(ticket.team, [r.team_id for r in semantic], semantic[0].probability)
-        blended = blend.rank_teams(vector, vectors, signals, weights, lexical=lexical)
-        scores["blend"].add(ticket.team, [r.team_id for r in blended], blended[0].probability)
+        lexical, learned = words.scores(ticket.title, ticket.description)
+        read = {"lexical": lexical, "learned_lexical": learned, "lesson_counts": words.counts}
+        semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, **read)
+        scores["semantic"].add(
+            ticket.team, [r.team_id for r in semantic], semantic[0].probability, ticket.source
+        )
+        blended = blend.rank_teams(vector, vectors, signals, weights, **read)
+        scores["blend"].add(
+            ticket.team, [r.team_id for r in blended], blended[0].probability, ticket.source
+        )
     return scores
 
 
@@ -211,14 +232,61 @@ def timed_triage(
     for ticket in tickets:
         started, cpu_started = time.perf_counter(), time.thread_time()
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
-        lexical = words.scores(ticket.title, ticket.description)
+        lexical, learned = words.scores(ticket.title, ticket.description)
         signals = blend.Signals(
             triage.guess_category(ticket.title, ticket.description, keyword_map)
         )
         blend.triage(
             vector=vector, teams=vectors, categories={}, signals=signals, weights=weights,
             threshold=0.4, provider=provider.name, lexical=lexical,
+            learned_lexical=learned, lesson_counts=words.counts,
         )  # fmt: skip
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - cpu_started) * 1000)
     return timings, cpu
+
+
+# Weights the cross-validation compares with the configured ones (docs/triage.md).
+CANDIDATES = {
+    "profiles only (no history)": {"learned_lexical": 0.0},
+    "n-gram centroid, half at 4": {"lexical_half": 4.0},
+    "n-gram centroid, half at 20": {"lexical_half": 20.0},
+    "+ embedding centroid 0.3": {"learned": 0.3},
+    "+ nearest lesson 0.3 (the earlier rule)": {"neighbour": 0.3},
+    "nearest lesson alone (the earlier rule)": {"learned_lexical": 0.0, "neighbour": 0.3},
+    "temperature 0.04": {"temperature": 0.04},
+    "temperature 0.08": {"temperature": 0.08},
+    "temperature 0.10": {"temperature": 0.10},
+}
+
+
+def cross_validate(
+    *, teams, history: list[LabelledTicket], provider, keyword_map, weights, seed: int
+) -> list[tuple[str, float, float, float]]:
+    """Inside the history half only (the evaluated half is never seen): two folds, each in
+    turn history and evaluated; the blend's mean top-1, top-3 and expected calibration error
+    for the configured weights and each candidate change to them."""
+    first, second = split(history, seed)
+    rows = []
+    for name, change in {"configured": {}, **CANDIDATES}.items():
+        tried = replace(weights, **change)
+        runs = [
+            evaluate(
+                teams=teams,
+                tickets=evaluated,
+                provider=provider,
+                keyword_map=keyword_map,
+                weights=tried,
+                history=past,
+            )["blend"]
+            for past, evaluated in ((first, second), (second, first))
+        ]
+        rows.append(
+            (
+                name,
+                np.mean([r.top1_rate for r in runs]),
+                np.mean([r.top3_rate for r in runs]),
+                np.mean([calibration(r)[0] for r in runs]),
+            )
+        )
+    return rows

@@ -21,13 +21,14 @@ from org.models import Team
 from routing import learned_triage, triage
 from routing.models import CategoryProfile, TriageLesson, TriageSettings, TriageVector
 from routing.semantic import blend
-from routing.semantic.lexical import Lexicon
+from routing.semantic.glossary import current as glossary
+from routing.semantic.lexical import Lesson, Lexicon
 from routing.semantic.providers import get_provider, provider_name
 from routing.semantic.vectors import from_bytes, profile_text_parts, unit
 
 PROFILE_KEY = "routing:semantic:profiles"
 LEARNED_KEY = "routing:semantic:learned"
-NEIGHBOURS_PER_TEAM = 50
+NEIGHBOURS_PER_TEAM = 100  # the latest lessons of each team that triage reads
 MAX_AGE_SECONDS = 300
 
 
@@ -109,15 +110,15 @@ def _load(keys: tuple) -> State:
     config = TriageSettings.objects.filter(pk=1).values("semantic_threshold", "queue_team_id")
     config = config.first() or {"semantic_threshold": 0.4, "queue_team_id": None}
     queue = config["queue_team_id"]
-    neighbours = _neighbours(provider.name)
+    lessons = _lessons(provider.name)
     # The triage queue's team is where unsure tickets wait, not a team that does the work.
     active = Team.objects.filter(status=Team.Status.ACTIVE).exclude(pk=queue).order_by("name")
     active = list(active)
     teams = [
-        _team_vector(team, stored.get(team.pk), neighbours.get(team.pk), provider)
+        _team_vector(team, stored.get(team.pk), _vectors(lessons.get(team.pk)), provider)
         for team in active
     ]
-    lexicon = Lexicon(["\n".join(team_parts(team)) for team in active])
+    lexicon = _lexicon(active, lessons, keys)
     missing = CategoryProfile.objects.exclude(category__in=list(categories))
     for profile in missing:  # not embedded yet (the event is on its way): embed here
         categories[profile.category] = category_vector(profile, provider)
@@ -133,16 +134,44 @@ def _load(keys: tuple) -> State:
     )
 
 
-def _neighbours(provider: str) -> dict:
+def _lessons(provider: str) -> dict:
+    """Each team's latest lessons: (key, vector, title, description), one query."""
     ranked = TriageLesson.objects.filter(provider=provider).annotate(
         position=Window(RowNumber(), partition_by=F("team_id"), order_by=F("learned_at").desc())
     )
     found: dict = {}
-    for team_id, blob in ranked.filter(position__lte=NEIGHBOURS_PER_TEAM).values_list(
-        "team_id", "vector"
+    for ticket_id, team_id, learned_at, blob, title, description in ranked.filter(
+        position__lte=NEIGHBOURS_PER_TEAM
+    ).values_list(
+        "ticket_id", "team_id", "learned_at", "vector", "ticket__title", "ticket__description"
     ):
-        found.setdefault(team_id, []).append(from_bytes(blob))
-    return {team_id: np.vstack(rows) for team_id, rows in found.items()}
+        key = (ticket_id, team_id, learned_at)
+        found.setdefault(team_id, []).append((key, from_bytes(blob), title, description))
+    return found
+
+
+def _vectors(lessons) -> np.ndarray | None:
+    return np.vstack([vector for _, vector, _, _ in lessons]) if lessons else None
+
+
+def _lexicon(active: list[Team], lessons: dict, keys: tuple) -> Lexicon:
+    """The n-grams of the profiles and of each team's lessons. With the same profiles as the
+    lexicon this process holds, that one is kept and learns only the lessons it lacks."""
+    ids = tuple(team.pk for team in active)
+    current = _state[0]
+    same = current is not None and current.keys[0] == keys[0] and current.keys[2] == keys[2]
+    if same and current.lexicon is not None and current.lexicon.ids == ids:
+        lexicon = current.lexicon
+    else:
+        lexicon = Lexicon(["\n".join(team_parts(team)) for team in active], ids=ids)
+    lexicon.learn(
+        [
+            Lesson(key, index, title or "", description or "")
+            for index, team in enumerate(active)
+            for key, _, title, description in lessons.get(team.pk, ())
+        ]
+    )
+    return lexicon
 
 
 def team_parts(team: Team) -> list[str]:
@@ -189,9 +218,10 @@ def ticket_vector(title: str, description: str, provider=None) -> np.ndarray:
     """The title and the description embedded apart and averaged: a long description does
     not drown the title, which says most."""
     provider = provider or get_provider()
+    words = glossary()
     if not (description or "").strip():
-        return provider.embed([title or ""])[0]
-    rows = provider.embed([title or "", description])
+        return provider.embed([words.annotate(title or "")])[0]
+    rows = provider.embed([words.annotate(title or ""), words.annotate(description)])
     return unit(rows[0] + rows[1])
 
 
@@ -215,6 +245,9 @@ def triage_ticket(title: str, description: str, keyword_map) -> blend.TriageResu
     current = state()
     if not current.teams:
         return None
+    lexical, learned_lexical = (
+        current.lexicon.scores(title, description) if current.lexicon else (None, None)
+    )
     return blend.triage(
         vector=ticket_vector(title, description),
         teams=current.teams,
@@ -223,7 +256,9 @@ def triage_ticket(title: str, description: str, keyword_map) -> blend.TriageResu
         weights=current.weights,
         threshold=current.threshold,
         provider=current.provider,
-        lexical=current.lexicon.scores(title, description) if current.lexicon else None,
+        lexical=lexical,
+        learned_lexical=learned_lexical,
+        lesson_counts=current.lexicon.counts if current.lexicon else None,
     )
 
 

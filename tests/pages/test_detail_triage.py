@@ -69,3 +69,29 @@ def test_requesters_see_no_triage(client, requester, ticket):
     client.force_login(requester)
     body = client.get(reverse("desk:detail", args=[ticket.pk])).content.decode()
     assert "Needs triage" not in body and 'id="triage"' not in body
+
+
+@pytest.mark.parametrize("rows", [4, 40])
+def test_the_lists_mark_tickets_that_need_triage_in_constant_queries(
+    client, agent, team, make_tickets, django_assert_max_num_queries, rows
+):
+    waiting = make_tickets(rows, team=team, title="Waiting one")
+    for ticket in waiting:
+        decide(ticket, team, TRIAGE)
+    moved, settled, sure = make_tickets(3, team=team, title="Other one")
+    decide(moved, factories.TeamFactory(slug="elsewhere"), TRIAGE)  # someone moved it since
+    decide(settled, team, TRIAGE)
+    decide(settled, team, {**TRIAGE, "needs_triage": False})  # the latest decision counts
+    decide(sure, team, {})
+    client.force_login(agent)
+    client.get("/")
+    badge = 'class="badge needs-triage"'
+
+    # The same counts as without the badge (tests/pages/test_lists.py): it is read in the
+    # page's own query.
+    with django_assert_max_num_queries(4):
+        queue = client.get("/").content.decode()
+    with django_assert_max_num_queries(10):
+        listed = client.get("/tickets/?sort=-created").content.decode()
+    assert queue.count(badge) == rows
+    assert listed.count(badge) == min(rows, 25 - 3)  # the three others are newest

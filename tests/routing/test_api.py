@@ -31,6 +31,7 @@ DECISION_KEYS = {
     "rule",
     "candidates",
     "decided_at",
+    "triage",  # added (issue 22): semantic triage's reading, null when none ran
 }
 
 

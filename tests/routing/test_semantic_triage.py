@@ -154,8 +154,10 @@ def test_a_transfer_teaches_the_new_team_and_a_second_one_moves_the_lesson(
     network, printing, admin_user
 ):
     security = factories.TeamFactory(slug="security", name="Security", capabilities=["security"])
-    ticket = unrouted_ticket(category="", title="strange email with a link")
+    ticket = unrouted_ticket(category="", title="vpn dropping, then a strange email with a link")
     route_ticket(ticket_id=ticket.pk)
+    ticket.refresh_from_db()
+    assert ticket.team == network  # so that moving it to printing is a transfer
     assert not TriageLesson.objects.exists()  # routing's own choice teaches nothing
     update_ticket(ticket_id=ticket.pk, actor=admin_user, changes={"team": printing})
     lesson = TriageLesson.objects.get(ticket=ticket)

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--provider", default="", help="Default: settings.TRIAGE_PROVIDER.")
         parser.add_argument("--no-matrices", action="store_true")
+        parser.add_argument(
+            "--cv",
+            action="store_true",
+            help="Also cross-validate the blend's weights inside the history half.",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -76,6 +81,8 @@ class Command(BaseCommand):
             )
             results.append((title, scores))
             self._table(title, scores, past is None)
+        for title, scores in results:
+            self._sources(title, scores["blend"])
         for title, scores in results[1:]:
             self._calibration(title, scores["blend"])
         if not options["no_matrices"]:
@@ -83,6 +90,28 @@ class Command(BaseCommand):
                 for method in ev.METHODS:
                     self._matrix(f"{title}: {method}", scores[method], teams)
         self._timing(provider, evaluated, teams, history, weights, keyword_map)
+        if options["cv"]:
+            self._cross_validation(teams, history, provider, keyword_map, weights, options)
+
+    def _sources(self, title: str, score) -> None:
+        self.stdout.write(f"\nthe blend by source, {title}")
+        for source, (top1, top3, total) in sorted(score.sources.items()):
+            rates = f"top-1 {top1 / total:>6.1%}  top-3 {top3 / total:>6.1%}"
+            self.stdout.write(f"  {source:<12} n={total:<4} {rates}")
+
+    def _cross_validation(self, teams, history, provider, keyword_map, weights, options) -> None:
+        self.stdout.write("\ncross-validation inside the history half (two folds), the blend:")
+        rows = ev.cross_validate(
+            teams=teams,
+            history=history,
+            provider=provider,
+            keyword_map=keyword_map,
+            weights=weights,
+            seed=options["seed"],
+        )
+        for name, top1, top3, error in rows:
+            rates = f"top-1 {top1:>6.1%}  top-3 {top3:>6.1%}  ECE {error:.3f}"
+            self.stdout.write(f"  {name:<42} {rates}")
 
     def _table(self, title: str, scores: dict, before: bool) -> None:
         self.stdout.write(f"\n{title}")
@@ -120,13 +149,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{short[truth]:<8}{cells}")
 
     def _timing(self, provider, evaluated, teams, history, weights, keyword_map) -> None:
-        vectors_before, words = ev.team_vectors(teams, provider), ev.lexicon(teams)
-        ev.timed_triage(provider, evaluated[:20], vectors_before, weights, keyword_map, words)
-        timings, cpu = ev.timed_triage(
-            provider, evaluated, vectors_before, weights, keyword_map, words
+        # After history: the dearer case (lessons' vectors and n-gram centroids too).
+        vectors = ev.team_vectors(
+            teams,
+            provider,
+            history,
+            [service.ticket_vector(t.title, t.description, provider) for t in history],
         )
+        words = ev.lexicon(teams, history)
+        ev.timed_triage(provider, evaluated[:20], vectors, weights, keyword_map, words)
+        timings, cpu = ev.timed_triage(provider, evaluated, vectors, weights, keyword_map, words)
         self.stdout.write(
-            f"\ntriage per ticket (embedding, n-grams, keywords, blend; {len(teams)} teams): "
+            f"\ntriage per ticket after history (embedding, glossary, n-grams, keywords, blend; "
+            f"{len(teams)} teams): "
             f"wall p50 {np.percentile(timings, 50):.2f} ms, p95 {np.percentile(timings, 95):.2f} "
             f"ms, max {max(timings):.2f} ms; CPU p50 {np.percentile(cpu, 50):.2f} ms, "
             f"p95 {np.percentile(cpu, 95):.2f} ms"
