@@ -190,6 +190,13 @@ class Ticket(models.Model):
     def save(self, *args, **kwargs) -> None:
         self._check_guarded_fields()
         super().save(*args, **kwargs)
+        self.after_insert()
+
+    # What save() does around the write, for a new row written by core.inserts.together().
+    def before_insert(self) -> None:
+        self._check_guarded_fields()
+
+    def after_insert(self) -> None:
         self._loaded = {"owner_id": self.owner_id, "status": self.status}
 
     @classmethod
