@@ -25,10 +25,14 @@ User = get_user_model()
 
 # A requester is looked up on every ticket created: the SQL compiled once (core.compiled).
 _CONTACT_BY_CRM_ID = CompiledQuery(
-    lambda crm_id: Contact.objects.select_related("company").filter(crm_id=crm_id).order_by(), str
+    lambda crm_id: Contact.objects.select_related("company").filter(crm_id=crm_id).order_by("pk"),
+    str,
 )
 _CONTACT_BY_EMAIL = CompiledQuery(
-    lambda email: Contact.objects.select_related("company").filter(email__iexact=email).order_by(),
+    # By id: should two contacts differ only in case, always the same one.
+    lambda email: (
+        Contact.objects.select_related("company").filter(email__iexact=email).order_by("pk")
+    ),
     str,
 )
 
