@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http bench-pipeline bench-seed bench-list venv clean
+.PHONY: run serve test lint format bench bench-create bench-http bench-pipeline bench-seed bench-list venv clean
 
 venv: $(STAMP)
 
@@ -78,6 +78,11 @@ bench: venv
 # batches"). `make bench-pipeline BENCH_ARGS="--open 50000 --tickets 1000"`.
 bench-pipeline: venv
 	bash bench/with-postgres $(BIN)/python bench/pipeline.py $(BENCH_ARGS)
+
+# The web process's CPU for one create, the floor and the project side by side in process
+# (docs/benchmarks.md, "Creating a ticket"); BENCH_ARGS="--tree ../other-checkout" adds an A/B.
+bench-create: venv
+	bash bench/with-postgres $(BIN)/python bench/create_cpu.py $(BENCH_ARGS)
 
 # The same HTTP cases against the project, a bare DRF app (bench/floor) and django-helpdesk 2.6.1
 # (its own venv, built once from bench/helpdesk/requirements.txt under ~/.cache/itsm-bench), one

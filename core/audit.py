@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
+from core import inserts
 from core.models import AuditLog
 
 
@@ -16,7 +17,8 @@ def as_user(actor):
 def record_audit(*, actor, action: str, ticket=None, data: dict) -> AuditLog:
     """One row. ``ticket`` (a ticket or its id) files the row under that ticket's history;
     an integration key is recorded by name, since it is no user."""
-    return AuditLog.objects.create(**_fields(actor, action, getattr(ticket, "pk", ticket), data))
+    row = AuditLog(**_fields(actor, action, getattr(ticket, "pk", ticket), data))
+    return inserts.add(row)  # now, or with the rows of an inserts.together() block
 
 
 def _fields(actor, action: str, ticket_id, data: dict) -> dict:

@@ -15,14 +15,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core import dispatch, tasks
+from core import dispatch, inserts, tasks
 from core.models import OutboxEvent
 
 
 def publish(name: str, *, stream: str, data: dict) -> None:
     """Record an event in the current transaction; its stream is drained after the commit."""
-    OutboxEvent.objects.create(
-        name=name, stream=stream, data=_json_safe(data), occurred_at=timezone.now()
+    # Now, or with the rows of an inserts.together() block (a ticket's creation).
+    inserts.add(
+        OutboxEvent(name=name, stream=stream, data=_json_safe(data), occurred_at=timezone.now())
     )
     _drain_after_commit(stream)
 

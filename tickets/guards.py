@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from core.exceptions import DomainError
+
+
+class OwnerChangeRefused(DomainError):
+    """Raised by the model layer when the owner is written outside tickets.actions."""
+
+
 _owner_write_allowed: ContextVar[bool] = ContextVar("owner_write_allowed", default=False)
 
 

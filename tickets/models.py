@@ -9,10 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 
-from core.exceptions import DomainError
 from org.models import Team
 from tickets.documents import SearchDocument
-from tickets.guards import owner_write_is_allowed
+from tickets.guards import OwnerChangeRefused, owner_write_is_allowed
 from tickets.indexes import LIST_INDEXES
 from tickets.lifecycle import (
     CLOSED_STATUSES,
@@ -63,10 +62,6 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_value}"
-
-
-class OwnerChangeRefused(DomainError):
-    """Raised by the model layer when the owner is written outside tickets.actions."""
 
 
 class TicketQuerySet(models.QuerySet):
@@ -190,17 +185,21 @@ class Ticket(models.Model):
     def save(self, *args, **kwargs) -> None:
         self._check_guarded_fields()
         super().save(*args, **kwargs)
+        self.after_insert()
+
+    # What save() does around the write, for a new row written by core.inserts.together().
+    def before_insert(self) -> None:
+        self._check_guarded_fields()
+
+    def after_insert(self) -> None:
         self._loaded = {"owner_id": self.owner_id, "status": self.status}
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember what the database holds, so save() can tell what this write changes.
-        instance._loaded = {
-            name: value
-            for name, value in zip(field_names, values, strict=True)
-            if name in ("owner_id", "status")
-        }
+        loaded = dict(zip(field_names, values, strict=True))
+        instance._loaded = {name: loaded[name] for name in ("owner_id", "status") if name in loaded}
         return instance
 
     def _check_guarded_fields(self) -> None:

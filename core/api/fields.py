@@ -1,25 +1,33 @@
 """Small shared pieces for serializers."""
 
-import copy
-
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from core.display import display_name
 
 
-class ModelFieldsOnce:
-    """For a ModelSerializer whose fields never depend on the request: the fields are built
-    from the model once per class, and each instance gets a copy (the way DRF hands out
-    declared fields), instead of DRF inspecting the model again for every instance. For the
-    ticket, that inspection was a seventh of the CPU of a create (docs/benchmarks.md)."""
+class SharedFields:
+    """For a serializer whose fields read nothing of the request (no context, no instance, no
+    partial update): its fields are built and bound once per class, on a prototype, and every
+    instance uses them, instead of DRF's deep copy of every declared field for every instance.
+    For a ticket's create those copies (the input's and the answer's) were a fifth of the CPU
+    (docs/benchmarks.md, "Creating a ticket"). Fields keep no state between calls, so sharing
+    them across requests and threads is safe for fields that do not read the context: theirs
+    is the prototype's (empty; the schema generator fills it with a mock request), never the
+    current request's. Not for serializers whose fields need the request or the instance."""
 
-    def get_fields(self):
+    @property
+    def fields(self):
         cls = type(self)
-        prototypes = cls.__dict__.get("_field_prototypes")
-        if prototypes is None:
-            prototypes = super().get_fields()
-            cls._field_prototypes = prototypes
-        return copy.deepcopy(prototypes)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            # Two threads may both build it on a first call: either result is the same.
+            prototype = cls(context={})
+            shared = BindingDict(prototype)
+            for name, field in prototype.get_fields().items():
+                shared[name] = field
+            cls._shared_fields = shared
+        return shared
 
 
 class StrictInputSerializer(serializers.Serializer):

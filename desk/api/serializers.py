@@ -4,7 +4,7 @@ clock (sla) and the latest routing decision (routing)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import ModelFieldsOnce, PersonSerializer
+from core.api.fields import PersonSerializer, SharedFields
 from escalations.selectors import visible_envelopes
 from routing.api.serializers import DecisionSerializer
 from routing.selectors import latest_decisions
@@ -22,7 +22,7 @@ class SlaSerializer(serializers.Serializer):
     paused = serializers.BooleanField()
 
 
-class TicketSerializer(ModelFieldsOnce, serializers.ModelSerializer):
+class TicketSerializer(SharedFields, serializers.ModelSerializer):
     requester = RequesterSerializer(read_only=True)
     team = TeamRefSerializer(read_only=True, allow_null=True)
     owner = PersonSerializer(read_only=True, allow_null=True)

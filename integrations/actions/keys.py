@@ -4,6 +4,7 @@ and touched when used."""
 from django.db import transaction
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.exceptions import DomainValidationError
 from integrations.models import ApiKey, hash_key
 
@@ -24,10 +25,16 @@ def create_api_key(*, source: str, name: str, created_by=None) -> tuple[ApiKey, 
     return key, raw
 
 
+# Read on every call an integration makes: its SQL compiled once per process (core.compiled).
+_ACTIVE_KEY_BY_PREFIX = CompiledQuery(
+    lambda prefix: ApiKey.objects.filter(prefix=prefix, is_active=True).order_by("pk"), str
+)
+
+
 def find_active_key(raw_key: str) -> ApiKey | None:
     """The active key matching `raw_key`, compared by hash, or None."""
     prefix, _, _ = raw_key.partition(".")
-    key = ApiKey.objects.filter(prefix=prefix, is_active=True).first()
+    key = _ACTIVE_KEY_BY_PREFIX.first(prefix)
     if key is None or not _same(key.hashed_key, hash_key(raw_key)):
         return None
     return key

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import record_audit
+from core.compiled import CompiledQuery
 from core.exceptions import DomainError
 from core.memo import VersionedMemo
 from integrations import signing
@@ -215,8 +216,16 @@ def purge_idempotency_records(*, now=None) -> int:
 # --- tickets ---------------------------------------------------------------------------------
 
 
+# Asked on every delivery: the SQL compiled once per process (core.compiled).
+_BY_SOURCE_ID = CompiledQuery(
+    lambda source, external_id: Ticket.objects.filter(source=source, external_id=external_id),
+    str,
+    str,
+)
+
+
 def _known(source: str, external_id: str) -> Ticket | None:
-    return Ticket.objects.filter(source=source, external_id=external_id).first()
+    return _BY_SOURCE_ID.first(source, external_id)
 
 
 def _create_or_update(*, event: InboundEvent, source: str, actor) -> Result:
@@ -224,8 +233,9 @@ def _create_or_update(*, event: InboundEvent, source: str, actor) -> Result:
     known = _known(source, standard.ticket_id)
     if known is None:
         try:
-            with transaction.atomic():
-                return Result(PROCESSING, _create(standard=standard, actor=actor))
+            # create_ticket's own transaction is the savepoint (this runs inside ingest's): a
+            # lost race on the source id rolls back to it, and the winner's ticket answers.
+            return Result(PROCESSING, _create(standard=standard, actor=actor))
         except IntegrityError:
             known = _known(source, standard.ticket_id)
             if known is None:

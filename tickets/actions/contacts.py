@@ -5,9 +5,10 @@ actions.logins). A new requester joins the company of their e-mail domain (ticke
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.audit import record_audit
+from core.compiled import CompiledQuery
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import is_manager_or_admin, is_staff_role
 from tickets.actions.companies import clean_crm_id
@@ -22,6 +23,19 @@ from tickets.models import Contact, Tier
 
 User = get_user_model()
 
+# A requester is looked up on every ticket created: the SQL compiled once (core.compiled).
+_CONTACT_BY_CRM_ID = CompiledQuery(
+    lambda crm_id: Contact.objects.select_related("company").filter(crm_id=crm_id).order_by("pk"),
+    str,
+)
+_CONTACT_BY_EMAIL = CompiledQuery(
+    # By id: should two contacts differ only in case, always the same one.
+    lambda email: (
+        Contact.objects.select_related("company").filter(email__iexact=email).order_by("pk")
+    ),
+    str,
+)
+
 
 def get_or_create_contact(*, email: str, name: str = "", crm_id: str | None = None) -> Contact:
     """The requester with this CRM id, else with this address (any case), created when new
@@ -31,26 +45,36 @@ def get_or_create_contact(*, email: str, name: str = "", crm_id: str | None = No
     if not email:
         raise DomainValidationError({"requester": ["A requester e-mail address is required."]})
     crm_id = clean_crm_id(crm_id, field="requester.crm_id")
-    contact = None
+    contact, created = None, False
     if crm_id is not None:
-        contact = Contact.objects.select_related("company").filter(crm_id=crm_id).first()
+        contact = _CONTACT_BY_CRM_ID.first(crm_id)
     if contact is None:
-        contact, created = Contact.objects.select_related("company").get_or_create(
-            email__iexact=email,
-            defaults={
-                "email": email.lower(),
-                "name": name,
-                "crm_id": crm_id,
-                "company": company_for_email(email),
-            },
-        )
-        if not created and crm_id is not None and contact.crm_id is None:
-            contact.crm_id = crm_id
-            contact.save(update_fields=["crm_id"])
+        contact = _CONTACT_BY_EMAIL.first(email)
+    if contact is None:
+        contact, created = _new_contact(email=email, name=name, crm_id=crm_id)
+    if crm_id is not None and not created and contact.crm_id is None:  # found by address
+        contact.crm_id = crm_id
+        contact.save(update_fields=["crm_id"])
     if name and not contact.name:
         contact.name = name
         contact.save(update_fields=["name"])
     return contact
+
+
+def _new_contact(*, email: str, name: str, crm_id: str | None) -> tuple[Contact, bool]:
+    """A contact for an address not seen a moment ago, and True; if a concurrent request made
+    it meanwhile (the address is unique), that one and False: get_or_create without its read."""
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                email=email.lower(), name=name, crm_id=crm_id, company=company_for_email(email)
+            )
+            return contact, True
+    except IntegrityError:
+        contact = _CONTACT_BY_EMAIL.first(email)
+        if contact is None:
+            raise
+        return contact, False
 
 
 def set_contact_location(*, contact: Contact, latitude, longitude, timezone: str) -> None:

@@ -1,6 +1,7 @@
 """What every ticket action leaves behind besides its change: a system entry on the timeline
 and the audit row, in the action's transaction."""
 
+from core import inserts
 from core.audit import as_user
 from tickets.models import Ticket, TimelineEntry
 
@@ -17,9 +18,8 @@ def _system_entry(ticket: Ticket, content: str, author) -> TimelineEntry:
 
 def record_system_entry(*, ticket: Ticket, content: str, actor=None) -> TimelineEntry:
     """An internal system line on the ticket's timeline (who did it, when, what)."""
-    entry = _system_entry(ticket, content, as_user(actor))
-    entry.save(force_insert=True)
-    return entry
+    # Now, or with the rows of an inserts.together() block (the creating one).
+    return inserts.add(_system_entry(ticket, content, as_user(actor)))
 
 
 def record_system_entries(*, entries: list[tuple[Ticket, str]], actor=None) -> None:

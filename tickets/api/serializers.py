@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import PersonSerializer, StrictInputSerializer
+from core.api.fields import PersonSerializer, SharedFields, StrictInputSerializer
 from core.display import display_name
 from org.models import Team
 from tickets.actions.ownership import TransferReason
@@ -103,8 +103,9 @@ class RequesterInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class RequesterTicketCreateSerializer(StrictInputSerializer):
-    """What a requester may send: the rest is decided by the desk."""
+class RequesterTicketCreateSerializer(SharedFields, StrictInputSerializer):
+    """What a requester may send: the rest is decided by the desk. (Its fields and the staff
+    variant's read nothing of the request: shared, core.api.fields.SharedFields.)"""
 
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True, default="")

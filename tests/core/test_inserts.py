@@ -1,0 +1,80 @@
+"""core.inserts: the rows one action writes at once, in one statement on PostgreSQL, in the
+order added, all or none."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import inserts
+from core.models import AuditLog, OutboxEvent
+from tests import factories
+from tickets.models import OwnerChangeRefused, Ticket, TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def new_ticket(**fields) -> Ticket:
+    contact = factories.ContactFactory()
+    return Ticket(
+        reference=f"INC-2026-{Ticket.objects.count() + 900001}",
+        title="T",
+        requester=contact,
+        **fields,
+    )
+
+
+def test_the_rows_of_a_block_are_written_at_its_end_in_one_statement():
+    ticket = new_ticket()
+    with CaptureQueriesContext(connection) as queries:
+        with inserts.together():
+            inserts.add(ticket)
+            entry = inserts.add(TimelineEntry(ticket=ticket, type="system", content="Created."))
+            first = inserts.add(OutboxEvent(name="a", stream="s:1", data={"n": 1}))
+            audit = inserts.add(AuditLog(action="ticket.created", ticket_id=ticket.pk, data={}))
+            second = inserts.add(OutboxEvent(name="b", stream="s:1", data={"n": 2}))
+            assert not Ticket.objects.filter(pk=ticket.pk).exists()
+            assert first.pk is None  # not written yet
+        written = len(queries.captured_queries)
+    # The exists() above, then one statement (SQLite: each row in turn).
+    assert written == (2 if POSTGRESQL else 6)
+    # Ids read back, and a stream's events in the order they were added.
+    assert first.pk < second.pk and audit.pk is not None
+    assert [e.name for e in OutboxEvent.objects.filter(stream="s:1").order_by("id")] == ["a", "b"]
+    assert TimelineEntry.objects.get(pk=entry.pk).ticket_id == ticket.pk
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert stored.created_at is not None and stored.status == "new"
+    assert not ticket._state.adding and ticket._loaded == {"owner_id": None, "status": "new"}
+    if POSTGRESQL:  # the timeline's trigger saw the ticket written by the same statement
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT internal_words IS NOT NULL FROM tickets_ticket WHERE id = %s", [ticket.pk]
+            )
+            assert cursor.fetchone()[0]
+
+
+def test_nothing_is_written_when_the_block_raises():
+    ticket = new_ticket()
+    with pytest.raises(RuntimeError), inserts.together():
+        inserts.add(ticket)
+        inserts.add(AuditLog(action="ticket.created", ticket_id=ticket.pk, data={}))
+        raise RuntimeError("changed my mind")
+    assert not Ticket.objects.filter(pk=ticket.pk).exists()
+    assert not AuditLog.objects.filter(ticket_id=ticket.pk).exists()
+
+
+def test_outside_a_block_a_row_is_written_at_once_and_a_nested_block_joins_the_outer():
+    audit = inserts.add(AuditLog(action="x.done", data={}))
+    assert AuditLog.objects.filter(pk=audit.pk).exists()
+    with inserts.together():
+        with inserts.together():
+            inner = inserts.add(AuditLog(action="x.inner", data={}))
+        assert inner.pk is None  # the outer block writes it
+    assert AuditLog.objects.filter(pk=inner.pk, action="x.inner").exists()
+
+
+def test_a_models_save_checks_run_when_the_row_is_added():
+    owner = factories.AgentFactory()
+    with pytest.raises(OwnerChangeRefused), inserts.together():
+        inserts.add(new_ticket(owner=owner))
