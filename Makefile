@@ -62,8 +62,11 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Two pytest-xdist workers by default (TEST_WORKERS=0 runs in one process): each has its own
+# test database and, with REDIS_URL, its own Redis database (tests/settings.py).
+TEST_WORKERS ?= 2
 test: venv $(AXE)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS)) $(PYTEST_ARGS)
 
 # Benchmarks on a throwaway PostgreSQL cluster (results go in docs/benchmarks.md by hand).
 bench: venv
