@@ -7,31 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import dispatch
-from core import tasks as core_tasks
 from routing.models import AllocationDecision
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/tickets/"
-
-
-class QueuedDeliverer:
-    """The server's deliverer thread, busy: streams are queued for after the response."""
-
-    running = True
-
-    def __init__(self) -> None:
-        self.streams: list[str] = []
-
-    def submit(self, stream: str) -> None:
-        self.streams.append(stream)
-
-
-@pytest.fixture
-def queued(monkeypatch) -> QueuedDeliverer:
-    deliverer = QueuedDeliverer()
-    monkeypatch.setattr(core_tasks, "deliverer", deliverer)
-    return deliverer
 
 
 def payload(n: int) -> dict:

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from core import tasks as core_tasks
 from core.models import AuditLog, OutboxEvent
 from integrations.actions.keys import create_api_key
 from tickets.models import Contact, Ticket, TimelineEntry
@@ -18,25 +17,6 @@ from tickets.models import Contact, Ticket, TimelineEntry
 pytestmark = pytest.mark.django_db
 
 POSTGRESQL = connection.vendor == "postgresql"
-
-
-class HeldDeliverer:
-    """The server's deliverer thread: streams are queued for after the response."""
-
-    running = True
-
-    def __init__(self) -> None:
-        self.streams: list[str] = []
-
-    def submit(self, stream: str) -> None:
-        self.streams.append(stream)
-
-
-@pytest.fixture
-def held(monkeypatch) -> HeldDeliverer:
-    deliverer = HeldDeliverer()
-    monkeypatch.setattr(core_tasks, "deliverer", deliverer)
-    return deliverer
 
 
 def api_body(n: int) -> dict:
@@ -72,10 +52,10 @@ def assert_written(ticket_id: str) -> None:
     assert AuditLog.objects.filter(ticket_id=ticket.pk, action="ticket.created").count() == 1
     event = OutboxEvent.objects.get(stream=f"ticket:{ticket.pk}", name="ticket.created")
     assert event.data["ticket"]["reference"] == ticket.reference
-    assert event.dispatched_at is None  # held: delivered after the answer
+    assert event.dispatched_at is None  # queued: delivered after the answer
 
 
-def test_an_api_create_costs_a_constant_number_of_statements(manager, held):
+def test_an_api_create_costs_a_constant_number_of_statements(manager, queued):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(manager)}")
     assert client.post("/api/v1/tickets/", api_body(0), format="json").status_code == 201
@@ -92,10 +72,10 @@ def test_an_api_create_costs_a_constant_number_of_statements(manager, held):
             inserts = [s for s in sql if "INSERT" in s]
             assert len(inserts) == 1 and inserts[0].startswith("WITH "), inserts
         assert_written(response.json()["id"])
-    assert held.streams[-1] == f"ticket:{response.json()['id']}"
+    assert queued.streams[-1] == f"ticket:{response.json()['id']}"
 
 
-def test_a_webhook_create_costs_a_constant_number_of_statements(held):
+def test_a_webhook_create_costs_a_constant_number_of_statements(queued):
     key = create_api_key(source="generic", name="generic key")[1]
     client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {key}", HTTP_X_SOURCE_ID="generic")
 
@@ -122,7 +102,7 @@ def test_a_webhook_create_costs_a_constant_number_of_statements(held):
     assert Ticket.objects.count() == tickets
 
 
-def test_a_new_requester_costs_two_statements_more(manager, held):
+def test_a_new_requester_costs_two_statements_more(manager, queued):
     """Their company by e-mail domain, and the contact in a savepoint of its own (so a
     concurrent first ticket of the same address finds the other's contact)."""
     client = APIClient()
@@ -137,7 +117,7 @@ def test_a_new_requester_costs_two_statements_more(manager, held):
     assert Contact.objects.get(email="new@customer.example").name == "New"
 
 
-def test_bad_input_is_refused_at_the_door_with_field_errors(manager, held):
+def test_bad_input_is_refused_at_the_door_with_field_errors(manager, queued):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(manager)}")
     before = Ticket.objects.count()
