@@ -77,6 +77,7 @@ DOCUMENT_COLUMNS = (
     "scores",
     "rationale",
     "confidence",
+    "triage",
     "rule_name",
     "candidates",
     "decided_at",
@@ -106,6 +107,7 @@ def latest_documents(ticket_ids) -> dict:
             rule=row["rule_name"],
             candidates=row["candidates"],
             decided_at=row["decided_at"],
+            triage=row["triage"],
         )
         for row in rows.order_by().values(*DOCUMENT_COLUMNS)
     }
