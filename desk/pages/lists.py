@@ -50,7 +50,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     role = require_role(request.user)
     if role == Role.REQUESTER:
         return redirect("desk:list")
-    tickets = with_needs_triage(ticket_rows(request.user).open())
+    tickets = with_needs_triage(ticket_rows(request.user).open(), role=role)
     if role == Role.AGENT:
         tickets = tickets.filter(Q(team_id__in=team_ids_of(request.user)) | Q(owner=request.user))
     rows = with_sla(tickets.order_by("-priority_score", "created_at")[:QUEUE_SIZE])
@@ -63,8 +63,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     """Every visible ticket through the API's FilterSet, sortable, a page at a time."""
     role = require_role(request.user)
     rows = ticket_rows(request.user, listing=True)
-    if role != Role.REQUESTER:  # requesters never see triage's doubts
-        rows = with_needs_triage(rows)
+    rows = with_needs_triage(rows, role=role)
     filterset = TicketFilterSet(request.GET, queryset=rows, request=request)
     sort = request.GET.get("sort", "priority")
     key = sort.removeprefix("-")

@@ -97,8 +97,8 @@ def sla_chip(sla: dict | None) -> str:
 
 
 def _triage_badge(ticket) -> str:
-    """Marked by routing.triage_reads.with_needs_triage (staff lists only), while open."""
-    return NEEDS_TRIAGE if getattr(ticket, "needs_triage", False) and ticket.is_open else ""
+    """Marked by routing.triage_reads.with_needs_triage (open tickets, staff lists only)."""
+    return NEEDS_TRIAGE if getattr(ticket, "needs_triage", False) else ""
 
 
 def _escape(value) -> str:
