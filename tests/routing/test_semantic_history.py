@@ -8,7 +8,6 @@ from io import StringIO
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from routing.actions.route import route_ticket
@@ -18,25 +17,18 @@ from routing.semantic.lexical import Lesson, Lexicon
 from routing.semantic.vectors import from_bytes
 from tests import factories
 from tests.routing.factories import unrouted_ticket
-from tests.routing.test_semantic_triage import network, printing  # noqa: F401 (fixtures)
+
+# The triage module's fixtures: semantic triage on with the hashing provider (autouse), an
+# admin and two teams with profiles.
+from tests.routing.test_semantic_triage import (  # noqa: F401 (fixtures)
+    admin_user,
+    network,
+    printing,
+    semantic,
+)
 from tickets.actions.updates import update_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def semantic(settings):
-    settings.TRIAGE_SEMANTIC = True
-    settings.TRIAGE_PROVIDER = "hashing"
-    cache.clear()
-    service.forget()
-    yield
-    service.forget()
-
-
-@pytest.fixture
-def admin_user():
-    return factories.AdminUserFactory()
 
 
 # --- the glossary -------------------------------------------------------------------------
@@ -131,7 +123,7 @@ def test_a_lessons_weight_grows_with_how_many_the_team_has():
 
 
 def test_transfers_and_resolutions_teach_the_final_teams_lexical_profile(
-    admin_user,
+    admin_user,  # noqa: F811
     network,  # noqa: F811
     printing,  # noqa: F811
     settings,
@@ -160,7 +152,7 @@ def test_transfers_and_resolutions_teach_the_final_teams_lexical_profile(
 
 
 def test_triage_embed_moves_lessons_of_another_provider_to_the_configured_one(
-    admin_user,
+    admin_user,  # noqa: F811
     network,  # noqa: F811
     printing,  # noqa: F811
 ):
