@@ -64,7 +64,8 @@ def servers(tmp_path_factory):
 class Listener:
     """tests.dashboard.ws_listen in a subprocess, its lines read by a thread into a queue."""
 
-    def __init__(self, base: str, token: str) -> None:
+    def __init__(self, base: str, token: str, server: Server) -> None:
+        self.server = server  # its output explains a closed socket (e.g. 1011 from the consumer)
         netloc = urlsplit(base).netloc
         self.process = subprocess.Popen(
             [
@@ -89,8 +90,11 @@ class Listener:
 
     def next(self, kind: str) -> tuple[float, dict]:
         while True:
-            line = self.lines.get(timeout=10)
-            assert "closed" not in line, line
+            try:
+                line = self.lines.get(timeout=10)
+            except queue.Empty:
+                pytest.fail(f"no {kind} in 10 s: " + "".join(self.server.lines)[-3000:])
+            assert "closed" not in line, (line, "".join(self.server.lines)[-3000:])
             if line["message"]["type"] == kind:
                 return line["received_at"], line["message"]
 
@@ -110,7 +114,7 @@ def test_an_event_committed_in_one_process_reaches_a_socket_in_another(servers):
         assert writer.port != holder.port  # really two processes
     token = access_token(writer.base)
 
-    listener = Listener(holder.base, token)
+    listener = Listener(holder.base, token, holder)
     try:
         _, snapshot = listener.next("kpi.snapshot")
         assert snapshot["data"]["scope"] == "all"
