@@ -9,15 +9,19 @@ then whenever it has been idle for SWEEP_SECONDS, for retries that fell due. A d
 idempotent and holds its stream's lock, so a sweep racing another process's drain of the same
 stream delivers nothing twice.
 
-Only server processes start the thread (itsm.asgi, itsm.wsgi; settings.EVENTS_IN_BACKGROUND,
-on by default without a broker): a management command, the beat process and the test suite
-deliver right after the commit instead, and with a broker the Celery workers deliver.
+Only server processes start background delivery (itsm.asgi, itsm.wsgi;
+settings.EVENTS_IN_BACKGROUND, on by default without a broker), and by default not in this
+thread but in a child process running it (core.delivery_process; settings.EVENTS_IN_A_PROCESS),
+so requests and deliveries use both cores. A management command, the beat process and the
+test suite deliver right after the commit instead, and with a broker the Celery workers
+deliver.
 """
 
 import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import connection
@@ -48,7 +52,8 @@ class Deliverer:
     """One thread, one queue of stream names; streams asked for twice before their turn are
     drained once (a drain takes every pending event of its stream)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_idle: Callable[[], None] | None = None) -> None:
+        self._on_idle = on_idle  # told each time the queue runs empty (core.delivery_process)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -98,8 +103,7 @@ class Deliverer:
             self._deliver(streams)
             self._release_connection()
             delivered = time.monotonic()
-            if self._queue.empty():
-                self.idle.set()
+            self._set_idle_if_empty()
             if stop:
                 return
 
@@ -130,8 +134,13 @@ class Deliverer:
             logger.exception("Sweeping the outbox failed; trying again in %s s", SWEEP_SECONDS)
         finally:
             self._release_connection()
-            if self._queue.empty():
-                self.idle.set()
+            self._set_idle_if_empty()
+
+    def _set_idle_if_empty(self) -> None:
+        if self._queue.empty():
+            self.idle.set()
+            if self._on_idle is not None:
+                self._on_idle()
 
     @staticmethod
     def _release_connection() -> None:
@@ -143,12 +152,46 @@ class Deliverer:
             connection.close()
 
 
-deliverer = Deliverer()
+class Background:
+    """This process's background delivery, if it has one: a Deliverer (this thread's) or a
+    core.delivery_process.DeliveryProcess (a child's). core.tasks asks it whether it runs and
+    hands it the streams of each commit."""
+
+    def __init__(self) -> None:
+        self.impl = None
+
+    @property
+    def running(self) -> bool:
+        return self.impl is not None and self.impl.running
+
+    @property
+    def idle(self) -> threading.Event:
+        return self.impl.idle
+
+    def submit(self, stream: str) -> None:
+        self.impl.submit(stream)
+
+    def start(self, impl) -> None:
+        self.impl = impl
+        impl.start()
+
+    def stop(self) -> None:
+        if self.impl is not None:
+            self.impl.stop()
+
+
+deliverer = Background()
 
 
 def start_if_configured() -> None:
     """Called by the server entry points once Django is set up."""
     from django.conf import settings
 
-    if getattr(settings, "EVENTS_IN_BACKGROUND", False):
-        deliverer.start()
+    if not getattr(settings, "EVENTS_IN_BACKGROUND", False) or deliverer.running:
+        return
+    if getattr(settings, "EVENTS_IN_A_PROCESS", True):
+        from core.delivery_process import DeliveryProcess
+
+        deliverer.start(DeliveryProcess())
+    else:
+        deliverer.start(Deliverer())

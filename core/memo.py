@@ -38,10 +38,13 @@ class Loaded(Generic[T]):
     value: T
 
 
-# Backends whose entries each process keeps for itself: no use for a shared token.
+# Backends whose entries each process keeps for itself: no use for a shared token. The
+# embedded default's files are shared, but by the processes of one settings file only (the
+# test suite keeps memory of its own), and the database row is what every process reaches.
 _PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
 )
 _memos: list["VersionedMemo"] = []
 _clock = time.monotonic  # module attribute: the tests move it forward

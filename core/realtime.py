@@ -10,12 +10,23 @@ and delivering one routed ticket sends a dozen messages (the dashboard's, and ea
 agent's)."""
 
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# Set in the embedded default's delivery process (core.delivery_process): the sockets and the
+# in-memory channel layer are in the server process, so the messages are handed to it.
+_forward: Callable[[list[tuple[str, dict]]], None] | None = None
+
+
+def forward_to(forward: Callable[[list[tuple[str, dict]]], None] | None) -> None:
+    """Hand every batch of messages to ``forward`` instead of this process's channel layer."""
+    global _forward
+    _forward = forward
 
 
 def user_group(user_id) -> str:
@@ -60,6 +71,18 @@ def _after_commit(connection) -> _SendAfterCommit:
 
 
 def _send_now(messages: list[tuple[str, dict]]) -> int:
+    if _forward is not None:
+        try:
+            _forward(messages)
+        except Exception:  # the server is gone or the message is not JSON: a courtesy lost
+            logger.exception("Could not forward %s websocket message(s)", len(messages))
+            return 0
+        return len(messages)
+    return send_here(messages)
+
+
+def send_here(messages: list[tuple[str, dict]]) -> int:
+    """Into this process's channel layer, now."""
     try:
         layer = get_channel_layer()
         if layer is None:

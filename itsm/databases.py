@@ -1,5 +1,7 @@
 """The database settings, from DATABASE_URL (a SQLite file by default)."""
 
+import hashlib
+import tempfile
 from pathlib import Path
 
 import environ
@@ -42,3 +44,19 @@ def database_settings(env: environ.Env, base_dir: Path) -> dict:
         # checked before reuse.
         database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     return database
+
+
+def embedded_cache(env: environ.Env, database: dict) -> dict:
+    """settings.CACHES["default"] without Redis: files in one directory per database, shared
+    by the processes of one installation (the server, its delivery process, beat, several
+    server workers), so what one caches or invalidates (the dashboard's KPI snapshots, the
+    triage's model tokens, the API throttle) the others see. Per-process memory would leave
+    each with its own idea."""
+    location = env.str("CACHE_DIR", default="")
+    if not location and database["ENGINE"] == "django.db.backends.sqlite3":
+        location = f"{database['NAME']}-cache"
+    if not location:
+        where = f"{database.get('HOST')}:{database.get('PORT')}/{database.get('NAME')}"
+        digest = hashlib.sha256(where.encode()).hexdigest()[:16]
+        location = str(Path(tempfile.gettempdir()) / f"itsm-cache-{digest}")
+    return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}

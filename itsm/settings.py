@@ -14,7 +14,7 @@ import environ
 from itsm import case_handling, integration_settings, observability
 from itsm.beat import BEAT_SCHEDULE
 from itsm.configuration import env_file, missing
-from itsm.databases import database_settings
+from itsm.databases import database_settings, embedded_cache
 from itsm.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -165,15 +165,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": embedded_cache(env, DATABASES["default"])}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process right away; errors surface to the caller.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-# Without one, a server process delivers the outbox after the response, in a thread of its own.
+# Without one, a server process delivers the outbox after the response: in a child process of
+# its own (core.delivery_process), so deliveries run on another core than the requests, or
+# with EVENTS_IN_A_PROCESS=false in a thread of the server's (core.deliverer).
 EVENTS_IN_BACKGROUND = env.bool("EVENTS_IN_BACKGROUND", default=not REDIS_URL)
+EVENTS_IN_A_PROCESS = env.bool("EVENTS_IN_A_PROCESS", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

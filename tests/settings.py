@@ -54,6 +54,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.path.join(tempfile.gettempdir(), f"itsm-test-{os.getpid()}.sqlite3")
     }
 
+if not os.environ.get("REDIS_URL"):
+    # The suite runs in one process per xdist worker and clears its cache around every test:
+    # memory of its own, not the embedded default's directory (whose name the workers share).
+    # The servers the tests start use the project settings (a directory next to their SQLite).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Tasks run in-process in tests on both CI columns: with REDIS_URL set there is no worker in
 # the test process. The Redis broker itself is exercised by tests/itsm/test_celery_broker.py.
 CELERY_TASK_ALWAYS_EAGER = True
@@ -63,8 +69,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CONFIG_MEMO_CHECK_SECONDS = 3600.0
 
 # Events are delivered right after the commit in the test process, so a test sees their effects
-# when its call returns. Server processes the tests start use the project settings (the
-# background thread of core.deliverer); tests/core/test_deliverer.py exercises it here.
+# when its call returns. Server processes the tests start use the project settings (their
+# delivery process, core.delivery_process); tests/core/test_deliverer.py exercises the
+# deliverer here.
 EVENTS_IN_BACKGROUND = False
 
 # Semantic triage reads tickets with the bag-of-words provider in the suite: the bundled model

@@ -36,3 +36,36 @@ def test_a_rolled_back_transaction_sends_nothing(sent):
     with transaction.atomic():
         pass
     assert sent == []
+
+
+def test_a_delivery_process_forwards_its_messages_instead_of_sending_them(monkeypatch):
+    """core.delivery_process: the sockets are in the server, so the child hands its batches
+    over (through the pipe) and never touches its own channel layer."""
+    forwarded: list = []
+    monkeypatch.setattr(realtime, "send_here", lambda messages: pytest.fail("sent here"))
+    realtime.forward_to(forwarded.append)
+    try:
+        with transaction.atomic():
+            send_to_groups([("a", {"n": 1}), ("b", {"n": 2})])
+            assert forwarded == []
+    finally:
+        realtime.forward_to(None)
+    assert forwarded == [[("a", {"n": 1}), ("b", {"n": 2})]]
+
+
+def test_the_server_sends_the_lines_its_delivery_process_writes(monkeypatch):
+    """The server's side of the pipe: each JSON line's batch into its own channel layer, and
+    the idle line sets the event a caller waits on."""
+    from core.delivery_process import DeliveryProcess
+
+    here: list = []
+    monkeypatch.setattr(realtime, "send_here", here.append)
+    lines = ['{"send":[["dashboard.all",{"type":"x","n":1}]]}\n', "not json\n", '{"idle":true}\n']
+
+    class Child:
+        stdout = iter(lines)
+
+    process = DeliveryProcess()
+    process._read(Child())
+    assert here == [[("dashboard.all", {"type": "x", "n": 1})]]
+    assert process.idle.is_set()

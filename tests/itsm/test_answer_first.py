@@ -1,10 +1,13 @@
 """Answer first, work after, lose nothing: a server of the embedded default answers a webhook
-and the ticket ends routed (both databases; its deliverer thread does it), and a ``kill -9``
-of that server between the commit and the delivery leaves the ticket to be routed, once, by
-the next process that starts (which also shows the answer comes before routing).
+and the ticket ends routed (both databases; its delivery process does it, or its deliverer
+thread), and a ``kill -9`` of the processing side between the commit and the delivery leaves
+the ticket to be routed, once, by the next process that starts (which also shows the answer
+comes before routing): the server's delivery process, restarted by the server, or the whole
+server when delivery is its thread.
 
-The kill test is PostgreSQL only: it holds a table lock the delivery needs, so the server is
-killed at a known point (its delivery waiting on the lock), not at a moment chosen by a sleep."""
+The kill tests are PostgreSQL only: they hold a table lock the delivery needs, so the process
+is killed at a known point (its delivery waiting on the lock), not at a moment chosen by a
+sleep."""
 
 import os
 import signal
@@ -28,7 +31,7 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def server_env() -> dict:
+def server_env(**extra: str) -> dict:
     s = connection.settings_dict
     if connection.vendor == "sqlite":
         url = f"sqlite:///{s['NAME']}"
@@ -40,6 +43,7 @@ def server_env() -> dict:
         "DEBUG": "true",
         "SECRET_KEY": "answer-first-test-secret-0123456789abcdef0123456789",
         "DATABASE_URL": url,  # no REDIS_URL: the embedded default, delivery in the server
+        **extra,
     }
 
 
@@ -86,18 +90,19 @@ def post_ticket(server: Server, key: str) -> httpx.Response:
     )
 
 
-def test_a_webhook_to_a_real_server_ends_routed_on_either_database():
+@pytest.mark.parametrize("in_a_process", ["true", "false"], ids=["process", "thread"])
+def test_a_webhook_to_a_real_server_ends_routed_on_either_database(in_a_process):
     team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
     factories.AgentFactory(teams=[team])
     _, key = create_api_key(source="generic", name="answer-first test")
-    server = Server(server_env(), port=free_port()).start()
+    server = Server(server_env(EVENTS_IN_A_PROCESS=in_a_process), port=free_port()).start()
     try:
         answer = post_ticket(server, key)
         assert answer.status_code == 202, answer.text
         ticket = Ticket.objects.get(pk=answer.json()["ticket_id"])
         wait_for(
             lambda: AllocationDecision.objects.filter(ticket=ticket).exists(),
-            "routing by the server's deliverer thread",
+            "routing by the server's background delivery",
         )
     finally:
         server.stop()
@@ -106,12 +111,64 @@ def test_a_webhook_to_a_real_server_ends_routed_on_either_database():
     assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
 
 
+def delivery_children(server: Server) -> list[int]:
+    """The server's delivery process (core.delivery_process), by its parent's pid."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    command = cmdline.read()
+            except OSError:
+                continue
+            if parent == server.process.pid and b"core.delivery_process" in command:
+                found.append(int(entry))
+    return found
+
+
+@postgres_only
+def test_a_kill_9_of_the_delivery_process_loses_nothing_and_routes_once():
+    team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
+    factories.AgentFactory(teams=[team])
+    _, key = create_api_key(source="generic", name="kill-9 test")
+    server = Server(server_env(EVENTS_IN_A_PROCESS="true"), port=free_port()).start()
+    holder = lock_decisions()
+    try:
+        answer = post_ticket(server, key)
+        assert answer.status_code == 202, answer.text
+        ticket = Ticket.objects.get(pk=answer.json()["ticket_id"])
+        assert ticket.team_id is None  # answered before routing
+        wait_for(delivery_waiting_on_a_lock, "the delivery process reaching the lock")
+        (child,) = delivery_children(server)
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: delivery_children(server) not in ([], [child]), "a new delivery process")
+        holder.rollback()  # the dead one's transaction never committed; the new one sweeps
+        wait_for(
+            lambda: not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists(),
+            "the new delivery process's sweep",
+        )
+    finally:
+        holder.rollback()
+        holder.close()
+        server.stop()
+    ticket.refresh_from_db()
+    assert ticket.team == team
+    assert AllocationDecision.objects.filter(ticket=ticket).count() == 1
+    stream = f"ticket:{ticket.pk}"
+    names = list(
+        OutboxEvent.objects.filter(stream=stream).order_by("id").values_list("name", flat=True)
+    )
+    assert names.count("ticket.created") == 1 and names.count("ticket.routed") == 1
+
+
 @postgres_only
 def test_a_kill_9_between_commit_and_delivery_loses_nothing_and_routes_once():
     team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
     factories.AgentFactory(teams=[team])
     _, key = create_api_key(source="generic", name="kill-9 test")
-    env = server_env()
+    env = server_env(EVENTS_IN_A_PROCESS="false")  # the thread dies with the server
     first = Server(env, port=free_port()).start()
     holder = lock_decisions()
     try:

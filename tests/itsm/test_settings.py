@@ -36,7 +36,9 @@ def settings_as_json(env: dict[str, str]) -> dict:
         "import django, json; django.setup(); from django.conf import settings as s;"
         "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'],"
         " 'db_name': str(s.DATABASES['default']['NAME']),"
-        " 'cache': s.CACHES['default']['BACKEND'], 'layer': s.CHANNEL_LAYERS['default']['BACKEND'],"
+        " 'cache': s.CACHES['default']['BACKEND'],"
+        " 'cache_dir': str(s.CACHES['default'].get('LOCATION', '')),"
+        " 'layer': s.CHANNEL_LAYERS['default']['BACKEND'],"
         " 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL,"
         " 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
     )
@@ -50,7 +52,9 @@ def test_embedded_default_needs_no_environment_but_debug():
     config = settings_as_json({"DEBUG": "true"})
     assert config["engine"] == "django.db.backends.sqlite3"
     assert config["db_name"].endswith("db.sqlite3")
-    assert config["cache"].endswith("LocMemCache")
+    # Files next to the database: the server, its delivery process and beat share them.
+    assert config["cache"].endswith("FileBasedCache")
+    assert config["cache_dir"] == config["db_name"] + "-cache"
     assert config["layer"] == "channels.layers.InMemoryChannelLayer"
     assert config["eager"] is True
     assert config["broker"] == "memory://"
