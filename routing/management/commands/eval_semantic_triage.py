@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cv",
             action="store_true",
-            help="Also cross-validate the blend's weights inside the history half.",
+            help="Also cross-validate the blend's weights and the history models (history half).",
         )
 
     def handle(self, *args, **options) -> None:
