@@ -132,12 +132,14 @@ def rank_teams(
     learned_lexical: np.ndarray | None = None,
     lesson_counts: np.ndarray | None = None,
     use_semantic: bool = True,
+    learned_scores: np.ndarray | None = None,
 ) -> list[RankedTeam]:
     """Every team, best first (ties by name). ``lexical``: the ticket's character n-gram
     similarity with each team's profile, in the order of ``teams``; ``learned_lexical`` with
     the centroid of each team's lessons, weighted by how many it has (``lesson_counts``).
     ``use_semantic`` False ranks on the keyword and classifier signals alone (the
-    evaluation's baselines)."""
+    evaluation's baselines). ``learned_scores``: a history model's scores, in the same order,
+    added as they are (the evaluation's comparison of learners, routing.semantic.history_models)."""
     if not teams:
         return []
     similarities = np.array(
@@ -149,6 +151,8 @@ def rank_teams(
     if learned_lexical is not None and lesson_counts is not None and use_semantic:
         share = lesson_counts / (lesson_counts + weights.lexical_half)
         scores += weights.learned_lexical * share * learned_lexical
+    if learned_scores is not None and use_semantic:
+        scores += learned_scores
     for index, team in enumerate(teams):
         capabilities = {c.lower() for c in team.capabilities}
         if signals.keyword_category and signals.keyword_category in capabilities:

@@ -10,7 +10,8 @@ the blend routing uses."""
 import json
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from threadpoolctl import threadpool_limits
 from org.models import Team
 from routing import learned_triage, triage
 from routing.semantic import blend, service
-from routing.semantic.lexical import Lesson, Lexicon
+from routing.semantic.history_models import Reading
+from routing.semantic.lexical import Lesson, Lexicon, ticket_text
 from routing.semantic.vectors import unit
 
 # "embedding": the provider's vectors alone; "semantic": with the character n-grams too (what
@@ -167,8 +169,11 @@ def evaluate(
     keyword_map: dict,
     weights: blend.BlendWeights,
     history: list[LabelledTicket] | None = None,
+    learner: Callable | None = None,
 ) -> dict[str, Score]:
-    """The four methods' scores on ``tickets``, after ``history`` when given."""
+    """The four methods' scores on ``tickets``, after ``history`` when given. ``learner``
+    (a size -> model factory of routing.semantic.history_models) adds a history model's
+    scores, taught each history ticket once, in order."""
     history_vectors = (
         [service.ticket_vector(t.title, t.description, provider) for t in history]
         if history
@@ -178,6 +183,7 @@ def evaluate(
     team_of_category = {spec["category"]: spec["slug"] for spec in teams}
     model = train_classifier(history) if history else None
     words = lexicon(teams, history)
+    taught = teach(learner, teams, history, history_vectors, provider, words, keyword_map, weights)
     scores = {method: Score(method) for method in METHODS}
     for ticket in tickets:
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
@@ -195,6 +201,8 @@ def evaluate(
         scores["embedding"].add(ticket.team, [r.team_id for r in embedding])
         lexical, learned = words.scores(ticket.title, ticket.description)
         read = {"lexical": lexical, "learned_lexical": learned, "lesson_counts": words.counts}
+        if taught is not None:
+            read["learned_scores"] = taught.scores(reading(ticket, vector, words))
         semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, **read)
         scores["semantic"].add(
             ticket.team, [r.team_id for r in semantic], semantic[0].probability, ticket.source
@@ -204,6 +212,30 @@ def evaluate(
             ticket.team, [r.team_id for r in blended], blended[0].probability, ticket.source
         )
     return scores
+
+
+def reading(ticket: LabelledTicket, vector: np.ndarray, words: Lexicon) -> Reading:
+    return Reading(vector, words.transform([ticket_text(ticket.title, ticket.description)]))
+
+
+def teach(learner, teams, history, history_vectors, provider, words, keyword_map, weights):
+    """A history model taught each history ticket once, in order, against what triage read
+    of it with the profiles and the keyword map alone (None without a learner or history)."""
+    if learner is None or not history:
+        return None
+    model = learner(len(teams))
+    vectors = team_vectors(teams, provider)  # the profiles alone: no later lesson leaks in
+    order = [spec["slug"] for spec in teams]
+    for ticket, vector in zip(history, history_vectors, strict=True):
+        keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
+        lexical, _ = words.scores(ticket.title, ticket.description)
+        ranked = blend.rank_teams(
+            vector, vectors, blend.Signals(keyword_category=keyword), weights, lexical=lexical
+        )
+        by_id = {r.team_id: r.score for r in ranked}
+        prior = np.array([by_id[slug] for slug in order])
+        model.learn(reading(ticket, vector, words), order.index(ticket.team), prior)
+    return model
 
 
 def calibration(score: Score, bins: int = 5) -> tuple[float, list[tuple[str, int, float, float]]]:
@@ -244,49 +276,3 @@ def timed_triage(
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - cpu_started) * 1000)
     return timings, cpu
-
-
-# Weights the cross-validation compares with the configured ones (docs/triage.md).
-CANDIDATES = {
-    "profiles only (no history)": {"learned_lexical": 0.0},
-    "n-gram centroid, half at 4": {"lexical_half": 4.0},
-    "n-gram centroid, half at 20": {"lexical_half": 20.0},
-    "+ embedding centroid 0.3": {"learned": 0.3},
-    "+ nearest lesson 0.3 (the earlier rule)": {"neighbour": 0.3},
-    "nearest lesson alone (the earlier rule)": {"learned_lexical": 0.0, "neighbour": 0.3},
-    "temperature 0.04": {"temperature": 0.04},
-    "temperature 0.08": {"temperature": 0.08},
-    "temperature 0.10": {"temperature": 0.10},
-}
-
-
-def cross_validate(
-    *, teams, history: list[LabelledTicket], provider, keyword_map, weights, seed: int
-) -> list[tuple[str, float, float, float]]:
-    """Inside the history half only (the evaluated half is never seen): two folds, each in
-    turn history and evaluated; the blend's mean top-1, top-3 and expected calibration error
-    for the configured weights and each candidate change to them."""
-    first, second = split(history, seed)
-    rows = []
-    for name, change in {"configured": {}, **CANDIDATES}.items():
-        tried = replace(weights, **change)
-        runs = [
-            evaluate(
-                teams=teams,
-                tickets=evaluated,
-                provider=provider,
-                keyword_map=keyword_map,
-                weights=tried,
-                history=past,
-            )["blend"]
-            for past, evaluated in ((first, second), (second, first))
-        ]
-        rows.append(
-            (
-                name,
-                np.mean([r.top1_rate for r in runs]),
-                np.mean([r.top3_rate for r in runs]),
-                np.mean([calibration(r)[0] for r in runs]),
-            )
-        )
-    return rows

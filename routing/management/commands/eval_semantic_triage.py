@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from routing import selectors
+from routing.semantic import cross_validation as cv
 from routing.semantic import evaluation as ev
 from routing.semantic import service
 from routing.semantic.providers import get_provider
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cv",
             action="store_true",
-            help="Also cross-validate the blend's weights inside the history half.",
+            help="Also cross-validate the blend's weights and the history models (history half).",
         )
 
     def handle(self, *args, **options) -> None:
@@ -100,8 +101,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {source:<12} n={total:<4} {rates}")
 
     def _cross_validation(self, teams, history, provider, keyword_map, weights, options) -> None:
-        self.stdout.write("\ncross-validation inside the history half (two folds), the blend:")
-        rows = ev.cross_validate(
+        self.stdout.write(
+            f"\ncross-validation inside the history half (two folds x {cv.SEEDS} seeds), the blend:"
+        )
+        rows = cv.cross_validate(
             teams=teams,
             history=history,
             provider=provider,
