@@ -95,7 +95,7 @@ class RankedOrdering(OrderingFilter):
 # Orderings whose column may be empty (a ticket without an SLA clock): those rows go last
 # either way, on PostgreSQL (which puts them last ascending anyway: the index's order) and on
 # SQLite alike.
-NULLABLE_ORDERINGS = frozenset({"sla_due", "sla_clock__resolution_due"})
+NULLABLE_ORDERINGS = frozenset({"sla_due"})
 
 
 def order_term(term: str) -> str | OrderBy:

@@ -51,6 +51,20 @@ LIST_INDEXES = [
         name="ticket_open_queue_idx",
         condition=Q(status__in=OPEN_STATUSES),
     ),
+    # SLA due, soonest (or latest) first, then id; tickets without a running clock last
+    # either way: an index per direction, since NULLS LAST does not read backwards as itself.
+    models.Index(
+        F("sla_due").asc(nulls_last=True),
+        "id",
+        name="ticket_sla_due_order_idx",
+        include=["team", "owner", "status"],
+    ),
+    models.Index(
+        F("sla_due").desc(nulls_last=True),
+        "id",
+        name="ticket_sla_due_desc_idx",
+        include=["team", "owner", "status"],
+    ),
     models.Index(fields=["updated_at"], name="ticket_updated_idx"),
     # The filters compare case-insensitively: these give the planner the values'
     # statistics and an index for them.

@@ -77,6 +77,9 @@ class Ticket(models.Model):
         editable=False,
         help_text="How hard the SLA clock presses (SLA app); a factor of the priority score.",
     )
+    # The SLA clock's resolution due time until it stops (sla.timing.running_due; None without
+    # one), kept by tickets.actions.scores: the list orders by it from an index of its own.
+    sla_due = models.DateTimeField(null=True, blank=True, editable=False)
     vip_flagged = models.BooleanField(default=False, editable=False)  # tickets.actions.flags
     source = models.CharField(max_length=40, default="web")
     external_id = models.CharField(max_length=200, blank=True)

@@ -36,7 +36,7 @@ SORTS = {
     "priority": ("-priority_score", "created_at"),
     "created": ("created_at",),
     "updated": ("updated_at",),
-    "sla_due": ("sla_clock__resolution_due",),
+    "sla_due": ("sla_due",),
     "reference": ("reference",),
     "status": ("status", "-priority_score"),
     "title": ("title",),
