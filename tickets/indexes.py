@@ -44,6 +44,16 @@ LIST_INDEXES = [
         "id",
         name="ticket_team_order_idx",
     ),
+    # An owner's tickets in the default order (owner=me, owner=<agent>): a walk of that
+    # owner's range, even for someone who owns none (the score index would be read to its
+    # end looking for them).
+    models.Index(
+        "owner",
+        F("priority_score").desc(),
+        "created_at",
+        "id",
+        name="ticket_owner_order_idx",
+    ),
     # The work queue: open tickets, most urgent first (open() names OPEN_STATUSES).
     models.Index(
         F("priority_score").desc(),
