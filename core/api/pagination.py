@@ -31,7 +31,7 @@ class LongListPagination(Pagination):
         return LongListPaginator(queryset, per_page, rows=self.rows, keyed=True)
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.cursor = request.query_params.get(self.cursor_query_param)
+        self.cursor = request.query_params.get(self.cursor_query_param) or None
         if self.cursor is None:
             return super().paginate_queryset(queryset, request, view)
         self.request = request

@@ -110,7 +110,7 @@ def _page(request: HttpRequest, paginator: LongListPaginator) -> tuple:
     """The page the query asks for: after (or before) a ``cursor`` (the pager's links, when
     the sort has one: a deep page costs what the first does) or by ``page`` number. A cursor
     that cannot be followed gets the first page, a message and 400."""
-    cursor = request.GET.get("cursor")
+    cursor = request.GET.get("cursor") or None
     if cursor is None:
         return paginator.get_page(request.GET.get("page")), 200
     try:
