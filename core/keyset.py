@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
 
 SALT = "core.keyset"
@@ -120,37 +121,58 @@ def _plain(value):
     return value
 
 
-def after(queryset: QuerySet, terms: list[Term], values: tuple) -> QuerySet:
-    """The rows of ``queryset`` whose key comes strictly after ``values`` in the order of
-    ``terms``, in that order. The first column also bounds the walk on its own (``>=`` or
-    ``<=``), which the database can start an index scan from; the rest is checked on the
-    index's entries from there."""
-    condition = None
-    for term, value in reversed(list(zip(terms, values, strict=True))):
-        beyond = _beyond(term, value)
-        if condition is None:  # the last column, the primary key: strictly past it
-            condition = beyond
-            continue
-        rest = _equal(term, value) & condition
-        condition = rest if beyond is None else beyond | rest
-    bounded = queryset.filter(condition) if condition is not None else queryset.none()
-    first, value = terms[0], values[0]
-    if value is None and first.nulls_last:
-        bounded = bounded.filter(**{f"{first.name}__isnull": True})
-    elif value is not None and not (first.nullable and first.nulls_last):
-        op = "lte" if first.descending else "gte"
-        bounded = bounded.filter(**{f"{first.name}__{op}": value})
-    return bounded.order_by(*(term.order() for term in terms))
+def ranges_after(terms: list[Term], values: tuple) -> list[Q]:
+    """The rows strictly after ``values`` in the order of ``terms``, as disjoint ranges, each
+    one a single walk of the ordering's index (equal on the leading columns, then past the
+    key on one): the same first columns and a later id; the same first but one and a later
+    value there; ...; a later first column. An OR of them is one condition the database can
+    only check row by row (the score ties thousands of rows at a million tickets); one walk
+    per range, merged (``after``), starts where the key is."""
+    ranges = []
+    for depth in reversed(range(len(terms))):
+        prefix = Q()
+        for term, value in zip(terms[:depth], values[:depth], strict=True):
+            prefix &= _equal(term, value)
+        ranges += [prefix & beyond for beyond in _beyond(terms[depth], values[depth])]
+    return ranges
 
 
-def _beyond(term: Term, value) -> Q | None:
-    """The rows strictly past ``value`` on this column alone (None: none are)."""
+def after(queryset: QuerySet, terms: list[Term], values: tuple, limit: int) -> list[tuple]:
+    """The keys (the terms' values, the primary key last) of the first ``limit`` rows of
+    ``queryset`` after ``values`` in the order of ``terms``. Where the database can (PostgreSQL)
+    each range of ``ranges_after`` is walked on its own for at most ``limit`` rows and the
+    walks merged (UNION ALL, ordered, limited): every page costs what the first does. SQLite
+    gets the ranges as one condition."""
+    ranges = ranges_after(terms, values)
+    if not ranges:
+        return []
+    order = [term.order() for term in terms]
+    pk = queryset.model._meta.pk.name
+    names = [pk if term.name == "pk" else term.name for term in terms]
+    columns = [*dict.fromkeys([pk, *names])]
+    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        walks = [queryset.filter(r).order_by(*order).values_list(*columns)[:limit] for r in ranges]
+        if len(walks) == 1:
+            rows = walks[0]
+        else:
+            rows = walks[0].union(*walks[1:], all=True).order_by(*order)[:limit]
+    else:
+        either = Q()
+        for r in ranges:
+            either |= r
+        rows = queryset.filter(either).order_by(*order).values_list(*columns)[:limit]
+    at = {name: columns.index(name) for name in names}
+    return [tuple(row[at[name]] for name in names) for row in rows]
+
+
+def _beyond(term: Term, value) -> list[Q]:
+    """The rows strictly past ``value`` on this column alone, as ranges in their order."""
     if value is None:  # among the nulls: past them only the non-null side, if it is later
-        return None if term.nulls_last else Q(**{f"{term.name}__isnull": False})
+        return [] if term.nulls_last else [Q(**{f"{term.name}__isnull": False})]
     op = "lt" if term.descending else "gt"
-    beyond = Q(**{f"{term.name}__{op}": value})
+    beyond = [Q(**{f"{term.name}__{op}": value})]
     if term.nullable and term.nulls_last:
-        beyond |= Q(**{f"{term.name}__isnull": True})
+        beyond.append(Q(**{f"{term.name}__isnull": True}))
     return beyond
 
 

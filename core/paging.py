@@ -98,8 +98,8 @@ class LongListPaginator(Paginator):
         direction, values = keyset.decode(token, self.terms, self.object_list.model)
         forward = direction == keyset.NEXT
         terms = self.terms if forward else [term.reversed() for term in self.terms]
-        walk = keyset.after(self.object_list, terms, values)
-        keys = self._keys(walk[: self.per_page + 1])  # one more: is there a page beyond?
+        # One more than a page: is there a page beyond?
+        keys = keyset.after(self.object_list, terms, values, self.per_page + 1)
         beyond, keys = len(keys) > self.per_page, keys[: self.per_page]
         if not forward:
             keys.reverse()
