@@ -133,3 +133,20 @@ def test_the_schema_documents_the_cursor(client, agent):
     assert "cursor" in [parameter["name"] for parameter in listing["parameters"]]
     page = document["components"]["schemas"]["PaginatedTicketList"]["properties"]
     assert {"next_cursor", "previous_cursor", "next", "count"} <= set(page)
+
+
+def test_a_search_ranked_by_relevance_has_no_cursors(api, agent, team):
+    for ticket in make(team, 3):
+        ticket.title = "Printer jammed"
+        ticket.save()
+    client = api.as_(agent)
+    body = client.get(URL, {"q": "printer", "page_size": 1}).json()
+    assert len(body["results"]) == 1
+    if connection.vendor != "postgresql":  # SQLite matches substrings, unranked: the sort's
+        assert body["next_cursor"]
+        return
+    assert body["next_cursor"] is None and "page=2" in body["next"]
+    default_cursor = client.get(URL, {"page_size": 1}).json()["next_cursor"]
+    response = client.get(URL, {"q": "printer", "cursor": default_cursor})
+    assert response.status_code == 400
+    assert "has no cursors" in response.json()["errors"]["cursor"][0]
