@@ -81,8 +81,9 @@ def ticket_part(**options):
             "score (highest first), then created, then id. `ordering` also takes `created_at`, "
             "`updated_at`, `reference`, `priority` and `sla_due` (the SLA clock's resolution "
             "due time until the ticket is resolved; tickets without one, resolved, paused "
-            "before it fell due or without a clock, last), each with `-` to reverse. Deep pages: every page also answers "
-            "`next_cursor` and `previous_cursor`; `?cursor=` with one of them serves the page "
+            "before it fell due or without a clock, last), each with `-` to reverse. Deep "
+            "pages: every page also answers `next_cursor` and `previous_cursor`; `?cursor=` "
+            "with one of them serves the page "
             "after or before it from the ordering's index, at the same cost however deep "
             "(not for a search ordered by relevance: those are null)."
         ),
