@@ -78,6 +78,7 @@ def seed(tickets: int, open_tickets: int) -> None:
             _step(cursor, f"{tickets:,} tickets", sql.TICKETS, counts)
             _step(cursor, "SLA clocks", sql.CLOCKS, None)
             _step(cursor, "SLA pauses", sql.PAUSES, None)
+            _step(cursor, "tickets' SLA due", sql.SLA_DUE, None)
             _step(cursor, "routing decisions", sql.DECISIONS, None)
             _step(cursor, "timeline entries", sql.TIMELINE, None)
         _step(cursor, "reference sequences", sql.SEQUENCES, None)

@@ -244,6 +244,13 @@ LEFT JOIN team tm ON tm.n = f.routed_team_n
 LEFT JOIN agent ag ON ag.n = f.owner_n
 """  # noqa: S608 - only this module's constants go in
 
+# The list's SLA order reads the running clock's due time from the ticket (what
+# tickets.actions.scores keeps there, as the migration sla_due backfills it).
+SLA_DUE = """
+UPDATE tickets_ticket t SET sla_due = c.resolution_due FROM sla_slaclock c
+WHERE c.ticket_id = t.id AND c.resolution_met_at IS NULL AND c.resolution_due IS NOT NULL
+"""
+
 # Due instants from the start (always-open calendar); met when accepted (the first reply) and
 # resolved; a waiting ticket's resolution due is empty (beyond a pause that has not ended);
 # resolved and waiting clocks are paused. Crossings, breach and state as sla.clocks has them.

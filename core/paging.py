@@ -7,6 +7,11 @@ skips before the offset. ``LongListPaginator`` counts exactly only small sets: a
 estimate and ``count_is_estimate`` says so. And it fetches a page in two steps: the ids of the
 page from the list's own indexes (narrow, often index-only), then those rows with everything
 they show, by primary key. SQLite (tests, the embedded default) counts exactly.
+
+Deep pages: OFFSET still walks every index entry it skips. A keyed paginator (``keyed=True``)
+also gives each page cursors (core.keyset) for the page after and before it, and serves a page
+from a cursor (``cursor_page``): the walk starts at the cursor's key, so every page costs the
+same however deep.
 """
 
 import json
@@ -14,9 +19,11 @@ from collections.abc import Callable
 from functools import cached_property
 
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+
+from core import keyset
 
 # Below this estimate an exact count is cheap and an estimate's error would show; above it
 # nobody pages to the end, and the planner's figure, from the same statistics that chose the
@@ -53,13 +60,18 @@ def fast_count(queryset: QuerySet, *, exact_below: int = EXACT_COUNT_BELOW) -> t
 class LongListPaginator(Paginator):
     """A ``Paginator`` over a queryset for lists that may hold millions of rows. ``rows``:
     how a page's rows are read from its ids ({id: row}), e.g. as plain dicts; by default the
-    queryset's model instances."""
+    queryset's model instances. ``keyed``: pages carry cursors (``next_cursor``,
+    ``previous_cursor``; None where the ordering cannot be walked by key or there is no such
+    page) and ``cursor_page`` serves one."""
 
     count_is_estimate = False
 
-    def __init__(self, object_list, per_page, *args, rows: Callable | None = None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, rows: Callable | None = None, keyed=False, **kwargs
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.rows = rows or self._instances
+        self.terms = keyset.terms_of(object_list) if keyed else None
 
     def _instances(self, ids: list) -> dict:
         return {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
@@ -73,9 +85,45 @@ class LongListPaginator(Paginator):
         """The page's ids first (the ordering's index, no joins), then its rows by id."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        keys = self._keys(self.object_list[bottom : bottom + self.per_page])
+        page = self._get_page(self._rows_of(keys), number, self)
+        page.next_cursor = self._cursor(keys[-1:], keyset.NEXT, page.has_next())
+        page.previous_cursor = self._cursor(keys[:1], keyset.PREVIOUS, page.has_previous())
+        return page
+
+    def cursor_page(self, token: str) -> "CursorPage":
+        """The page after (or before) the cursor's row. Raises keyset.BadCursor."""
+        if self.terms is None:
+            raise keyset.BadCursor("This ordering (e.g. a search's relevance) has no cursors.")
+        direction, values = keyset.decode(token, self.terms, self.object_list.model)
+        forward = direction == keyset.NEXT
+        terms = self.terms if forward else [term.reversed() for term in self.terms]
+        # One more than a page: is there a page beyond?
+        keys = keyset.after(self.object_list, terms, values, self.per_page + 1)
+        beyond, keys = len(keys) > self.per_page, keys[: self.per_page]
+        if not forward:
+            keys.reverse()
+        page = CursorPage(self._rows_of(keys), None, self)
+        page.next_cursor = self._cursor(keys[-1:], keyset.NEXT, beyond or not forward)
+        page.previous_cursor = self._cursor(keys[:1], keyset.PREVIOUS, beyond or forward)
+        return page
+
+    def _keys(self, queryset: QuerySet) -> list[tuple]:
+        """Each row's ordering key (its primary key last), or its primary key alone."""
+        if self.terms is None:
+            return [(pk,) for pk in queryset.values_list("pk", flat=True)]
+        names = [term.name for term in self.terms[:-1]]
+        return [(*row[1:], row[0]) for row in queryset.values_list("pk", *names)]
+
+    def _rows_of(self, keys: list[tuple]) -> list:
+        ids = [key[-1] for key in keys]
         rows = self.rows(ids) if ids else {}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def _cursor(self, keys: list[tuple], direction: str, wanted: bool) -> str | None:
+        if self.terms is None or not keys or not wanted:
+            return None
+        return keyset.encode(self.terms, keys[0], direction)
 
     def validate_number(self, number):
         """An estimated count may fall short of the real one: a page past it is still served
@@ -88,3 +136,17 @@ class LongListPaginator(Paginator):
             if number >= 1:
                 return number
         return super().validate_number(number)
+
+
+class CursorPage(Page):
+    """A page served from a cursor: it has no number; whether a page follows (or precedes)
+    is whether its cursor is set."""
+
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None

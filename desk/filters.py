@@ -92,10 +92,10 @@ class RankedOrdering(OrderingFilter):
         return ordering
 
 
-# Orderings whose column may be empty (a ticket without an SLA clock): those rows go last
+# Orderings whose column may be empty (a ticket without a running SLA clock): those rows go last
 # either way, on PostgreSQL (which puts them last ascending anyway: the index's order) and on
 # SQLite alike.
-NULLABLE_ORDERINGS = frozenset({"sla_due", "sla_clock__resolution_due"})
+NULLABLE_ORDERINGS = frozenset({"sla_due"})
 
 
 def order_term(term: str) -> str | OrderBy:
@@ -107,12 +107,14 @@ def order_term(term: str) -> str | OrderBy:
 
 class TicketOrderingFilter(RankedOrdering):
     """DRF's ``?ordering=`` (a search by relevance first, RankedOrdering), with the tickets
-    without an SLA clock last for ``sla_due``."""
+    without a running SLA clock last for ``sla_due``, and the id as the last tie-break."""
 
     def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
             return queryset
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering = [*ordering, "id"]  # ties settled: pages neither repeat nor skip; cursors
         return queryset.order_by(*(order_term(term) for term in ordering))
 
 

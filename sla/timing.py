@@ -65,6 +65,12 @@ def settle(clock: SLAClock, *, now: datetime) -> tuple[list, float]:
     return [(clock, crossing) for crossing in outcome.crossings], pressure
 
 
+def running_due(clock: SLAClock) -> datetime | None:
+    """The resolution due time the ticket list orders by: the clock's until it stops (the
+    ticket resolved: None). A paused clock has none unless it fell due before the pause."""
+    return clock.resolution_due if clock.resolution_met_at is None else None
+
+
 def new_clock(ticket, now: datetime, *, book: PolicyBook | None = None) -> SLAClock:
     """The clock a ticket starts with (not saved): the policy it falls under, due times from
     its creation on the policy's calendar. A batch passes one ``book`` for all its tickets."""

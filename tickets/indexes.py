@@ -44,12 +44,36 @@ LIST_INDEXES = [
         "id",
         name="ticket_team_order_idx",
     ),
+    # An owner's tickets in the default order (owner=me, owner=<agent>): a walk of that
+    # owner's range, even for someone who owns none (the score index would be read to its
+    # end looking for them).
+    models.Index(
+        "owner",
+        F("priority_score").desc(),
+        "created_at",
+        "id",
+        name="ticket_owner_order_idx",
+    ),
     # The work queue: open tickets, most urgent first (open() names OPEN_STATUSES).
     models.Index(
         F("priority_score").desc(),
         "created_at",
         name="ticket_open_queue_idx",
         condition=Q(status__in=OPEN_STATUSES),
+    ),
+    # SLA due, soonest (or latest) first, then id; tickets without a running clock last
+    # either way: an index per direction, since NULLS LAST does not read backwards as itself.
+    models.Index(
+        F("sla_due").asc(nulls_last=True),
+        "id",
+        name="ticket_sla_due_order_idx",
+        include=["team", "owner", "status"],
+    ),
+    models.Index(
+        F("sla_due").desc(nulls_last=True),
+        "id",
+        name="ticket_sla_due_desc_idx",
+        include=["team", "owner", "status"],
     ),
     models.Index(fields=["updated_at"], name="ticket_updated_idx"),
     # The filters compare case-insensitively: these give the planner the values'

@@ -13,6 +13,7 @@ from org.models import Team
 from tickets.documents import SearchDocument
 from tickets.guards import OwnerChangeRefused, owner_write_is_allowed
 from tickets.indexes import LIST_INDEXES
+from tickets.kinds import REFERENCE_PREFIX, Priority, TicketType  # noqa: F401
 from tickets.lifecycle import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -22,28 +23,6 @@ from tickets.lifecycle import (
     can_transition,
 )
 from tickets.requesters import Company, CompanyDomain, Contact, Tier  # noqa: F401
-
-
-class TicketType(models.TextChoices):
-    INCIDENT = "incident", "Incident"
-    REQUEST = "request", "Service request"
-    CHANGE = "change", "Change"
-    PROBLEM = "problem", "Problem"
-
-
-REFERENCE_PREFIX = {
-    TicketType.INCIDENT: "INC",
-    TicketType.REQUEST: "REQ",
-    TicketType.CHANGE: "CHG",
-    TicketType.PROBLEM: "PRB",
-}
-
-
-class Priority(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
 
 
 class ReferenceCounter(models.Model):
@@ -98,6 +77,9 @@ class Ticket(models.Model):
         editable=False,
         help_text="How hard the SLA clock presses (SLA app); a factor of the priority score.",
     )
+    # The SLA clock's resolution due time until it stops (sla.timing.running_due; None without
+    # one), kept by tickets.actions.scores: the list orders by it from an index of its own.
+    sla_due = models.DateTimeField(null=True, blank=True, editable=False)
     vip_flagged = models.BooleanField(default=False, editable=False)  # tickets.actions.flags
     source = models.CharField(max_length=40, default="web")
     external_id = models.CharField(max_length=200, blank=True)

@@ -1,7 +1,7 @@
 """The ticket resource of /api/v1/tickets/: list, read, create, change, the lifecycle actions,
 and its timeline, tasks and files. Declarative viewsets; writes call the ticket actions."""
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -80,7 +80,12 @@ def ticket_part(**options):
             "estimated end answers with an empty `results`, not 404). Default order: priority "
             "score (highest first), then created, then id. `ordering` also takes `created_at`, "
             "`updated_at`, `reference`, `priority` and `sla_due` (the SLA clock's resolution "
-            "due time; tickets without a clock last), each with `-` to reverse."
+            "due time until the ticket is resolved; tickets without one, resolved, paused "
+            "before it fell due or without a clock, last), each with `-` to reverse. Deep "
+            "pages: every page also answers `next_cursor` and `previous_cursor`; `?cursor=` "
+            "with one of them serves the page "
+            "after or before it from the ordering's index, at the same cost however deep "
+            "(not for a search ordered by relevance: those are null)."
         ),
     ),
     retrieve=extend_schema(summary="One ticket", responses={200: TicketSerializer, 404: ERRORS}),
@@ -112,8 +117,7 @@ class TicketViewSet(
             tickets = visible_tickets(self.request.user, resolved=True)
         else:
             tickets = ticket_queryset(self.request.user)
-        # `?ordering=sla_due`: the SLA clock's resolution due time (none last).
-        return tickets.annotate(sla_due=F("sla_clock__resolution_due"))
+        return tickets
 
     def list(self, request: Request) -> Response:
         """The page's ids through the filters, ordering and paginator; its rows as plain

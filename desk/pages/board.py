@@ -23,7 +23,7 @@ BOARD_SIZE = 300
 ORDER = {
     KanbanView.Sort.PRIORITY: ("-priority_score", "created_at"),
     KanbanView.Sort.CREATED: ("created_at",),
-    KanbanView.Sort.SLA_DUE: (F("sla_clock__resolution_due").asc(nulls_last=True), "created_at"),
+    KanbanView.Sort.SLA_DUE: (F("sla_due").asc(nulls_last=True), "created_at"),
 }
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
+from core.keyset import BadCursor
 from core.paging import LongListPaginator
 from core.roles import Role, is_manager_or_admin
 from desk import saved_views
@@ -36,7 +37,7 @@ SORTS = {
     "priority": ("-priority_score", "created_at"),
     "created": ("created_at",),
     "updated": ("updated_at",),
-    "sla_due": ("sla_clock__resolution_due",),
+    "sla_due": ("sla_due",),
     "reference": ("reference",),
     "status": ("status", "-priority_score"),
     "title": ("title",),
@@ -79,10 +80,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         tickets = tickets.order_by(*(order_term(term) for term in (*ordering, "id")))
     else:
         tickets = rows.none()
-    page = LongListPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, status = _page(request, LongListPaginator(tickets, PAGE_SIZE, keyed=True))
     page.object_list = with_sla(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     sortless = query.copy()
     sortless.pop("sort", None)
     return render(
@@ -100,7 +102,22 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             "teams": [] if role == Role.REQUESTER else _teams(request.user),
             "can_see_unrouted": is_manager_or_admin(request.user),
         },
+        status=status,
     )
+
+
+def _page(request: HttpRequest, paginator: LongListPaginator) -> tuple:
+    """The page the query asks for: after (or before) a ``cursor`` (the pager's links, when
+    the sort has one: a deep page costs what the first does) or by ``page`` number. A cursor
+    that cannot be followed gets the first page, a message and 400."""
+    cursor = request.GET.get("cursor") or None
+    if cursor is None:
+        return paginator.get_page(request.GET.get("page")), 200
+    try:
+        return paginator.cursor_page(cursor), 200
+    except BadCursor as error:
+        messages.error(request, f"cursor: {error}")
+        return paginator.get_page(1), 400
 
 
 def _saved_views(user, role) -> list[SavedTicketView]:

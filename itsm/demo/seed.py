@@ -25,6 +25,7 @@ from routing.models import AllocationDecision
 from sla.actions.crossings import describe
 from sla.models import SLAClock, SLACrossing, SLAPause
 from sla.policies import PolicyBook
+from sla.timing import running_due
 from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import CaseFlag, Contact, Task, Ticket, TimelineEntry
 from tickets.priority import priority_score
@@ -187,6 +188,7 @@ def build(count: int, now: datetime) -> tuple[History, list, list, list]:
             data = {"threshold_at": threshold.isoformat(), "policy": crossing.policy_id}
             history.audit.append(audit_row(seen, f"sla.{kind}", ticket_id=ticket.pk, data=data))
         ticket.sla_pressure = result.pressure
+        ticket.sla_due = running_due(result.clock)
         ticket.priority_score = priority_score(
             priority=ticket.priority, tier=draw.requester.tier, status=ticket.status,
             pressure=result.pressure,

@@ -15,8 +15,8 @@ from sla import selectors
 from sla.actions.crossings import record_crossings
 from sla.models import PauseReason, SLAClock, SLAPause, SLAPolicy
 from sla.policies import PolicyBook
-from sla.timing import apply_policy, calendar_of, new_clock, retime, settle
-from tickets.actions.scores import set_sla_pressure
+from sla.timing import apply_policy, calendar_of, new_clock, retime, running_due, settle
+from tickets.actions.scores import set_sla_standing
 from tickets.lifecycle import CLOSED_STATUSES, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import lock_ticket, lock_tickets
@@ -29,11 +29,11 @@ CLOCK_FIELDS = [f.name for f in SLAClock._meta.concrete_fields if f.name not in 
 
 def store(clock: SLAClock, *, ticket: Ticket, now: datetime) -> SLAClock:
     """Save the clock as it stands at ``now``, record its new crossings, and hand the ticket its
-    SLA pressure."""
+    SLA pressure and due time."""
     pending, pressure = settle(clock, now=now)
     clock.save()
     record_crossings(pending, tickets={ticket.pk: ticket}, now=now)
-    set_sla_pressure(pressures=[(ticket, pressure)])
+    set_sla_standing(standings=[(ticket, pressure, running_due(clock))])
     return clock
 
 
@@ -73,7 +73,9 @@ def start_clocks(*, starts: list[tuple[object, datetime | None]]) -> dict[object
     SLAClock.objects.bulk_create(new)
     pending = [crossing for _, crossings, _ in settled for crossing in crossings]
     record_crossings(pending, tickets=tickets, now=now, instants=instants)
-    set_sla_pressure(pressures=[(tickets[c.ticket_id], pressure) for c, _, pressure in settled])
+    set_sla_standing(
+        standings=[(tickets[c.ticket_id], pressure, running_due(c)) for c, _, pressure in settled]
+    )
     return clocks | {clock.ticket_id: clock for clock in new}
 
 
@@ -186,7 +188,9 @@ def follow_changes(*, changes: list[tuple[object, object, datetime | None]]) -> 
     record_audit_rows(audits)
     pending = [crossing for _, crossings, _ in settled for crossing in crossings]
     record_crossings(pending, tickets=tickets, now=now, instants=instants)
-    set_sla_pressure(pressures=[(tickets[c.ticket_id], pressure) for c, _, pressure in settled])
+    set_sla_standing(
+        standings=[(tickets[c.ticket_id], pressure, running_due(c)) for c, _, pressure in settled]
+    )
     return clocks | {clock.ticket_id: clock for clock in fresh}
 
 

@@ -17,8 +17,8 @@ from sla.actions.clocks import CLOCK_STATE_FIELDS, retarget, store
 from sla.actions.crossings import record_crossings
 from sla.models import SLAClock
 from sla.policies import PolicyBook
-from sla.timing import settle
-from tickets.actions.scores import set_sla_pressure
+from sla.timing import running_due, settle
+from tickets.actions.scores import set_sla_standing
 from tickets.models import Ticket
 
 
@@ -46,13 +46,13 @@ def scan(*, now: datetime | None = None, batch_size: int = 500, max_batches: int
 
 
 def _check_batch(batch: list[SLAClock], *, now: datetime, report: ScanReport) -> None:
-    pending, pressures = [], []
+    pending, standings = [], []
     for clock in batch:
         crossings, pressure = settle(clock, now=now)
         pending += crossings
-        pressures.append((clock.ticket, pressure))
+        standings.append((clock.ticket, pressure, running_due(clock)))
     bulk_set(SLAClock, batch, CLOCK_STATE_FIELDS)
-    rescored = set_sla_pressure(pressures=pressures)
+    rescored = set_sla_standing(standings=standings)
     tickets = {clock.ticket_id: clock.ticket for clock in batch}
     recorded = record_crossings(pending, tickets=tickets, now=now)
     report.batches += 1
