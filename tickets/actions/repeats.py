@@ -36,12 +36,6 @@ def threshold() -> int:
     return max(2, int(getattr(settings, "ITSM_REPEAT_CONTACT_THRESHOLD", 3)))
 
 
-def original_of(ticket_id) -> object:
-    """The issue's original for a ticket: the one it repeats, or itself."""
-    link = RepeatContact.objects.filter(ticket_id=ticket_id).values_list("original_id", flat=True)
-    return link.first() or ticket_id
-
-
 @transaction.atomic
 def link_repeat(*, ticket_id, matched_id, score: float, matched_by: str) -> RepeatContact | None:
     """Link ``ticket_id`` to the issue ``matched_id`` belongs to (its original), once: a ticket
