@@ -4,23 +4,22 @@ the API, the portal, an inbound e-mail, a webhook) its earlier tickets on the sa
 looked for: the same requester's (or, with ITSM_REPEAT_CONTACT_SCOPE "company", anyone's at
 the same company), in the same category, open or resolved within
 ITSM_REPEAT_CONTACT_WINDOW_DAYS; the most similar one at or above
-ITSM_REPEAT_CONTACT_MIN_SIMILARITY is the match, and tickets.actions.repeats links them."""
+ITSM_REPEAT_CONTACT_MIN_SIMILARITY is the match, and tickets.actions.repeats links them.
+
+A wave's new tickets are handled together: their rows and candidates read in two queries
+(kb.repeat_candidates), each text tokenised once, the links written by one batch action."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 
 from core.subscriptions import Event, subscribe
+from kb.repeat_candidates import batch_tickets, candidates, candidates_of
 from kb.suggestions import query_text
-from kb.text import Document, TfidfIndex
-from tickets.actions.repeats import link_repeat
+from kb.text import Document, TermCounts, cosine_scores
+from tickets.actions.repeats import RepeatLink, link_repeats
 from tickets.events import TICKET_CREATED, TicketEvent
-from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Ticket
-
-CANDIDATES = 50
 
 
 @dataclass(frozen=True)
@@ -30,58 +29,53 @@ class Match:
     matched_by: str
 
 
-def _scope() -> str:
-    scope = getattr(settings, "ITSM_REPEAT_CONTACT_SCOPE", "requester")
-    return "company" if scope == "company" else "requester"
-
-
-def candidates(ticket: Ticket) -> tuple[list[Ticket], str]:
-    """The earlier tickets that may hold the same issue, most recent first (one query): open
-    ones whatever their age, closed ones resolved within the window."""
-    days = getattr(settings, "ITSM_REPEAT_CONTACT_WINDOW_DAYS", 7)
-    since = ticket.created_at - timedelta(days=days)
-    company_id = ticket.requester.company_id
-    if _scope() == "company" and company_id is not None:
-        whose, matched_by = Q(requester__company_id=company_id), "company"
-    else:
-        whose, matched_by = Q(requester_id=ticket.requester_id), "requester"
-    rows = (
-        Ticket.objects.filter(whose, category__iexact=ticket.category)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(resolved_at__gte=since))
-        .filter(created_at__lte=ticket.created_at)
-        .exclude(pk=ticket.pk)
-        .only("id", "title", "description")
-        .order_by("-created_at")[:CANDIDATES]
-    )
-    return list(rows), matched_by
-
-
-def find_match(ticket: Ticket) -> Match | None:
+def find_match(ticket: Ticket, *, counts: TermCounts | None = None) -> Match | None:
     """The earlier ticket most like this one, if like enough."""
-    found, matched_by = candidates(ticket)
+    found = candidates(ticket)
+    return best_match(ticket, found.rows, found.matched_by, counts=counts or TermCounts())
+
+
+def best_match(
+    ticket: Ticket, found: list[Ticket], matched_by: str, *, counts: TermCounts
+) -> Match | None:
+    """The candidate most like ``ticket``, as kb.text.TfidfIndex ranks them: the best score
+    (ties: the most recent), if at or above the minimum once rounded."""
     if not found:
         return None
     # The new ticket is in the corpus too, so its words weigh as in the others'.
     documents = [Document(row.pk, row.title, row.description) for row in found]
     documents.append(Document(ticket.pk, ticket.title, ticket.description))
+    scores = cosine_scores(documents, query_text(ticket.title, ticket.description), counts=counts)
+    best = min(range(len(found)), key=lambda i: (-scores[i], i))
+    score = round(scores[best], 4)
     minimum = getattr(settings, "ITSM_REPEAT_CONTACT_MIN_SIMILARITY", 0.3)
-    hits = TfidfIndex(documents).search(
-        query_text(ticket.title, ticket.description), limit=2, min_score=0.0
-    )
-    best = next((hit for hit in hits if hit.id != ticket.pk and hit.score >= minimum), None)
-    return Match(best.id, best.score, matched_by) if best else None
+    if scores[best] <= 0.0 or score < minimum:
+        return None
+    return Match(found[best].pk, score, matched_by)
 
 
-@subscribe(TICKET_CREATED, name="kb.repeat_contacts")
-def link_repeat_contacts(event: Event) -> None:
-    ticket_id = TicketEvent.of(event).ticket_id
-    # Read now, not from the event: routing (earlier in this drain) may have set the category.
-    ticket = Ticket.objects.select_related("requester").get(pk=ticket_id)
-    match = find_match(ticket)
-    if match is not None:
-        link_repeat(
-            ticket_id=ticket.pk,
-            matched_id=match.ticket_id,
-            score=match.score,
-            matched_by=match.matched_by,
-        )
+def find_matches(ticket_ids: list) -> dict:
+    """Ticket id -> its Match, for those that have one: the tickets and their candidates read
+    in two queries (kb.repeat_candidates), each distinct text tokenised once."""
+    tickets = batch_tickets(ticket_ids)
+    found = candidates_of(list(tickets.values()))
+    counts = TermCounts()
+    matches = {}
+    for pk, ticket in tickets.items():
+        match = best_match(ticket, found[pk].rows, found[pk].matched_by, counts=counts)
+        if match is not None:
+            matches[pk] = match
+    return matches
+
+
+@subscribe(TICKET_CREATED, name="kb.repeat_contacts", batch=True)
+def link_repeat_contacts(events: list[Event]) -> None:
+    ticket_ids = [TicketEvent.of(event).ticket_id for event in events]
+    # Read now, not from the events: routing (earlier in this wave) may have set the category.
+    matches = find_matches(ticket_ids)
+    links = [
+        RepeatLink(ticket_id, match.ticket_id, match.score, match.matched_by)
+        for ticket_id in ticket_ids
+        if (match := matches.get(Ticket._meta.pk.to_python(ticket_id))) is not None
+    ]
+    link_repeats(links=links)

@@ -2,6 +2,7 @@
 similarity, and why a document matched (the shared terms that weigh most). Pure: documents in,
 ranked ids out; kb.search and kb.suggestions decide what goes in and cache the fitted index."""
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,3 +110,64 @@ class TfidfIndex:
         }
         best = sorted(weights, key=lambda column: (-weights[column], self.terms[column]))
         return tuple(str(self.terms[column]) for column in best[:how_many])
+
+
+class TermCounts:
+    """Each text's term counts (``tokens``), computed once: a batch of repeat-contact searches
+    meets the same candidates again and again, and fitting a vectoriser per search tokenises
+    every document twice."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, dict[str, int]] = {}
+
+    def __call__(self, text: str) -> dict[str, int]:
+        counts = self._counts.get(text)
+        if counts is None:
+            counts = {}
+            for term in tokens(text):
+                counts[term] = counts.get(term, 0) + 1
+            self._counts[text] = counts
+        return counts
+
+
+def cosine_scores(
+    documents: Sequence[Document],
+    text: str,
+    *,
+    counts: TermCounts,
+    title_weight: float = 1.0,
+    body_weight: float = 0.4,
+) -> list[float]:
+    """Each document's similarity to ``text``, as ``TfidfIndex(documents).search(text)``
+    scores it (the same vocabulary, smoothed idf over titles and bodies, sublinear tf, L2 norms
+    and weights; unrounded), computed from term counts without fitting a vectoriser: for many
+    small corpora, each fitted once. All zero when the index would match nothing."""
+    titles = [counts(document.title) for document in documents]
+    bodies = [counts(document.body) for document in documents]
+    frequency: dict[str, int] = {}
+    for terms in titles + bodies:
+        for term in terms:
+            frequency[term] = frequency.get(term, 0) + 1
+    texts = 2 * len(documents)
+    idf = {term: math.log((1 + texts) / (1 + df)) + 1.0 for term, df in frequency.items()}
+    query = _unit({t: n for t, n in counts(text).items() if t in idf}, idf)
+    if not query:
+        return [0.0] * len(documents)
+    scores = []
+    for title, body in zip(titles, bodies, strict=True):
+        vector = {t: title_weight * w for t, w in _unit(title, idf).items()}
+        for term, weight in _unit(body, idf).items():
+            vector[term] = vector.get(term, 0.0) + body_weight * weight
+        norm = math.sqrt(sum(value * value for value in vector.values()))
+        if norm == 0.0:
+            scores.append(0.0)
+            continue
+        scores.append(sum(value / norm * query.get(t, 0.0) for t, value in vector.items()))
+    return scores
+
+
+def _unit(term_counts: dict[str, int], idf: dict[str, float]) -> dict[str, float]:
+    """TfidfVectorizer's row for these counts: (1 + ln tf) * idf, L2-normalised."""
+    weights = {term: (1.0 + math.log(n)) * idf[term] for term, n in term_counts.items()}
+    norm = math.sqrt(sum(value * value for value in weights.values()))
+    return {term: value / norm for term, value in weights.items()} if norm else {}

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from core.exceptions import DomainError
-from core.roles import Role
+from core.roles import Role, with_roles
 from core.subscriptions import Event, subscribe
 from escalations.events import ENVELOPE_COMPLETED, ENVELOPE_CREATED
 from notifications.actions.notify import NotifyRequest, notify, notify_many
@@ -176,12 +176,11 @@ def _routed_requests(ticket: Ticket, people: list, suggested, anyone: dict) -> l
 
 
 def _active_agents_of(team_ids: set) -> dict:
-    """Team id -> its active agents (by id) with their groups (their role): one query and a
-    prefetch for all the teams."""
+    """Team id -> its active agents (by id) with their role (core.roles.with_roles): one query
+    for all the teams."""
     people = (
-        User.objects.filter(agent_profile__teams__in=team_ids, is_active=True)
+        with_roles(User.objects.filter(agent_profile__teams__in=team_ids, is_active=True))
         .annotate(member_of=F("agent_profile__teams"))
-        .prefetch_related("groups")
         .order_by("pk")
     )
     members: dict = {}
@@ -191,12 +190,11 @@ def _active_agents_of(team_ids: set) -> dict:
 
 
 def _active_users(user_ids: set) -> dict:
-    """Active users by id, with their groups: one query and a prefetch (none for no ids)."""
+    """Active users by id, with their role: one query (none for no ids)."""
     if not user_ids:
         return {}
     return {
-        user.pk: user
-        for user in User.objects.filter(pk__in=user_ids, is_active=True).prefetch_related("groups")
+        user.pk: user for user in with_roles(User.objects.filter(pk__in=user_ids, is_active=True))
     }
 
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from core.background import run_or_queue
 from core.exceptions import DomainValidationError, NotPermitted
-from notifications.actions import planning
+from notifications.actions import inserts, planning
 from notifications.actions.planning import Checked
 from notifications.models import REQUESTER_EVENTS, EventType, Notification, NotificationQueue
 from notifications.realtime import push_notifications
@@ -40,6 +40,7 @@ from notifications.recipients import resolve_recipients
 from notifications.tasks import deliver_many
 from tickets.models import Ticket, TimelineEntry
 
+EVENT_TYPES = frozenset(EventType.values)  # the property builds a new list at each call
 INTERNAL_VISIBILITIES = frozenset(
     {TimelineEntry.Visibility.INTERNAL, TimelineEntry.Visibility.ENVELOPE_ONLY}
 )
@@ -77,7 +78,7 @@ def notify_many(*, requests: Sequence[NotifyRequest]) -> list[NotifyResult]:
     queued = [row for plan in planned for row in plan.queued]
     notes = [note for plan in planned for note in plan.notifications]
     NotificationQueue.objects.bulk_create(queued)
-    Notification.objects.bulk_create(notes)
+    inserts.insert(notes)  # each message's text once, on PostgreSQL
     push_notifications(notes)  # sent together after the commit (core.realtime)
     _deliver_after_commit([str(row.pk) for row in queued if planning.is_due_now(row, now)])
     return [NotifyResult(queued=plan.queued, notifications=plan.notifications) for plan in planned]
@@ -85,7 +86,7 @@ def notify_many(*, requests: Sequence[NotifyRequest]) -> list[NotifyResult]:
 
 def _checked(request: NotifyRequest) -> Checked:
     event_type, ticket = request.event_type, request.ticket
-    if event_type not in EventType.values:
+    if event_type not in EVENT_TYPES:
         raise DomainValidationError({"event_type": [f"Unknown event type {event_type!r}."]})
     payload = _json_payload(request.payload)
     found = resolve_recipients(request.recipients)

@@ -11,8 +11,11 @@ notification what its own reads would have given: each key is one agent, event t
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
+
 from core.display import display_name
 from notifications import policy
+from notifications.actions.inserts import new_notification
 from notifications.messages import in_app_parts, template_overrides
 from notifications.models import (
     Channel,
@@ -167,13 +170,14 @@ def _plan_agents(item: Checked, *, lookups: Lookups, overrides: dict, now: datet
         profile = lookups.profiles.get(user_id)
         if Channel.IN_APP in plan.channels:
             planned.notifications.append(
-                Notification(
+                new_notification(
                     user=user,
                     event_type=event_type,
                     ticket=ticket,
                     title=title,
                     body=body,
                     payload=payload,
+                    created_at=timezone.now(),  # each row's own time, as auto_now_add
                 )
             )
         if Channel.EMAIL in plan.channels and user.email:
