@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core import inserts
 from core.events import publish_many
 from core.metrics import ROUTING_DURATION
 from routing import engine, learned_triage, selectors, team_reads, triage
@@ -306,7 +307,7 @@ def _store(decided: list[_Decided], *, now, started: float) -> list[AllocationDe
     # The batch's time so far, shared: what routing one of its tickets cost.
     duration_ms = round((time.perf_counter() - started) * 1000 / len(decided), 3)
     rows = [_decision_row(item, now=now, duration_ms=duration_ms) for item in decided]
-    return AllocationDecision.objects.bulk_create(rows)
+    return inserts.insert_many(rows)
 
 
 def _decision_row(item: _Decided, *, now, duration_ms: float) -> AllocationDecision:

@@ -78,3 +78,30 @@ def test_a_models_save_checks_run_when_the_row_is_added():
     owner = factories.AgentFactory()
     with pytest.raises(OwnerChangeRefused), inserts.together():
         inserts.add(new_ticket(owner=owner))
+
+
+def test_insert_many_writes_the_rows_as_bulk_create_would(monkeypatch):
+    """One statement per MAX_PARAMS values, ids read back in order, JSON and texts intact (a
+    quote, a brace, a backslash, NULL as a word), a UUID key given when missing."""
+    from routing.models import AllocationDecision
+
+    monkeypatch.setattr(inserts, "MAX_PARAMS", 7 * 3)  # AuditLog has 7 columns: 3 rows each
+    texts = ['say "hi"', "{a,b}", "back\\slash", "NULL", ""]
+    rows = [AuditLog(action=f"a.{n}", data={"text": text, "n": n}) for n, text in enumerate(texts)]
+    with CaptureQueriesContext(connection) as queries:
+        assert inserts.insert_many(iter(rows)) == rows
+    assert len(queries.captured_queries) == (2 if POSTGRESQL else 1)
+    ids = [row.pk for row in rows]
+    assert ids == sorted(ids) and not any(row._state.adding for row in rows)
+    stored = AuditLog.objects.filter(pk__in=ids).order_by("pk")
+    assert [(row.action, row.data) for row in stored] == [
+        (f"a.{n}", {"text": text, "n": n}) for n, text in enumerate(texts)
+    ]
+    assert stored[0].at is not None  # auto_now_add filled as for bulk_create
+    decision = AllocationDecision(
+        ticket=factories.TicketFactory(), event="ticket.created", method="scoring", scores={}
+    )
+    decision.pk = None
+    inserts.insert_many([decision])
+    assert AllocationDecision.objects.filter(pk=decision.pk).exists()
+    assert inserts.insert_many([]) == []
