@@ -24,6 +24,8 @@ from contextvars import ContextVar
 from django.db import connections, router
 from django.db.models import Model
 
+from core import numbered
+
 _pending: ContextVar[list[Model] | None] = ContextVar("inserts_pending", default=None)
 _sql_cache: dict[tuple, str] = {}
 MAX_PARAMS = 30_000  # per statement (PostgreSQL takes at most 65,535)
@@ -102,7 +104,7 @@ def _write(rows: list[Model]) -> None:
     params = [
         value for plan in plans for obj in plan.objs for value in plan.values(obj, connection)
     ]
-    with connection.cursor() as cursor:
+    with numbered.cursor(connection) as cursor:
         cursor.execute(_statement(plans, connection), params)
         returned = cursor.fetchall()
     ids = iter(row[0] for row in returned)
@@ -151,13 +153,17 @@ def _statement(plans: list[_Plan], connection) -> str:
     if sql is not None:
         return sql
     qn = connection.ops.quote_name
-    clauses, reads = [], []
+    clauses, reads, taken = [], [], 0
     for n, plan in enumerate(plans):
         columns = ", ".join(qn(field.column) for field in plan.fields)
-        row = "(" + ", ".join(["%s"] * len(plan.fields)) + ")"
+        rows = []
+        for _ in plan.objs:
+            values = numbered.placeholders(len(plan.fields), start=taken + 1)
+            rows.append("(" + ", ".join(values) + ")")
+            taken += len(plan.fields)
         insert = (
             f"INSERT INTO {qn(plan.model._meta.db_table)} ({columns}) "  # noqa: S608
-            f"VALUES {', '.join([row] * len(plan.objs))}"
+            f"VALUES {', '.join(rows)}"
         )
         if plan.auto is not None:
             insert += f" RETURNING {qn(plan.auto.column)}"

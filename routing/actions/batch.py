@@ -69,6 +69,8 @@ class _Batch:
     rules: dict[str, list[RuleSnapshot]] = field(default_factory=dict)
     directories: dict[str, dict] = field(default_factory=dict)
     routed: list[_Routed] = field(default_factory=list)
+    # (category, team id) -> (the load delta it was made with, the snapshot with that load)
+    adjusted: dict[tuple[str, str], tuple[float, TeamSnapshot]] = field(default_factory=dict)
 
     def rules_of(self, event: str) -> tuple[list[RuleSnapshot], dict]:
         if event not in self.rules:
@@ -77,13 +79,20 @@ class _Batch:
         return self.rules[event], self.directories[event]
 
     def teams(self, category: str) -> list[TeamSnapshot]:
-        """The category's team snapshots with the load the batch's decisions added."""
-        return [
-            replace(team, load=team.load + self.load_delta[team.team_id])
-            if self.load_delta.get(team.team_id)
-            else team
-            for team in self.teams_by_category[category]
-        ]
+        """The category's team snapshots with the load the batch's decisions added. A
+        snapshot is copied again only when its team's load moved since (a decision moves one
+        or two teams; copying every team for every ticket cost more than the decision)."""
+        return [self._with_load(category, team) for team in self.teams_by_category[category]]
+
+    def _with_load(self, category: str, team: TeamSnapshot) -> TeamSnapshot:
+        delta = self.load_delta.get(team.team_id)
+        if not delta:
+            return team
+        made = self.adjusted.get((category, team.team_id))
+        if made is None or made[0] != delta:
+            made = (delta, replace(team, load=team.load + delta))
+            self.adjusted[(category, team.team_id)] = made
+        return made[1]
 
     def weight(self, ticket: Ticket, priority: str) -> float:
         """What the ticket counts in its team's load (as routing.team_reads sums it)."""

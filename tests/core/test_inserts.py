@@ -105,3 +105,28 @@ def test_insert_many_writes_the_rows_as_bulk_create_would(monkeypatch):
     inserts.insert_many([decision])
     assert AllocationDecision.objects.filter(pk=decision.pk).exists()
     assert inserts.insert_many([]) == []
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="numbered placeholders are PostgreSQL's")
+def test_numbered_statements_are_logged_and_counted_as_they_were_sent():
+    from core import numbered
+
+    with CaptureQueriesContext(connection) as queries, numbered.cursor(connection) as cursor:
+        cursor.execute("SELECT $1::int + $2::int, $3::text", [2, 3, "100%"])
+        assert cursor.fetchone() == (5, "100%")
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT $1::int + $2::int, $3::text"]
+    assert numbered.placeholders(3, start=4) == ["$4", "$5", "$6"]
+
+
+def test_bulk_set_writes_each_rows_own_values():
+    from core.bulk import bulk_set
+
+    tickets = [factories.TicketFactory(title=f"before {n}") for n in range(3)]
+    for n, ticket in enumerate(tickets):
+        ticket.title, ticket.category = f'after "{n}"', f"cat-{n}"
+    bulk_set(Ticket, tickets[:2], ["title", "category"])
+    rows = Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+    stored = {t.pk: (t.title, t.category) for t in rows}
+    assert stored[tickets[0].pk] == ('after "0"', "cat-0")
+    assert stored[tickets[1].pk] == ('after "1"', "cat-1")
+    assert stored[tickets[2].pk][0] == "before 2"
