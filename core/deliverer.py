@@ -23,6 +23,7 @@ from datetime import timedelta
 from django.db import connection
 
 from core import dispatch, waves
+from core.heap import freeze_startup_heap
 
 logger = logging.getLogger(__name__)
 
@@ -151,4 +152,5 @@ def start_if_configured() -> None:
     from django.conf import settings
 
     if getattr(settings, "EVENTS_IN_BACKGROUND", False):
+        freeze_startup_heap()  # the server process delivers too: its start stays out of GC
         deliverer.start()
