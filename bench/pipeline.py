@@ -52,6 +52,7 @@ from django.db.models import F  # noqa: E402
 
 from core import dispatch, tasks, waves  # noqa: E402
 from core.deliverer import Deliverer  # noqa: E402
+from core.heap import freeze_startup_heap  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
 from routing.actions.config import import_rules  # noqa: E402
 from routing.actions.metrics import refresh_team_metrics  # noqa: E402
@@ -273,6 +274,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--pools", default="prefork,threads")
     args = parser.parse_args()
+    # As a worker and a server process with the deliverer thread do once started (core.heap).
+    freeze_startup_heap()
     redis_url = os.environ.get("REDIS_URL", "")
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -47,6 +47,6 @@ class AuditRow:
 
 def record_audit_rows(rows: Iterable[AuditRow]) -> None:
     """Many rows, in one statement, in the order given (ids follow it)."""
-    AuditLog.objects.bulk_create(
+    inserts.insert_many(
         AuditLog(**_fields(row.actor, row.action, row.ticket_id, row.data)) for row in rows
     )

@@ -9,6 +9,8 @@ already validated: no model save(), no signals, no queryset guards.
 
 from django.db import connection
 
+from core import numbered
+
 
 def bulk_set(model, objs: list, fields: list[str], *, batch_size: int = 1000) -> None:
     if not objs:
@@ -24,12 +26,17 @@ def _update_from_values(model, objs: list, fields: list[str]) -> None:
     qn = connection.ops.quote_name
     pk = model._meta.pk
     columns = [pk, *(model._meta.get_field(name) for name in fields)]
-    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in columns) + ")"
+    types = [field.db_type(connection) for field in columns]
+    rows = [
+        "(" + ", ".join(f"${start + n}::{kind}" for n, kind in enumerate(types)) + ")"
+        for start in range(1, len(objs) * len(columns) + 1, len(columns))
+    ]
     assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in columns[1:])
-    # Identifiers come from model metadata (quoted); every value is a parameter.
+    # Identifiers come from model metadata (quoted); every value is a parameter, numbered
+    # (core.numbered: psycopg would scan a long statement's %s at every run).
     sql = (
         f"UPDATE {qn(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608
-        f"FROM (VALUES {', '.join([row] * len(objs))}) "
+        f"FROM (VALUES {', '.join(rows)}) "
         f"AS v({', '.join(qn(f.column) for f in columns)}) "
         f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}"
     )
@@ -38,5 +45,5 @@ def _update_from_values(model, objs: list, fields: list[str]) -> None:
         for obj in objs
         for field in columns
     ]
-    with connection.cursor() as cursor:
+    with numbered.cursor(connection) as cursor:
         cursor.execute(sql, params)

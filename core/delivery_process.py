@@ -164,6 +164,9 @@ def main() -> None:
 
     django.setup()
     from core.deliverer import Deliverer, deliverer
+    from core.heap import freeze_startup_heap
+
+    freeze_startup_heap()  # what setup imported stays out of the collector's full passes
 
     realtime.forward_to(parent.forward)
     # This process's background delivery: the events its own deliveries publish on other

@@ -33,7 +33,7 @@ def publish_many(events: list[tuple[str, str, dict]]) -> None:
     if not events:
         return
     now = timezone.now()
-    OutboxEvent.objects.bulk_create(
+    inserts.insert_many(
         OutboxEvent(name=name, stream=stream, data=_json_safe(data), occurred_at=now)
         for name, stream, data in events
     )

@@ -17,15 +17,18 @@ model may define ``before_insert()`` (its save-time checks, run when the row is 
 ``after_insert()`` (what its save does after the write).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connections, router
 from django.db.models import Model
 
+from core import numbered
+
 _pending: ContextVar[list[Model] | None] = ContextVar("inserts_pending", default=None)
 _sql_cache: dict[tuple, str] = {}
+MAX_PARAMS = 30_000  # per statement (PostgreSQL takes at most 65,535)
 
 
 @contextmanager
@@ -58,6 +61,33 @@ def add(row: Model) -> Model:
     return row
 
 
+def insert_many(rows: Iterable[Model]) -> list[Model]:
+    """New rows of one model, now, as ``bulk_create`` writes them (no ``save()``, no signals,
+    the auto-increment ids set), on PostgreSQL in one ``INSERT ... VALUES`` per MAX_PARAMS
+    values. Django's bulk_create sends each column as one array (``UNNEST``), and psycopg
+    builds an array's text in Python, value by value, quoting and escaping each text or JSON
+    document: for a hundred audit rows, decisions or events that cost more than the insert
+    (docs/benchmarks.md, "Delivery cost per ticket"). Here each value is a parameter of its
+    own, dumped by psycopg's C dumpers."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    model = type(rows[0])
+    if connections[router.db_for_write(model)].vendor != "postgresql":
+        return model._base_manager.bulk_create(rows)
+    if any(type(row) is not model for row in rows):
+        raise TypeError("insert_many takes rows of one model")
+    if model._meta.auto_field is None:
+        for row in rows:  # a key with a default (a UUID): given here, as bulk_create does
+            if row.pk is None:
+                row.pk = model._meta.pk.get_pk_value_on_save(row)
+    columns = [f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field]
+    chunk = max(1, MAX_PARAMS // max(1, len(columns)))
+    for start in range(0, len(rows), chunk):
+        _write(rows[start : start + chunk])
+    return rows
+
+
 def _write(rows: list[Model]) -> None:
     if not rows:
         return
@@ -74,7 +104,7 @@ def _write(rows: list[Model]) -> None:
     params = [
         value for plan in plans for obj in plan.objs for value in plan.values(obj, connection)
     ]
-    with connection.cursor() as cursor:
+    with numbered.cursor(connection) as cursor:
         cursor.execute(_statement(plans, connection), params)
         returned = cursor.fetchall()
     ids = iter(row[0] for row in returned)
@@ -123,13 +153,17 @@ def _statement(plans: list[_Plan], connection) -> str:
     if sql is not None:
         return sql
     qn = connection.ops.quote_name
-    clauses, reads = [], []
+    clauses, reads, taken = [], [], 0
     for n, plan in enumerate(plans):
         columns = ", ".join(qn(field.column) for field in plan.fields)
-        row = "(" + ", ".join(["%s"] * len(plan.fields)) + ")"
+        rows = []
+        for _ in plan.objs:
+            values = numbered.placeholders(len(plan.fields), start=taken + 1)
+            rows.append("(" + ", ".join(values) + ")")
+            taken += len(plan.fields)
         insert = (
             f"INSERT INTO {qn(plan.model._meta.db_table)} ({columns}) "  # noqa: S608
-            f"VALUES {', '.join([row] * len(plan.objs))}"
+            f"VALUES {', '.join(rows)}"
         )
         if plan.auto is not None:
             insert += f" RETURNING {qn(plan.auto.column)}"

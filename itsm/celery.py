@@ -52,3 +52,13 @@ def _forget_queued_drain(**kwargs) -> None:
     from core.tasks import forget_queued_drain  # here: this module loads before the apps
 
     forget_queued_drain()
+
+
+@signals.worker_process_init.connect
+@signals.worker_ready.connect
+def _freeze_startup_heap(**kwargs) -> None:
+    """A prefork child after the fork, and the worker process (the threads and solo pools run
+    tasks there): what they loaded to start stays out of the collector's passes."""
+    from core.heap import freeze_startup_heap
+
+    freeze_startup_heap()

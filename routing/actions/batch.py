@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core import inserts
 from core.events import publish_many
 from core.metrics import ROUTING_DURATION
 from routing import engine, learned_triage, selectors, team_reads, triage
@@ -68,6 +69,8 @@ class _Batch:
     rules: dict[str, list[RuleSnapshot]] = field(default_factory=dict)
     directories: dict[str, dict] = field(default_factory=dict)
     routed: list[_Routed] = field(default_factory=list)
+    # (category, team id) -> (the load delta it was made with, the snapshot with that load)
+    adjusted: dict[tuple[str, str], tuple[float, TeamSnapshot]] = field(default_factory=dict)
 
     def rules_of(self, event: str) -> tuple[list[RuleSnapshot], dict]:
         if event not in self.rules:
@@ -76,13 +79,20 @@ class _Batch:
         return self.rules[event], self.directories[event]
 
     def teams(self, category: str) -> list[TeamSnapshot]:
-        """The category's team snapshots with the load the batch's decisions added."""
-        return [
-            replace(team, load=team.load + self.load_delta[team.team_id])
-            if self.load_delta.get(team.team_id)
-            else team
-            for team in self.teams_by_category[category]
-        ]
+        """The category's team snapshots with the load the batch's decisions added. A
+        snapshot is copied again only when its team's load moved since (a decision moves one
+        or two teams; copying every team for every ticket cost more than the decision)."""
+        return [self._with_load(category, team) for team in self.teams_by_category[category]]
+
+    def _with_load(self, category: str, team: TeamSnapshot) -> TeamSnapshot:
+        delta = self.load_delta.get(team.team_id)
+        if not delta:
+            return team
+        made = self.adjusted.get((category, team.team_id))
+        if made is None or made[0] != delta:
+            made = (delta, replace(team, load=team.load + delta))
+            self.adjusted[(category, team.team_id)] = made
+        return made[1]
 
     def weight(self, ticket: Ticket, priority: str) -> float:
         """What the ticket counts in its team's load (as routing.team_reads sums it)."""
@@ -306,7 +316,7 @@ def _store(decided: list[_Decided], *, now, started: float) -> list[AllocationDe
     # The batch's time so far, shared: what routing one of its tickets cost.
     duration_ms = round((time.perf_counter() - started) * 1000 / len(decided), 3)
     rows = [_decision_row(item, now=now, duration_ms=duration_ms) for item in decided]
-    return AllocationDecision.objects.bulk_create(rows)
+    return inserts.insert_many(rows)
 
 
 def _decision_row(item: _Decided, *, now, duration_ms: float) -> AllocationDecision:

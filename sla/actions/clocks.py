@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core import inserts
 from core.audit import AuditRow, record_audit_rows
 from core.bulk import bulk_set
 from sla import selectors
@@ -70,7 +71,7 @@ def start_clocks(*, starts: list[tuple[object, datetime | None]]) -> dict[object
     book = PolicyBook()
     new = [new_clock(tickets[pk], instants[pk], book=book) for pk in fresh]
     settled = [(clock, *settle(clock, now=instants[clock.ticket_id])) for clock in new]
-    SLAClock.objects.bulk_create(new)
+    inserts.insert_many(new)
     pending = [crossing for _, crossings, _ in settled for crossing in crossings]
     record_crossings(pending, tickets=tickets, now=now, instants=instants)
     set_sla_standing(
@@ -183,7 +184,7 @@ def follow_changes(*, changes: list[tuple[object, object, datetime | None]]) -> 
         moved = retarget(clock, ticket=ticket, book=book, pauses=pauses.get(clock.pk, []))
         audits += [moved] if moved else []
     settled = [(c, *settle(c, now=instants[c.ticket_id])) for c in [*fresh, *clocks.values()]]
-    SLAClock.objects.bulk_create(fresh)
+    inserts.insert_many(fresh)
     bulk_set(SLAClock, list(clocks.values()), CLOCK_FIELDS)
     record_audit_rows(audits)
     pending = [crossing for _, crossings, _ in settled for crossing in crossings]

@@ -78,3 +78,55 @@ def test_a_models_save_checks_run_when_the_row_is_added():
     owner = factories.AgentFactory()
     with pytest.raises(OwnerChangeRefused), inserts.together():
         inserts.add(new_ticket(owner=owner))
+
+
+def test_insert_many_writes_the_rows_as_bulk_create_would(monkeypatch):
+    """One statement per MAX_PARAMS values, ids read back in order, JSON and texts intact (a
+    quote, a brace, a backslash, NULL as a word), a UUID key given when missing."""
+    from routing.models import AllocationDecision
+
+    monkeypatch.setattr(inserts, "MAX_PARAMS", 7 * 3)  # AuditLog has 7 columns: 3 rows each
+    texts = ['say "hi"', "{a,b}", "back\\slash", "NULL", ""]
+    rows = [AuditLog(action=f"a.{n}", data={"text": text, "n": n}) for n, text in enumerate(texts)]
+    with CaptureQueriesContext(connection) as queries:
+        assert inserts.insert_many(iter(rows)) == rows
+    assert len(queries.captured_queries) == (2 if POSTGRESQL else 1)
+    ids = [row.pk for row in rows]
+    assert ids == sorted(ids) and not any(row._state.adding for row in rows)
+    stored = AuditLog.objects.filter(pk__in=ids).order_by("pk")
+    assert [(row.action, row.data) for row in stored] == [
+        (f"a.{n}", {"text": text, "n": n}) for n, text in enumerate(texts)
+    ]
+    assert stored[0].at is not None  # auto_now_add filled as for bulk_create
+    decision = AllocationDecision(
+        ticket=factories.TicketFactory(), event="ticket.created", method="scoring", scores={}
+    )
+    decision.pk = None
+    inserts.insert_many([decision])
+    assert AllocationDecision.objects.filter(pk=decision.pk).exists()
+    assert inserts.insert_many([]) == []
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="numbered placeholders are PostgreSQL's")
+def test_numbered_statements_are_logged_and_counted_as_they_were_sent():
+    from core import numbered
+
+    with CaptureQueriesContext(connection) as queries, numbered.cursor(connection) as cursor:
+        cursor.execute("SELECT $1::int + $2::int, $3::text", [2, 3, "100%"])
+        assert cursor.fetchone() == (5, "100%")
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT $1::int + $2::int, $3::text"]
+    assert numbered.placeholders(3, start=4) == ["$4", "$5", "$6"]
+
+
+def test_bulk_set_writes_each_rows_own_values():
+    from core.bulk import bulk_set
+
+    tickets = [factories.TicketFactory(title=f"before {n}") for n in range(3)]
+    for n, ticket in enumerate(tickets):
+        ticket.title, ticket.category = f'after "{n}"', f"cat-{n}"
+    bulk_set(Ticket, tickets[:2], ["title", "category"])
+    rows = Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+    stored = {t.pk: (t.title, t.category) for t in rows}
+    assert stored[tickets[0].pk] == ('after "0"', "cat-0")
+    assert stored[tickets[1].pk] == ('after "1"', "cat-1")
+    assert stored[tickets[2].pk][0] == "before 2"

@@ -292,3 +292,28 @@ def test_a_wave_of_created_tickets_is_routed_in_one_batch(three_teams, manager, 
     assert calls == [5]
     routed = Ticket.objects.filter(pk__in=[t.pk for t in created], team__isnull=False)
     assert routed.count() == 5
+
+
+def test_a_batch_copies_a_team_snapshot_only_when_its_load_moved():
+    from routing.actions.batch import _Batch
+    from routing.snapshots import TeamSnapshot
+
+    ops, net = TeamSnapshot("t-ops", "ops", "Ops", load=2.0), TeamSnapshot("t-net", "net", "Net")
+    batch = _Batch(
+        now=WEDNESDAY_10_UTC,
+        rows=[],
+        keywords_map={},
+        since=None,
+        teams_by_category={"network": [ops, net], "": [ops]},
+        load_per_priority={},
+    )
+    assert batch.teams("network") == [ops, net]  # nothing moved: the snapshots as read
+    batch.load_delta["t-ops"] = 1.5
+    first = batch.teams("network")
+    assert [team.load for team in first] == [3.5, 0.0] and first[1] is net
+    assert batch.teams("network")[0] is first[0]  # not copied again while the load stands
+    assert batch.teams("")[0].load == 3.5  # each category's own snapshot
+    batch.load_delta["t-ops"] = 0.5
+    assert batch.teams("network")[0].load == 2.5
+    batch.load_delta["t-ops"] = 0.0
+    assert batch.teams("network")[0] is ops

@@ -26,6 +26,4 @@ def record_system_entries(*, entries: list[tuple[Ticket, str]], actor=None) -> N
     """System lines on many (locked) tickets, ``(ticket, content)`` each, in one statement;
     each ticket's lines keep the order given."""
     author = as_user(actor)
-    TimelineEntry.objects.bulk_create(
-        _system_entry(ticket, content, author) for ticket, content in entries
-    )
+    inserts.insert_many(_system_entry(ticket, content, author) for ticket, content in entries)
