@@ -54,7 +54,7 @@ class Deliverer:
     drained once (a drain takes every pending event of its stream)."""
 
     def __init__(self, on_idle: Callable[[], None] | None = None) -> None:
-        self._on_idle = on_idle  # told each time the queue runs empty (core.delivery_process)
+        self._on_idle = on_idle  # told each time the queue runs empty (core.delivery_child)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()

@@ -14,13 +14,13 @@ the server's memory, where the sockets are, so the child's ``core.realtime`` wri
 transaction's messages as a JSON line to the server, whose reader thread sends them into its
 channel layer.
 
-    python -m core.delivery_process    (started by the server; DJANGO_SETTINGS_MODULE inherited)
+The child's side is core.delivery_child (``python -m core.delivery_child``, started by the
+server, DJANGO_SETTINGS_MODULE inherited).
 """
 
 import contextlib
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -41,7 +41,7 @@ class DeliveryProcess:
     stop, running, idle)."""
 
     def __init__(self, command: list[str] | None = None) -> None:
-        self.command = command or [sys.executable, "-m", "core.delivery_process"]
+        self.command = command or [sys.executable, "-m", "core.delivery_child"]
         self.idle = threading.Event()  # set when the child says its queue is empty
         self._child: subprocess.Popen | None = None
         self._write_lock = threading.Lock()
@@ -135,49 +135,3 @@ class DeliveryProcess:
                 realtime.send_here([(group, body) for group, body in message["send"]])
             if message.get("idle"):
                 self.idle.set()
-
-
-class _Parent:
-    """The child's side of the pipe to the server: one JSON object a line."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-        self._lock = threading.Lock()
-
-    def write(self, message: dict) -> None:
-        line = json.dumps(message, separators=(",", ":"))
-        with self._lock:
-            self._stream.write(line + "\n")
-            self._stream.flush()
-
-    def forward(self, messages: list[tuple[str, dict]]) -> None:
-        self.write({"send": messages})
-
-
-def main() -> None:
-    # The pipe to the server is the stdout we were given; anything else printing to stdout
-    # (a log handler, a stray print) goes to stderr instead of into the protocol.
-    parent = _Parent(os.fdopen(os.dup(1), "w"))
-    os.dup2(2, 1)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
-    import django
-
-    django.setup()
-    from core.deliverer import Deliverer, deliverer
-    from core.heap import freeze_startup_heap
-
-    freeze_startup_heap()  # what setup imported stays out of the collector's full passes
-
-    realtime.forward_to(parent.forward)
-    # This process's background delivery: the events its own deliveries publish on other
-    # streams join its queue (core.tasks) rather than being delivered inline.
-    deliverer.start(Deliverer(on_idle=lambda: parent.write({"idle": True})))
-    for line in sys.stdin:  # until the server closes the pipe or dies
-        stream = line.strip()
-        if stream:
-            deliverer.submit(stream)
-    deliverer.impl.stop(timeout=60)
-
-
-if __name__ == "__main__":
-    main()

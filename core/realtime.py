@@ -18,7 +18,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-# Set in the embedded default's delivery process (core.delivery_process): the sockets and the
+# Set in the embedded default's delivery process (core.delivery_child): the sockets and the
 # in-memory channel layer are in the server process, so the messages are handed to it.
 _forward: Callable[[list[tuple[str, dict]]], None] | None = None
 

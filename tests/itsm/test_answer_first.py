@@ -123,7 +123,7 @@ def delivery_children(server: Server) -> list[int]:
                     command = cmdline.read()
             except OSError:
                 continue
-            if parent == server.process.pid and b"core.delivery_process" in command:
+            if parent == server.process.pid and b"core.delivery_child" in command:
                 found.append(int(entry))
     return found
 
