@@ -159,7 +159,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s timeout by default, the length of channels-redis's
+                # blocking pop: an idle socket's consumer then died with 1011 (longer here).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="itsm"),
             },
         }
