@@ -78,4 +78,5 @@ def link_repeat_contacts(events: list[Event]) -> None:
         for ticket_id in ticket_ids
         if (match := matches.get(Ticket._meta.pk.to_python(ticket_id))) is not None
     ]
-    link_repeats(links=links)
+    if links:  # the action's transaction (a savepoint here) is for something to write
+        link_repeats(links=links)
