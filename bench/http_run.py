@@ -123,9 +123,10 @@ def _postmaster(base_url: str) -> int:
             "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
             "AND pid <> pg_backend_pid()"
         ).fetchone()[0]
+        postmaster = http_procs.parent_pid(backend)  # while the backend lives
     if others:
         print(f"note: {others} other client(s) on this PostgreSQL; its CPU counts theirs too")
-    return http_procs.parent_pid(backend)
+    return postmaster
 
 
 def _env(url: str, settings: str, work: Path) -> dict:
