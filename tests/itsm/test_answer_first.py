@@ -75,6 +75,14 @@ def delivery_waiting_on_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
+def network_team_and_key() -> tuple:
+    """The team a network ticket routes to (with an agent) and a generic webhook key."""
+    team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
+    factories.AgentFactory(teams=[team])
+    _, key = create_api_key(source="generic", name="answer-first test")
+    return team, key
+
+
 def post_ticket(server: Server, key: str) -> httpx.Response:
     return httpx.post(
         f"{server.base}/api/v1/webhooks/ticket",
@@ -92,9 +100,7 @@ def post_ticket(server: Server, key: str) -> httpx.Response:
 
 @pytest.mark.parametrize("in_a_process", ["true", "false"], ids=["process", "thread"])
 def test_a_webhook_to_a_real_server_ends_routed_on_either_database(in_a_process):
-    team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
-    factories.AgentFactory(teams=[team])
-    _, key = create_api_key(source="generic", name="answer-first test")
+    team, key = network_team_and_key()
     server = Server(server_env(EVENTS_IN_A_PROCESS=in_a_process), port=free_port()).start()
     try:
         answer = post_ticket(server, key)
@@ -130,9 +136,7 @@ def delivery_children(server: Server) -> list[int]:
 
 @postgres_only
 def test_a_kill_9_of_the_delivery_process_loses_nothing_and_routes_once():
-    team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
-    factories.AgentFactory(teams=[team])
-    _, key = create_api_key(source="generic", name="kill-9 test")
+    team, key = network_team_and_key()
     server = Server(server_env(EVENTS_IN_A_PROCESS="true"), port=free_port()).start()
     holder = lock_decisions()
     try:
@@ -165,9 +169,7 @@ def test_a_kill_9_of_the_delivery_process_loses_nothing_and_routes_once():
 
 @postgres_only
 def test_a_kill_9_between_commit_and_delivery_loses_nothing_and_routes_once():
-    team = factories.TeamFactory(slug="network", name="Network Team", capabilities=["network"])
-    factories.AgentFactory(teams=[team])
-    _, key = create_api_key(source="generic", name="kill-9 test")
+    team, key = network_team_and_key()
     env = server_env(EVENTS_IN_A_PROCESS="false")  # the thread dies with the server
     first = Server(env, port=free_port()).start()
     holder = lock_decisions()
