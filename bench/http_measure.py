@@ -13,7 +13,7 @@ import psycopg
 
 from bench.http_cases import Case, Target, wrk
 from bench.http_pages import page_views, percentile, single
-from bench.http_procs import Proc, tree_cpu
+from bench.http_procs import Proc, marked_cpu, tree_cpu
 
 ROUTING = """
 SELECT t.created_at, min(d.decided_at)
@@ -43,6 +43,10 @@ class Deployment:
 
     def cpu(self) -> dict[str, float]:
         sample = {"web": self.web.cpu(), "postgres": tree_cpu(self.postmaster)}
+        if self.routes and self.worker is None:
+            # The embedded delivery child (EVENTS_IN_A_PROCESS) is part of the web tree.
+            sample["delivery"] = marked_cpu(self.web.pid, b"core.delivery_child")
+            sample["web"] -= sample["delivery"]
         if self.worker is not None:
             sample["worker"] = self.worker.cpu()
         if self.redis is not None:

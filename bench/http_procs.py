@@ -63,6 +63,23 @@ def tree_cpu(root: int) -> float:
     return total / TICK
 
 
+def marked_cpu(root: int, marker: bytes) -> float:
+    """CPU seconds of the process trees under `root` whose command line contains `marker` (the
+    project's delivery child: its share of the web tree, reported apart)."""
+    total, pending = 0.0, _children(root)
+    while pending:
+        pid = pending.pop()
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker in command:
+            total += tree_cpu(pid)
+        else:
+            pending += _children(pid)
+    return total
+
+
 def parent_pid(pid: int) -> int:
     fields = _stat(pid)
     if fields is None:

@@ -8,7 +8,13 @@ import time
 
 from bench.http_measure import Result
 
-CPU_PARTS = (("web", "web"), ("worker", "worker"), ("postgres", "PG"), ("redis", "Redis"))
+CPU_PARTS = (
+    ("web", "web"),
+    ("delivery", "delivery"),
+    ("worker", "worker"),
+    ("postgres", "PG"),
+    ("redis", "Redis"),
+)
 
 
 def cpu_cell(result: Result) -> str:

@@ -52,6 +52,7 @@ from django.db.models import F  # noqa: E402
 
 from core import dispatch, tasks, waves  # noqa: E402
 from core.deliverer import Deliverer  # noqa: E402
+from core.delivery_process import DeliveryProcess  # noqa: E402
 from core.heap import freeze_startup_heap  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
 from routing.actions.config import import_rules  # noqa: E402
@@ -233,24 +234,38 @@ def waits(ids: list[int]) -> str:
     return f"{statistics.median(ms):.0f} | {percentile(ms, 95):.0f} | {max(ms):.0f} | {len(ids)} |"
 
 
+def _delivery_process() -> DeliveryProcess:
+    """The embedded default's child (EVENTS_IN_A_PROCESS), on this run's database."""
+    os.environ["DATABASE_URL"] = _database_url()  # inherited by the child
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+    return DeliveryProcess()
+
+
+def _steady_embedded(args, contacts, start: int, label: str, deliverer) -> tuple[str, int]:
+    deliverer.start()
+    tasks_deliverer, tasks.deliverer = tasks.deliverer, deliverer
+    try:
+        ids, start = steady(args.rate, args.seconds, contacts, start)
+        wait_routed(ids, timeout=300)
+    finally:
+        deliverer.stop()
+        tasks.deliverer = tasks_deliverer
+    return f"| {label} | {waits(ids)}", start
+
+
 def steady_cases(args, contacts, start: int, redis_url: str) -> tuple[list[str], int]:
     """The steady stream, delivered by the embedded thread and (with Redis) a worker."""
     steady_rows = [
         "| delivered by | p50 ms | p95 ms | max ms | tickets |",
         "|---|---:|---:|---:|---:|",
     ]
-    deliverer = Deliverer()
-    deliverer.start()
-    tasks_deliverer, tasks.deliverer = tasks.deliverer, deliverer
-    try:
-        ids, start = steady(args.rate, args.seconds, contacts, start)
-        assert deliverer.idle.wait(120)
-        wait_routed(ids, timeout=120)
-    finally:
-        deliverer.stop()
-        tasks.deliverer = tasks_deliverer
-    steady_rows.append(f"| embedded deliverer thread | {waits(ids)}")
-    print(steady_rows[-1], flush=True)
+    for label, make in (
+        ("embedded delivery process", _delivery_process),
+        ("embedded deliverer thread", Deliverer),
+    ):
+        line, start = _steady_embedded(args, contacts, start, label, make())
+        steady_rows.append(line)
+        print(line, flush=True)
     if redis_url:
         worker = start_worker(args.pools.split(",")[0], {})
         try:

@@ -38,7 +38,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core import dispatch  # noqa: E402
+from core import waves  # noqa: E402
 from itsm.celery import app as celery_app  # noqa: E402
 from org.models import AgentProfile, Team  # noqa: E402
 from sla import selectors  # noqa: E402
@@ -166,7 +166,7 @@ def main() -> None:
         # here: the events wait in the outbox); deliver them all now, as one would.
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            delivered = dispatch.drain_due(stale_after=timedelta(0), limit=100_000)
+            delivered = waves.drain_due(stale_after=timedelta(0), limit=100_000)
         print(
             f"delivering the {delivered:,} crossing events (worker side: notifications, rules, "
             f"dashboard): {time.perf_counter() - t:.2f}s, {len(captured)} queries"

@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from django.db import connection
 
-from core import dispatch, waves
+from core import waves
 from core.heap import freeze_startup_heap
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class Deliverer:
 
     def _sweep(self, *, stale_after: timedelta) -> None:
         try:
-            dispatch.drain_due(stale_after=stale_after)
+            waves.drain_due(stale_after=stale_after)
         except Exception:
             logger.exception("Sweeping the outbox failed; trying again in %s s", SWEEP_SECONDS)
         finally:

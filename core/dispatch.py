@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from core.models import EventReceipt, OutboxEvent
@@ -231,15 +231,16 @@ def _keep_receipts(rows, complete_ids: list[int], outcomes: list[_Outcome]) -> N
 # --- the safety net ---------------------------------------------------------------------------
 
 
-def drain_due(*, stale_after: timedelta = timedelta(seconds=10), limit: int = 500) -> int:
-    """Drain every stream with an event left undelivered for ``stale_after`` or a retry that
-    is due. Returns how many events were dispatched."""
+def due_streams(*, stale_after: timedelta = timedelta(seconds=10), limit: int = 500) -> list[str]:
+    """Streams with an event left undelivered for ``stale_after`` or a retry that is due (the
+    sweep's work: core.waves.drain_due delivers them), oldest first."""
     now = timezone.now()
     stale = (
         OutboxEvent.objects.filter(dispatched_at__isnull=True, occurred_at__lte=now - stale_after)
-        .order_by()
-        .values_list("stream", flat=True)
-        .distinct()[:limit]
+        .values("stream")
+        .annotate(oldest=Min("occurred_at"))
+        .order_by("oldest")
+        .values_list("stream", flat=True)[:limit]
     )
     retries = (
         EventReceipt.objects.filter(status=Status.RETRY, next_attempt_at__lte=now)
@@ -247,7 +248,7 @@ def drain_due(*, stale_after: timedelta = timedelta(seconds=10), limit: int = 50
         .values_list("event__stream", flat=True)
         .distinct()[:limit]
     )
-    return sum(drain(stream) for stream in {*stale, *retries})
+    return list(dict.fromkeys([*stale, *retries]))
 
 
 def purge_dispatched(*, older_than: timedelta = timedelta(days=7), batch: int = 5000) -> int:

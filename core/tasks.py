@@ -105,7 +105,7 @@ def _claim_queued_drain() -> bool:
 @shared_task(name="core.drain_due", acks_late=True)
 def drain_due() -> int:
     """Beat, every few seconds: events whose delivery never started or whose retry is due."""
-    return dispatch.drain_due()
+    return waves.drain_due()
 
 
 @shared_task(name="core.purge_events", acks_late=True)

@@ -22,6 +22,7 @@ to another delivery (their own task, or the sweep), which still runs if this one
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -53,6 +54,15 @@ def drain_many(streams: Iterable[str], *, company: Iterable[str] = ()) -> int:
         if stream in mine:
             dispatched += dispatch.drain(stream)
     return dispatched
+
+
+def drain_due(*, stale_after: timedelta = timedelta(seconds=10), limit: int = 500) -> int:
+    """The sweep: deliver every stream with an event left undelivered for ``stale_after`` or a
+    retry that is due, in batches like any other delivery. A deliverer that fell behind a
+    burst finds most of its queue stale; drained one stream at a time (a transaction, a lock
+    and each subscriber's own statements per ticket) the sweep cost several times what the
+    batches do and kept it behind (docs/benchmarks.md, "The sweep in batches")."""
+    return drain_many(dispatch.due_streams(stale_after=stale_after, limit=limit))
 
 
 def pending_streams(*, limit: int, excluding: str = "") -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from core import dispatch, subscriptions, tasks
+from core import dispatch, subscriptions, tasks, waves
 from core.audit import record_audit
 from core.events import publish
 from core.models import AuditLog, EventReceipt, OutboxEvent
@@ -80,7 +80,7 @@ def test_an_event_of_a_rolled_back_change_does_not_exist(heard):
 def test_a_second_drain_delivers_nothing_twice(heard):
     ping(1)
     assert dispatch.drain("ticket:1") == 0
-    assert dispatch.drain_due(stale_after=timedelta(0)) == 0
+    assert waves.drain_due(stale_after=timedelta(0)) == 0
     assert heard.first == [("ticket:1", 1)]
 
 
@@ -101,7 +101,7 @@ def test_a_failing_subscriber_is_retried_alone_and_keeps_its_order(heard, caplog
     type(heard).fail = False
     assert dispatch.drain("ticket:1") == 0  # not due yet: the backoff holds it
     EventReceipt.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
-    assert dispatch.drain_due() == 2
+    assert waves.drain_due() == 2
 
     assert heard.second == [("ticket:1", 1), ("ticket:1", 2)]  # in order, once each
     assert heard.first == [("ticket:1", 1), ("ticket:1", 2)]  # never again
@@ -122,7 +122,7 @@ def test_a_subscriber_that_keeps_failing_is_given_up_and_logged(heard, caplog, m
     ping(1)
     EventReceipt.objects.update(next_attempt_at=timezone.now())
     with caplog.at_level(logging.ERROR, logger="core.dispatch"):
-        dispatch.drain_due()
+        waves.drain_due()
     dead = EventReceipt.objects.get(subscriber="test.second")
     assert (dead.status, dead.attempts) == ("dead", 2)
     assert "Gave up delivering event" in caplog.text
@@ -138,7 +138,7 @@ def test_events_left_by_a_process_that_died_are_delivered_by_the_safety_net(hear
     assert heard.first == []
     OutboxEvent.objects.update(occurred_at=timezone.now() - timedelta(minutes=1))
 
-    assert dispatch.drain_due() == 1
+    assert waves.drain_due() == 1
     assert heard.first == heard.second == [("ticket:1", 1)]
 
 

@@ -2,8 +2,11 @@
 batch subscriber called once per wave with the events of every stream, a failure falling back
 to the one-by-one drain and its retry, streams another process holds left to it."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from core import subscriptions, tasks, waves
 from core.audit import record_audit
@@ -232,3 +235,19 @@ def test_commits_queue_one_drain_until_it_starts_and_it_takes_every_batch(heard,
     tasks.schedule_drain("ticket:300")  # started: the next commit queues again
     assert queued == ["ticket:0", "ticket:300"]
     tasks.cache.delete(tasks.DRAIN_QUEUED)
+
+
+def test_the_sweep_delivers_stale_streams_in_batches(heard, django_assert_max_num_queries):
+    """A deliverer behind a burst finds most of its queue stale: the sweep takes the stale
+    streams in one batch (one call per wave of the batch subscriber), not one drain each."""
+    held([(stream, 1) for stream in streams(12)])
+    OutboxEvent.objects.update(occurred_at=timezone.now() - timedelta(minutes=1))
+    held([("ticket:99", 1)])  # not stale yet: left to its own delivery
+
+    with django_assert_max_num_queries(25):  # one stream at a time was over 12 x 6
+        assert waves.drain_due(stale_after=timedelta(seconds=10)) == 12
+
+    assert [sorted(call) for call in heard.calls] == [sorted((s, 1) for s in streams(12))]
+    assert list(
+        OutboxEvent.objects.filter(dispatched_at__isnull=True).values_list("stream", flat=True)
+    ) == ["ticket:99"]
