@@ -24,8 +24,13 @@ class _Parent:
     def write(self, message: dict) -> None:
         line = json.dumps(message, separators=(",", ":"))
         with self._lock:
-            self._stream.write(line + "\n")
-            self._stream.flush()
+            try:
+                self._stream.write(line + "\n")
+                self._stream.flush()
+            except (BrokenPipeError, ValueError):
+                # The server is gone (or stopping): its end of the pipe is closed and this
+                # process ends with its stdin; what was delivered is committed regardless.
+                pass
 
     def forward(self, messages: list[tuple[str, dict]]) -> None:
         self.write({"send": messages})
@@ -40,6 +45,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Work that can wait yields the CPU to the server's requests (settings.EVENTS_PROCESS_NICE).
+    os.nice(max(0, settings.EVENTS_PROCESS_NICE))
     from core.deliverer import Deliverer, deliverer  # models: only once Django is set up
 
     freeze_startup_heap()  # what setup imported stays out of the collector's full passes

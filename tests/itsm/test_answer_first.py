@@ -110,11 +110,19 @@ def test_a_webhook_to_a_real_server_ends_routed_on_either_database(in_a_process)
             lambda: AllocationDecision.objects.filter(ticket=ticket).exists(),
             "routing by the server's background delivery",
         )
+        if in_a_process == "true":  # deliveries yield the CPU to requests (EVENTS_PROCESS_NICE)
+            (child,) = delivery_children(server)
+            assert niceness(child) == min(niceness(server.process.pid) + 10, 19)
     finally:
         server.stop()
     ticket.refresh_from_db()
     assert ticket.team == team
     assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def niceness(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[16])
 
 
 def delivery_children(server: Server) -> list[int]:
