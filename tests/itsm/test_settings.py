@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import environ
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from itsm import databases
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -52,9 +56,14 @@ def test_embedded_default_needs_no_environment_but_debug():
     config = settings_as_json({"DEBUG": "true"})
     assert config["engine"] == "django.db.backends.sqlite3"
     assert config["db_name"].endswith("db.sqlite3")
-    # Files next to the database: the server, its delivery process and beat share them.
+    # Files the server, its delivery process and beat share: in shared memory where the
+    # system has it (one directory per database), else next to the database.
     assert config["cache"].endswith("FileBasedCache")
-    assert config["cache_dir"] == config["db_name"] + "-cache"
+    if databases.SHARED_MEMORY.is_dir():
+        assert config["cache_dir"].startswith(str(databases.SHARED_MEMORY / "itsm-cache-"))
+        assert Path(config["cache_dir"]).stat().st_mode & 0o777 == 0o700
+    else:
+        assert config["cache_dir"] == config["db_name"] + "-cache"
     assert config["layer"] == "channels.layers.InMemoryChannelLayer"
     assert config["eager"] is True
     assert config["broker"] == "memory://"
@@ -97,3 +106,36 @@ def test_check_deploy_is_clean_with_production_settings():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_cache_directory_is_private_or_not_used(tmp_path):
+    """Under /dev/shm or /tmp another local user could create the name first; the cache's
+    files are unpickled, so only a directory of ours that nobody else can open is taken."""
+    mine = tmp_path / "mine"
+    assert databases._private_dir(mine)
+    assert mine.stat().st_mode & 0o777 == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    assert not databases._private_dir(shared)
+    link = tmp_path / "link"
+    link.symlink_to(mine)
+    assert not databases._private_dir(link)
+
+    # The name taken by someone else everywhere: SQLite's cache goes next to its file,
+    # PostgreSQL's asks for CACHE_DIR.
+    env = environ.Env()
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
+    postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "x", "HOST": "h"}
+    for database in (sqlite, postgres):
+        taken = shared / f"itsm-cache-{databases._digest(database)}"
+        taken.mkdir()
+        taken.chmod(0o777)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(databases, "SHARED_MEMORY", shared)
+        patch.setattr(databases.tempfile, "gettempdir", lambda: str(shared))
+        assert databases.embedded_cache(env, sqlite)["LOCATION"] == f"{sqlite['NAME']}-cache"
+        with pytest.raises(ImproperlyConfigured):
+            databases.embedded_cache(env, postgres)
+        patch.setenv("CACHE_DIR", str(mine))
+        assert databases.embedded_cache(env, postgres)["LOCATION"] == str(mine)
