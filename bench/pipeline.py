@@ -4,6 +4,7 @@ team under a steady stream of new tickets, embedded and with Redis and a Celery 
 
     bash bench/with-postgres .venv/bin/python bench/pipeline.py [--open 50000] [--tickets 1000]
         [--rate 50 --seconds 120 (0: no steady stream)] [--pools prefork,threads]
+        [--embedded process,thread]   (--tickets 0: the steady stream only)
 
 Works on a throwaway database next to the one DATABASE_URL names (``test_<name>``, dropped at
 the end). Seeds 50 teams, 500 agents, 2,000 requesters, three rules and an open backlog
@@ -259,10 +260,9 @@ def steady_cases(args, contacts, start: int, redis_url: str) -> tuple[list[str],
         "| delivered by | p50 ms | p95 ms | max ms | tickets |",
         "|---|---:|---:|---:|---:|",
     ]
-    for label, make in (
-        ("embedded delivery process", _delivery_process),
-        ("embedded deliverer thread", Deliverer),
-    ):
+    embedded = {"process": ("embedded delivery process", _delivery_process)}
+    embedded["thread"] = ("embedded deliverer thread", Deliverer)
+    for label, make in (embedded[name] for name in args.embedded.split(",") if name):
         line, start = _steady_embedded(args, contacts, start, label, make())
         steady_rows.append(line)
         print(line, flush=True)
@@ -288,6 +288,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--pools", default="prefork,threads")
+    parser.add_argument(
+        "--embedded", default="process,thread", help="the steady stream's embedded deliverers"
+    )
     args = parser.parse_args()
     # As a worker and a server process with the deliverer thread do once started (core.heap).
     freeze_startup_heap()
@@ -311,11 +314,11 @@ def main() -> None:
             "| new sessions |",
             "|---|---:|---:|---:|---:|",
         ]
-        for batched in (False, True):
+        for batched in (False, True) if args.tickets else ():  # 0: the steady stream only
             line, start = backlog_in_process(args.tickets, contacts, start, batched=batched)
             rows.append(line)
             print(line, flush=True)
-        if redis_url:
+        if redis_url and args.tickets:
             for pool in args.pools.split(","):
                 for env in ({}, {"DATABASE_POOL": "off"}):
                     line, start = backlog_on_worker(pool, args.tickets, contacts, start, env)
