@@ -8,7 +8,10 @@ entries (``public_words``, ``internal_words``); and as fragments ("000023", "smi
 of the reference and of the requester, and of the title in a one-word search ("printe"), by
 trigram indexes. Each word is one OR of index conditions on the ticket table, so PostgreSQL
 answers it with one bitmap OR, and the words with a bitmap AND, however many tickets hold a
-word. The requesters come in as ``requester_id = ANY(ARRAY(subquery))``: the array is built
+word. Staff's searches of several words also match the words together in one document of all
+three columns (``StaffDocument``, a GIN expression index, migration search_words): the words
+meet inside one GIN scan (``@@ 'print & slow'``) instead of each word's bitmaps built in full.
+The requesters come in as ``requester_id = ANY(ARRAY(subquery))``: the array is built
 once from the contacts' trigram index and probes the tickets' requester index, where
 ``IN (subquery)`` inside an OR would be tested ticket by ticket over the whole table. Results
 carry ``search_rank`` (ts_rank of the title, weight A, and description against the words) for
@@ -17,7 +20,9 @@ ordering when there are at most ``RANKED_UP_TO`` of them (one bounded count tell
 SQLite (the embedded default): the same conditions as substring matches, without rank.
 """
 
+import operator
 import re
+from functools import reduce
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
@@ -71,6 +76,23 @@ class TicketWords(Expression):
         return f"{alias}.{connection.ops.quote_name(self.column)}", []
 
 
+class StaffDocument(Expression):
+    """Every word staff find a ticket by, as one tsvector: the title and description, and the
+    public and internal timeline entries' words. Written exactly as migration search_words's
+    GIN expression index has it, so that PostgreSQL answers ``@@`` from that index."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        column = connection.ops.quote_name
+        return (
+            f"({alias}.{column('search_vector')}"
+            f" || COALESCE({alias}.{column('public_words')}, ''::tsvector)"
+            f" || COALESCE({alias}.{column('internal_words')}, ''::tsvector))"
+        ), []
+
+
 def words_of(text: str) -> list[str]:
     return (text or "").split()[:MAX_WORDS]
 
@@ -111,22 +133,45 @@ def _plain_query(text: str) -> SearchQuery:
 
 
 def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[Ticket]:
-    for word in words:
-        query = _plain_query(word)
+    queries = [_plain_query(word) for word in words]
+    every_word = reduce(operator.and_, queries)  # q1 && q2 ...; a stop word's empty query drops
+    fragments = [_fragment_condition(word, titles=len(words) == 1) for word in words]
+    per_word = [
+        _no_lexeme(query) | _words_condition(query, internal=internal) | fragment
+        for query, fragment in zip(queries, fragments, strict=True)
+    ]
+    condition = reduce(operator.and_, per_word)
+    if internal and len(words) > 1:
+        # Every word as a word, in one scan of the staff document's index; or (rarely) some
+        # word as a fragment and each word either way, as before. The per-word bitmaps ANDed
+        # built each word's matches in full (130 ms for two common words at 1,000,000
+        # tickets; the one scan 10 ms). One word keeps the columns' own conditions: reading
+        # the document concatenates three columns for every row the list's order walks
+        # (one word: 4 -> 9 ms for a surname). Requesters search their own tickets only.
         condition = (
-            # A stop word ("the") has no lexeme: it constrains nothing. Folded to a constant
-            # when PostgreSQL plans the query (the function is immutable).
-            Q(Exact(Func(query, function="numnode", output_field=IntegerField()), 0))
-            | Q(search_vector=query)
-            | Q(SearchVectorExact(TicketWords("public_words"), query))
+            _no_lexeme(every_word)
+            | Q(SearchVectorExact(StaffDocument(), every_word))
+            | (reduce(operator.or_, fragments) & condition)
         )
-        if internal:
-            condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
-        tickets = tickets.filter(condition | _fragment_condition(word, titles=len(words) == 1))
+    tickets = tickets.filter(condition)
     if tickets.order_by().values("pk")[: RANKED_UP_TO + 1].count() > RANKED_UP_TO:
         return tickets
-    every_word = _plain_query(" ".join(words))
     return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
+
+
+def _words_condition(query: SearchQuery, *, internal: bool) -> Q:
+    """The word in the title or description, the public entries, or (``internal``) the
+    internal entries: one bitmap OR of GIN scans of the ticket table."""
+    condition = Q(search_vector=query) | Q(SearchVectorExact(TicketWords("public_words"), query))
+    if internal:
+        condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
+    return condition
+
+
+def _no_lexeme(query: SearchQuery) -> Q:
+    # A stop word ("the") has no lexeme: it constrains nothing. Folded to a constant when
+    # PostgreSQL plans the query (the functions are immutable).
+    return Q(Exact(Func(query, function="numnode", output_field=IntegerField()), 0))
 
 
 def _fragment_condition(word: str, *, titles: bool) -> Q:

@@ -130,3 +130,41 @@ def test_too_many_matches_to_rank_keep_the_list_order(desk, monkeypatch):
     assert RANK not in results.query.annotations
     assert results.count() == 2
     assert RANK in search_tickets(Ticket.objects.all(), "tray", internal=True).query.annotations
+
+
+def test_the_words_of_a_search_may_each_be_in_another_place(desk, agent):
+    ticket = desk["printer"]
+    factories.TimelineEntryFactory(ticket=ticket, visibility="public", content="Rebooted modem")
+    factories.TimelineEntryFactory(ticket=ticket, visibility="internal", content="Firewall rule")
+
+    assert found("printer modem", internal=False) == {"INC-2026-000023"}
+    assert found("tray modem firewall", internal=True) == {"INC-2026-000023"}
+    assert found("tray firewall", internal=False) == set()
+    assert found("modem tunnel") == set()
+
+
+def test_a_word_may_match_as_a_fragment_and_the_others_as_words(desk):
+    assert found("lindqvist screen") == {"INC-2026-000777"}
+    assert found("screen acme.example") == {"INC-2026-000777"}
+    assert found("lindqvist 000777") == {"INC-2026-000777"}
+    assert found("lindqvist printer") == set()
+    assert found("000023 tray") == {"INC-2026-000023"}
+    assert found("000023 screen") == set()
+
+
+@postgres_only
+def test_stop_words_alone_constrain_nothing(desk):
+    assert found("the of") == {"INC-2026-000023", "REQ-2026-000150", "INC-2026-000777"}
+    assert found("the printer of") == {"INC-2026-000023"}
+
+
+@postgres_only
+def test_staff_search_words_are_answered_by_one_index_scan(desk):
+    """tickets.search writes the document as migration search_words indexes it: the words of a
+    search together are one condition on that index (the plan names it), not one per word."""
+    search = search_tickets(Ticket.objects.all(), "printer tray", internal=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of three rows: force indexes
+        plan = search.values("pk").explain()
+    assert "ticket_staff_words_gin" in plan
+    assert "''printer'' & ''tray''" in plan  # both words in the one index condition
