@@ -4,6 +4,7 @@ stop words, ranking, and the timeline's words kept on the ticket by a trigger.""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tickets.actions import timeline, updates
@@ -130,3 +131,62 @@ def test_too_many_matches_to_rank_keep_the_list_order(desk, monkeypatch):
     assert RANK not in results.query.annotations
     assert results.count() == 2
     assert RANK in search_tickets(Ticket.objects.all(), "tray", internal=True).query.annotations
+
+
+def test_the_words_of_a_search_may_each_be_in_another_place(desk, agent):
+    ticket = desk["printer"]
+    factories.TimelineEntryFactory(ticket=ticket, visibility="public", content="Rebooted modem")
+    factories.TimelineEntryFactory(ticket=ticket, visibility="internal", content="Firewall rule")
+
+    assert found("printer modem", internal=False) == {"INC-2026-000023"}
+    assert found("tray modem firewall", internal=True) == {"INC-2026-000023"}
+    assert found("tray firewall", internal=False) == set()
+    assert found("modem tunnel") == set()
+
+
+def test_a_word_may_match_as_a_fragment_and_the_others_as_words(desk):
+    assert found("lindqvist screen") == {"INC-2026-000777"}
+    assert found("screen acme.example") == {"INC-2026-000777"}
+    assert found("lindqvist 000777") == {"INC-2026-000777"}
+    assert found("lindqvist printer") == set()
+    assert found("000023 tray") == {"INC-2026-000023"}
+    assert found("000023 screen") == set()
+
+
+@postgres_only
+def test_stop_words_alone_constrain_nothing(desk):
+    assert found("the of") == {"INC-2026-000023", "REQ-2026-000150", "INC-2026-000777"}
+    assert found("the printer of") == {"INC-2026-000023"}
+
+
+@postgres_only
+def test_several_words_rank_only_when_the_results_are_few(desk, monkeypatch):
+    monkeypatch.setattr("tickets.search.RANKED_UP_TO", 1)
+    make("INC-2026-000024", "Printer tray loose", "")
+    # Both hold both words: the tickets holding every word settle it.
+    assert (
+        RANK
+        not in search_tickets(Ticket.objects.all(), "printer tray", internal=True).query.annotations
+    )
+    # One holds both words, the other one word and its requester's name: counted in full.
+    make("INC-2026-000025", "Screen broken", "Reported by Lindqvist")
+    results = search_tickets(Ticket.objects.all(), "screen lindqvist", internal=True)
+    assert RANK not in results.query.annotations
+    assert {t.reference for t in results} == {"INC-2026-000025", "INC-2026-000777"}
+    ranked = search_tickets(Ticket.objects.all(), "screen flickers", internal=True)
+    assert RANK in ranked.query.annotations
+
+
+@postgres_only
+def test_the_rank_decision_of_several_words_scans_the_staff_words_index(desk):
+    """tickets.search writes the document as migration search_words indexes it: the words of a
+    search together are one condition on that index (the plan names it), not one per word."""
+    with CaptureQueriesContext(connection) as queries:
+        search_tickets(Ticket.objects.all(), "printer tray", internal=True)
+    (decision,) = [query["sql"] for query in queries.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of three rows: force indexes
+        cursor.execute(f"EXPLAIN {decision}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "ticket_staff_words_gin" in plan
+    assert "''printer'' & ''tray''" in plan  # both words in the one index condition
