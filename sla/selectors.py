@@ -80,13 +80,9 @@ ROW_COLUMNS = (
 )
 
 
-def sla_payload_of_row(clock: dict, policy_name: str, now: datetime) -> dict | None:
-    """``sla_payload`` from a clock read as a dict of ``ROW_COLUMNS`` (None: no clock): the
-    same facts (``facts_of``) and the same shape, without a model instance."""
-    if clock["id"] is None:
-        return None
-    paused = clock["paused_since"] is not None and clock["resolution_met_at"] is None
-    facts = ClockFacts(
+def facts_of_row(clock: dict) -> ClockFacts:
+    """``facts_of`` for a clock read as a dict of ``ROW_COLUMNS``."""
+    return ClockFacts(
         first_response=Milestones(
             half_at=clock["first_response_half_at"],
             warn_at=clock["first_response_warn_at"],
@@ -99,17 +95,25 @@ def sla_payload_of_row(clock: dict, policy_name: str, now: datetime) -> dict | N
         ),
         first_response_met_at=clock["first_response_met_at"],
         resolution_met_at=clock["resolution_met_at"],
-        paused=paused,
+        paused=clock["paused_since"] is not None and clock["resolution_met_at"] is None,
         breached_at=clock["breached_at"],
         crossed=frozenset(clock["crossed"] or ()),
         last_activity_at=clock["last_activity_at"],
     )
+
+
+def sla_payload_of_row(clock: dict, policy_name: str, now: datetime) -> dict | None:
+    """``sla_payload`` from a clock read as a dict of ``ROW_COLUMNS`` (None: no clock): the
+    same facts (``facts_of``) and the same shape, without a model instance."""
+    if clock["id"] is None:
+        return None
+    facts = facts_of_row(clock)
     return {
         "policy": policy_name,
         "first_response_due": clock["first_response_due"],
         "resolution_due": clock["resolution_due"],
         "state": evaluate(facts, now).state,
-        "paused": paused,
+        "paused": facts.paused,
     }
 
 
@@ -156,8 +160,21 @@ def sla_view(ticket, *, now: datetime | None = None) -> dict | None:
     clock = _clock_of(ticket)
     if clock is None:
         return None
-    now = now or timezone.now()
-    evaluation = evaluate(facts_of(clock), now)
+    paused_since = clock.paused_since if clock.is_paused else None
+    return _view(facts_of(clock), clock.policy.name, paused_since, now or timezone.now())
+
+
+def sla_view_of_row(clock: dict, policy_name: str, now: datetime) -> dict | None:
+    """``sla_view`` from a clock read as a dict of ``ROW_COLUMNS`` (None: no clock), for list
+    pages read as plain rows (desk.pages.list_rows)."""
+    if clock["id"] is None:
+        return None
+    facts = facts_of_row(clock)
+    return _view(facts, policy_name, clock["paused_since"] if facts.paused else None, now)
+
+
+def _view(facts: ClockFacts, policy_name: str, paused_since, now: datetime) -> dict:
+    evaluation = evaluate(facts, now)
     targets = []
     for name in TARGETS:
         stones, met_at = evaluation.facts.target(name)
@@ -175,10 +192,10 @@ def sla_view(ticket, *, now: datetime | None = None) -> dict | None:
             }
         )
     return {
-        "policy": clock.policy.name,
+        "policy": policy_name,
         "state": evaluation.state,
         "state_label": STATE_LABELS[evaluation.state],
-        "paused_since": clock.paused_since if clock.is_paused else None,
+        "paused_since": paused_since,
         "targets": targets,
     }
 

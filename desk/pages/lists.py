@@ -23,8 +23,9 @@ from desk.pages.common import (
     require_role,
     require_staff,
     ticket_rows,
-    with_sla,
 )
+from desk.pages.filter_widgets import filter_widgets
+from desk.pages.list_rows import list_rows, row_reader
 from org.models import Team
 from org.selectors import team_ids_of
 from routing.triage_reads import with_needs_triage
@@ -54,7 +55,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     tickets = with_needs_triage(ticket_rows(request.user).open(), role=role)
     if role == Role.AGENT:
         tickets = tickets.filter(Q(team_id__in=team_ids_of(request.user)) | Q(owner=request.user))
-    rows = with_sla(tickets.order_by("-priority_score", "created_at")[:QUEUE_SIZE])
+    rows = list_rows(tickets.order_by("-priority_score", "created_at"), QUEUE_SIZE)
     return render(request, "desk/queue.html", {"tickets": rows})
 
 
@@ -80,8 +81,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         tickets = tickets.order_by(*(order_term(term) for term in (*ordering, "id")))
     else:
         tickets = rows.none()
-    page, status = _page(request, LongListPaginator(tickets, PAGE_SIZE, keyed=True))
-    page.object_list = with_sla(page.object_list)
+    paginator = LongListPaginator(tickets, PAGE_SIZE, rows=row_reader(tickets), keyed=True)
+    page, status = _page(request, paginator)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("cursor", None)
@@ -92,6 +93,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "desk/list.html",
         {
             "filterset": filterset,
+            "widgets": filter_widgets(filterset.form),
             "page": page,
             "sort": sort,
             "query": query.urlencode(),
@@ -127,7 +129,8 @@ def _saved_views(user, role) -> list[SavedTicketView]:
 
 
 def _teams(user) -> list[Team]:
-    teams = Team.objects.order_by("name")
+    # The filter's and the save form's options show a team's id, slug and name, no more.
+    teams = Team.objects.order_by("name").only("id", "slug", "name")
     return list(teams if is_manager_or_admin(user) else teams.filter(id__in=team_ids_of(user)))
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from core.templatetags.when import countdown, when
+from desk.pages.list_rows import ListRow
 
 register = template.Library()
 
@@ -30,8 +31,8 @@ NEEDS_TRIAGE = (
 
 @register.simple_tag(takes_context=True)
 def ticket_rows(context, tickets) -> SafeString:
-    """Each ticket's ``<tr>``; the checkbox column when the page has ``bulk_actions``, the
-    team and owner columns unless ``is_requester``."""
+    """Each row's ``<tr>`` (``desk.pages.list_rows.ListRow``s); the checkbox column when the
+    page has ``bulk_actions``, the team and owner columns unless ``is_requester``."""
     bulk = bool(context.get("bulk_actions"))
     staff = not context.get("is_requester")
     # The detail URL's shape, resolved once: the id goes between its two halves.
@@ -41,7 +42,7 @@ def ticket_rows(context, tickets) -> SafeString:
     return mark_safe("".join(rows or [EMPTY]) + "\n")  # noqa: S308 - every value escaped
 
 
-def _row(ticket, bulk: bool, staff: bool, before: str, after: str) -> str:
+def _row(ticket: ListRow, bulk: bool, staff: bool, before: str, after: str) -> str:
     e = _escape
     pk = e(ticket.pk)
     reference = e(ticket.reference)
@@ -55,16 +56,14 @@ def _row(ticket, bulk: bool, staff: bool, before: str, after: str) -> str:
         f'\n  <td><a href="{e(before)}{pk}{e(after)}">{reference}</a></td>\n'
         f"  <td>{e(ticket.title)}{_triage_badge(ticket)}</td>\n"
         f'  <td data-label="Status"><span class="badge status">'
-        f"{e(ticket.get_status_display())}</span></td>\n"
+        f"{e(ticket.status_label)}</span></td>\n"
         f'  <td data-label="Priority"><span class="badge prio-{e(ticket.priority)}">'
-        f"{e(ticket.get_priority_display())}</span></td>\n  "
+        f"{e(ticket.priority_label)}</span></td>\n  "
     )
     if staff:
-        team = ticket.team.name if ticket.team is not None else ""
-        owner = ticket.owner.get_username() if ticket.owner is not None else ""
         parts.append(
-            f'<td data-label="Team">{e(team or DASH)}</td>\n'
-            f'  <td data-label="Owner">{e(owner or DASH)}</td>'
+            f'<td data-label="Team">{e(ticket.team_name or DASH)}</td>\n'
+            f'  <td data-label="Owner">{e(ticket.owner_name or DASH)}</td>'
         )
     parts.append(
         f'\n  <td data-label="SLA">{sla_chip(ticket.sla)}</td>\n'
@@ -96,9 +95,9 @@ def sla_chip(sla: dict | None) -> str:
     return "".join(parts)
 
 
-def _triage_badge(ticket) -> str:
+def _triage_badge(ticket: ListRow) -> str:
     """Marked by routing.triage_reads.with_needs_triage (open tickets, staff lists only)."""
-    return NEEDS_TRIAGE if getattr(ticket, "needs_triage", False) else ""
+    return NEEDS_TRIAGE if ticket.needs_triage else ""
 
 
 def _escape(value) -> str:

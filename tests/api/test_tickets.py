@@ -383,6 +383,21 @@ def test_filter_by_owner_email_and_me(api, spread, manager, agent):
     assert api.as_(agent).get(url(), {"owner": "me"}).json()["count"] == 1
 
 
+def test_filter_by_owner_email_ignores_case_and_an_email_of_nobody_finds_nothing(
+    api, spread, manager, agent
+):
+    """The e-mail is read to the owners' ids first (desk.filters): the same tickets as the
+    e-mail's join gave, in any case; an e-mail of nobody (or of a user who owns nothing) is an
+    empty list, not an error."""
+    owned = {str(spread["crit"].pk)}
+    for email in (agent.email, agent.email.upper()):
+        results = api.as_(manager).get(url(), {"owner": email}).json()["results"]
+        assert {r["id"] for r in results} == owned
+    for email in ("nobody@example.test", manager.email):
+        answer = api.as_(manager).get(url(), {"owner": email})
+        assert answer.status_code == 200 and answer.json()["count"] == 0
+
+
 def test_team_filter_by_uuid(api, spread, manager, other_team):
     assert api.as_(manager).get(url(), {"team": str(other_team.pk)}).json()["count"] == 1
 

@@ -70,3 +70,18 @@ def test_a_session_user_is_read_with_the_role_in_one_query(agent, django_assert_
     agent.is_active = False
     agent.save()
     assert RoleReadingBackend().get_user(agent.pk) is None
+
+
+def test_the_session_user_is_the_one_the_queryset_reads(agent, requester, manager):
+    """The backend's compiled read (core.compiled) gives the user, role and contact the
+    queryset gives; an id of nobody, or not an id, is nobody."""
+    backend = RoleReadingBackend()
+    for user in (agent, requester, manager):
+        read = backend.get_user(user.pk)
+        expected = with_roles(User.objects.filter(pk=user.pk)).get()
+        assert read == expected and read.__dict__.keys() == expected.__dict__.keys()
+        assert role_of(read) == role_of(expected)
+        assert getattr(read, "contact", None) == getattr(expected, "contact", None)
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("not an id") is None and backend.get_user(None) is None
+    assert backend.get_user(2**70) is None

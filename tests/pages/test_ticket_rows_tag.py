@@ -1,6 +1,7 @@
 """``{% ticket_rows %}`` writes the rows the templates desk/_rows.html (below, as it was) and
-desk/_sla.html wrote, character for character: every SLA state, no SLA, no team or owner,
-user text to escape, with and without the bulk and staff columns, in the viewer's zone."""
+desk/_sla.html wrote over model instances, character for character, from the rows
+desk.pages.list_rows reads as plain values: every SLA state, no SLA, no team or owner, user
+text to escape, with and without the bulk and staff columns, in the viewer's zone."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,7 @@ import time_machine
 from django.template import Context, Template
 
 from desk.pages.common import ticket_rows, with_sla
+from desk.pages.list_rows import list_rows
 from sla.models import SLAClock
 from tests import factories
 from tests.api.conftest import api  # noqa: F401 - the API client fixture make_desk uses
@@ -62,10 +64,14 @@ def test_the_tag_writes_what_the_templates_wrote(api, manager, agent, team, cont
     SLAClock.objects.filter(ticket__in=late).update(  # breached, then met late
         resolution_due=NOW - timedelta(hours=2), resolution_met_at=NOW - timedelta(hours=1)
     )
-    rows = with_sla(ticket_rows(manager, listing=True).order_by("created_at", "id"))
-    states = {row.sla["state"] for row in rows if row.sla}
-    assert {"met", "paused", "breached"} <= states and any(row.sla is None for row in rows)
-    expected = render(ROWS_TEMPLATE, rows, **context)
+    tickets = ticket_rows(manager, listing=True).order_by("created_at", "id")
+    instances = with_sla(tickets)
+    states = {row.sla["state"] for row in instances if row.sla}
+    assert {"met", "paused", "breached"} <= states and any(row.sla is None for row in instances)
+    assert any(row.team is None for row in instances) and any(row.owner for row in instances)
+    rows = list_rows(tickets)
+    assert [row.sla for row in rows] == [ticket.sla for ticket in instances]
+    expected = render(ROWS_TEMPLATE, instances, **context)
     assert "&lt;script&gt;" in expected
     assert render("{% load ticket_rows %}{% ticket_rows tickets %}", rows, **context) == (expected)
 
