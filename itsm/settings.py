@@ -179,9 +179,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # with EVENTS_IN_A_PROCESS=false in a thread of the server's (core.deliverer).
 EVENTS_IN_BACKGROUND = env.bool("EVENTS_IN_BACKGROUND", default=not REDIS_URL)
 EVENTS_IN_A_PROCESS = env.bool("EVENTS_IN_A_PROCESS", default=True)
-# The delivery process's niceness. Above 0, a burst that fills every core is answered first and
-# delivered after; but on a host busy with other work the deliveries then starve (routing waited
-# a median of 48 s at 50 tickets/s beside two other loads, docs/benchmarks.md): 0 by default.
+# Its niceness; above 0 it can starve on a busy host (docs/benchmarks.md).
 EVENTS_PROCESS_NICE = env.int("EVENTS_PROCESS_NICE", default=0)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
