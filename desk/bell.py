@@ -1,7 +1,10 @@
 """``/ws/notifications/``: keeps the header's bell current. A signed-in staff user's socket
 joins their own group (core.realtime.user_group), where notifications.realtime puts each new
-in-app notification as it is committed; the page counts it. Nothing is read or written here.
-Refusals close with 4401 (no login) or 4403 (not staff: requesters have no bell)."""
+in-app notification as it is committed. Each message carries the unread count as it is then:
+once the socket has joined (a notification committed between the page's render and the join
+would otherwise never reach the page), and with every new notification (so a page that got
+both counts it once). Nothing is written here. Refusals close with 4401 (no login) or 4403
+(not staff: requesters have no bell)."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -9,6 +12,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from core.metrics import WEBSOCKET_CONNECTIONS
 from core.realtime import user_group
 from core.roles import is_staff_role
+from notifications.selectors import unread_of
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -28,6 +32,7 @@ class BellConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         WEBSOCKET_CONNECTIONS.labels(socket="bell").inc()
+        await self.send_json({"type": "notification.unread", "unread": await self._unread()})
 
     async def _refuse(self, code: int) -> None:
         await self.accept()
@@ -49,5 +54,9 @@ class BellConsumer(AsyncJsonWebsocketConsumer):
             {
                 "type": "notification.created",
                 "notification": {"id": note["id"], "title": note["title"]},
+                "unread": await self._unread(),
             }
         )
+
+    async def _unread(self) -> int:
+        return await database_sync_to_async(unread_of)(self.scope["user"].pk)

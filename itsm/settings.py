@@ -179,8 +179,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # with EVENTS_IN_A_PROCESS=false in a thread of the server's (core.deliverer).
 EVENTS_IN_BACKGROUND = env.bool("EVENTS_IN_BACKGROUND", default=not REDIS_URL)
 EVENTS_IN_A_PROCESS = env.bool("EVENTS_IN_A_PROCESS", default=True)
-# Its niceness; above 0 it can starve on a busy host (docs/benchmarks.md).
-EVENTS_PROCESS_NICE = env.int("EVENTS_PROCESS_NICE", default=0)
+EVENTS_PROCESS_NICE = env.int("EVENTS_PROCESS_NICE", default=0)  # >0 can starve it (README)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

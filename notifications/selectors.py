@@ -25,6 +25,11 @@ def csat_summary(tickets: QuerySet) -> dict:
     }
 
 
+def unread_of(user_id) -> int:
+    """How many of the user's notifications are unread (notif_user_unread_idx)."""
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+
+
 def unread_count(user_ref) -> Coalesce:
     """The number of unread notifications of the user ``user_ref`` points at (an OuterRef or
     an id), as an expression to annotate with: read from notif_user_unread_idx."""

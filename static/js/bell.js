@@ -1,5 +1,6 @@
-// The header's notification bell, live: each notification.created on /ws/notifications/ adds
-// one to every unread counter of the page. A dropped socket reconnects with backoff; 4401
+// The header's notification bell, live: /ws/notifications/ sends the unread count when it
+// opens and with each notification.created, and every unread counter of the page shows it.
+// A dropped socket reconnects with backoff; 4401
 // (signed out) and 4403 (no bell for this role) are final.
 (function () {
   "use strict";
@@ -7,9 +8,8 @@
   const path = (script && script.dataset.wsPath) || "/ws/notifications/";
   let attempt = 0;
 
-  function bump() {
+  function show(count) {
     document.querySelectorAll(".unread-count").forEach(function (el) {
-      const count = (Number.parseInt(el.dataset.unread, 10) || 0) + 1;
       el.dataset.unread = String(count);
       el.textContent = String(count);
     });
@@ -24,7 +24,7 @@
     });
     socket.addEventListener("message", function (message) {
       const payload = JSON.parse(message.data);
-      if (payload.type === "notification.created") bump();
+      if (Number.isInteger(payload.unread)) show(payload.unread);
     });
     socket.addEventListener("close", function (closed) {
       document.documentElement.dataset.bell = "offline";

@@ -1,5 +1,6 @@
-"""/ws/notifications/ through the real ASGI application: staff only, and each of the user's
-own new notifications reaches their pages (nobody else's)."""
+"""/ws/notifications/ through the real ASGI application: staff only, the unread count once the
+socket has joined, and each of the user's own new notifications reaches their pages (nobody
+else's) with the count as it then is."""
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -30,12 +31,18 @@ def test_a_new_notification_reaches_only_its_users_pages(app, agent, other_agent
     mine, theirs = bell(app, agent), bell(app, other_agent)
 
     async def body():
+        # Committed before the socket joined: counted in the first message.
+        await sync_to_async(NotificationFactory)(user=agent, title="Before the socket")
         assert (await mine.connect())[0] and (await theirs.connect())[0]
+        opened = {"type": "notification.unread", "unread": 1}
+        assert await mine.receive_json_from(timeout=5) == opened
+        assert await theirs.receive_json_from(timeout=5) == opened | {"unread": 0}
         note = await sync_to_async(NotificationFactory)(user=agent, title="Assigned to you")
         await sync_to_async(push_notification)(note)
         assert await mine.receive_json_from(timeout=5) == {
             "type": "notification.created",
             "notification": {"id": str(note.pk), "title": "Assigned to you"},
+            "unread": 2,
         }
         assert await theirs.receive_nothing(timeout=0.3)
         await mine.send_to(text_data="ignored")
