@@ -56,7 +56,7 @@ def test_embedded_default_needs_no_environment_but_debug():
     config = settings_as_json({"DEBUG": "true"})
     assert config["engine"] == "django.db.backends.sqlite3"
     assert config["db_name"].endswith("db.sqlite3")
-    # Files the server, its delivery process and beat share: in shared memory where the
+    # Files the server, its delivery process and beat all use: in memory (/dev/shm) where the
     # system has it (one directory per database), else next to the database.
     assert config["cache"].endswith("FileBasedCache")
     if databases.SHARED_MEMORY.is_dir():
@@ -114,10 +114,10 @@ def test_the_cache_directory_is_private_or_not_used(tmp_path):
     mine = tmp_path / "mine"
     assert databases._private_dir(mine)
     assert mine.stat().st_mode & 0o777 == 0o700
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    shared.chmod(0o777)
-    assert not databases._private_dir(shared)
+    everyones = tmp_path / "everyones"
+    everyones.mkdir()
+    everyones.chmod(0o777)
+    assert not databases._private_dir(everyones)
     link = tmp_path / "link"
     link.symlink_to(mine)
     assert not databases._private_dir(link)
@@ -128,12 +128,12 @@ def test_the_cache_directory_is_private_or_not_used(tmp_path):
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
     postgres = {"ENGINE": "django.db.backends.postgresql", "NAME": "x", "HOST": "h"}
     for database in (sqlite, postgres):
-        taken = shared / f"itsm-cache-{databases._digest(database)}"
+        taken = everyones / f"itsm-cache-{databases._digest(database)}"
         taken.mkdir()
         taken.chmod(0o777)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(databases, "SHARED_MEMORY", shared)
-        patch.setattr(databases.tempfile, "gettempdir", lambda: str(shared))
+        patch.setattr(databases, "SHARED_MEMORY", everyones)
+        patch.setattr(databases.tempfile, "gettempdir", lambda: str(everyones))
         assert databases.embedded_cache(env, sqlite)["LOCATION"] == f"{sqlite['NAME']}-cache"
         with pytest.raises(ImproperlyConfigured):
             databases.embedded_cache(env, postgres)
