@@ -9,7 +9,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-SHARED_MEMORY = Path("/dev/shm")  # noqa: S108 - used only as a private directory (_private_dir)
+MEMORY_DIR = Path("/dev/shm")  # noqa: S108 - used only as a private directory (_private_dir)
 
 
 def database_settings(env: environ.Env, base_dir: Path) -> dict:
@@ -61,8 +61,8 @@ def embedded_cache(env: environ.Env, database: dict) -> dict:
     a call against 0.06 in memory (docs/benchmarks.md); a cache may vanish at a reboot."""
     location = env.str("CACHE_DIR", default="")
     name = f"itsm-cache-{_digest(database)}"
-    if not location and _private_dir(SHARED_MEMORY / name):
-        location = str(SHARED_MEMORY / name)
+    if not location and _private_dir(MEMORY_DIR / name):
+        location = str(MEMORY_DIR / name)
     if not location and database["ENGINE"] == "django.db.backends.sqlite3":
         location = f"{database['NAME']}-cache"
     if not location and _private_dir(Path(tempfile.gettempdir()) / name):

@@ -59,8 +59,8 @@ def test_embedded_default_needs_no_environment_but_debug():
     # Files the server, its delivery process and beat all use: in memory (/dev/shm) where the
     # system has it (one directory per database), else next to the database.
     assert config["cache"].endswith("FileBasedCache")
-    if databases.SHARED_MEMORY.is_dir():
-        assert config["cache_dir"].startswith(str(databases.SHARED_MEMORY / "itsm-cache-"))
+    if databases.MEMORY_DIR.is_dir():
+        assert config["cache_dir"].startswith(str(databases.MEMORY_DIR / "itsm-cache-"))
         assert Path(config["cache_dir"]).stat().st_mode & 0o777 == 0o700
     else:
         assert config["cache_dir"] == config["db_name"] + "-cache"
@@ -132,7 +132,7 @@ def test_the_cache_directory_is_private_or_not_used(tmp_path):
         taken.mkdir()
         taken.chmod(0o777)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(databases, "SHARED_MEMORY", everyones)
+        patch.setattr(databases, "MEMORY_DIR", everyones)
         patch.setattr(databases.tempfile, "gettempdir", lambda: str(everyones))
         assert databases.embedded_cache(env, sqlite)["LOCATION"] == f"{sqlite['NAME']}-cache"
         with pytest.raises(ImproperlyConfigured):
