@@ -68,6 +68,9 @@ CATEGORIES = routing_bench.CATEGORIES
 RNG = routing_bench.RNG
 
 
+PROFILE = ""  # --profile: where the batched backlog's cProfile statistics go
+
+
 @contextmanager
 def delivery_held():
     """Tickets committed, their drains queued for a worker that is not there (memory
@@ -125,7 +128,13 @@ def backlog_in_process(count: int, contacts, start: int, *, batched: bool) -> tu
     before_pg = cpu_seconds(comm="postgres")
     started = time.perf_counter()
     streams = [f"ticket:{pk}" for pk in ids]
-    if batched:
+    if batched and PROFILE:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            waves.drain_many(streams)
+        profiler.dump_stats(PROFILE)
+    elif batched:
         waves.drain_many(streams)
     else:
         for stream in streams:
@@ -291,7 +300,10 @@ def main() -> None:
     parser.add_argument(
         "--embedded", default="process,thread", help="the steady stream's embedded deliverers"
     )
+    parser.add_argument("--profile", default="", help="cProfile the batched backlog into FILE")
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
     # As a worker and a server process with the deliverer thread do once started (core.heap).
     freeze_startup_heap()
     redis_url = os.environ.get("REDIS_URL", "")
