@@ -28,6 +28,36 @@ class Recipients:
 
 
 def resolve_recipients(recipients) -> Recipients:
+    return resolve_many([recipients])[0]
+
+
+def resolve_many(recipient_lists: list) -> list[Recipients]:
+    """``resolve_recipients`` for each entry, in order: the teams named anywhere are read in
+    two statements for all of them (a wave's notifications name a team each)."""
+    named = [_named(recipients) for recipients in recipient_lists]
+    members = _team_members({slug for one in named for slug in one.team_slugs})
+    for one in named:
+        # By user, then team name: someone in several of the teams named is reached through
+        # the first of them by name.
+        reached = sorted({row for slug in set(one.team_slugs) for row in members.by_slug[slug]})
+        for user_id, _, team_id in reached:
+            one.found.agents.setdefault(user_id, members.users[user_id])
+            one.found.via_team.setdefault(user_id, team_id)
+        _add_by_email(one.found, one.agent_emails, one.requester_emails)
+    return [one.found for one in named]
+
+
+@dataclass
+class _Named:
+    """One recipients list read: the users and contacts it names, and what needs a lookup."""
+
+    found: Recipients
+    team_slugs: list[str]
+    agent_emails: list[str]
+    requester_emails: list[str]
+
+
+def _named(recipients) -> _Named:
     if isinstance(recipients, str | Model):
         recipients = [recipients]
     found = Recipients(agents={}, requesters={}, via_team={})
@@ -50,9 +80,7 @@ def resolve_recipients(recipients) -> Recipients:
             target[kind].append(value)
         else:
             raise _invalid(f"Unknown recipient {item!r}.")
-    _expand_teams(found, team_slugs)
-    _add_by_email(found, agent_emails, requester_emails)
-    return found
+    return _Named(found, team_slugs, agent_emails, requester_emails)
 
 
 def _add_user(found: Recipients, user) -> None:
@@ -64,24 +92,32 @@ def _add_user(found: Recipients, user) -> None:
         found.agents[user.pk] = user
 
 
-def _expand_teams(found: Recipients, slugs: list[str]) -> None:
+@dataclass
+class _Members:
+    by_slug: dict  # slug -> the team's active members as (user id, team name, team id)
+    users: dict  # user id -> user
+
+
+def _team_members(slugs: set[str]) -> _Members:
     if not slugs:
-        return
-    teams = {team.slug: team.pk for team in Team.objects.filter(slug__in=set(slugs))}
-    unknown = sorted(set(slugs) - set(teams))
+        return _Members({}, {})
+    teams = {team.slug: team for team in Team.objects.filter(slug__in=slugs)}
+    unknown = sorted(slugs - set(teams))
     if unknown:
         raise _invalid(f"Unknown team: {', '.join(unknown)}.")
-    members = list(
+    rows = list(
         AgentProfile.teams.through.objects.filter(
-            team_id__in=teams.values(), agentprofile__user__is_active=True
-        )
-        .order_by("agentprofile__user_id", "team__name")
-        .values_list("agentprofile__user_id", "team_id")
+            team_id__in=[team.pk for team in teams.values()], agentprofile__user__is_active=True
+        ).values_list("agentprofile__user_id", "team_id")
     )
-    users = User.objects.in_bulk({user_id for user_id, _ in members})
-    for user_id, team_id in members:
-        found.agents.setdefault(user_id, users[user_id])
-        found.via_team.setdefault(user_id, team_id)
+    by_team: dict = {}
+    for user_id, team_id in rows:
+        by_team.setdefault(team_id, []).append(user_id)
+    by_slug = {
+        slug: [(user_id, team.name, team.pk) for user_id in by_team.get(team.pk, [])]
+        for slug, team in teams.items()
+    }
+    return _Members(by_slug, User.objects.in_bulk({user_id for user_id, _ in rows}))
 
 
 def _add_by_email(found: Recipients, agent_emails: list[str], requester_emails: list[str]):

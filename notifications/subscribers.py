@@ -12,6 +12,7 @@ from core.roles import Role, with_roles
 from core.subscriptions import Event, subscribe
 from escalations.events import ENVELOPE_COMPLETED, ENVELOPE_CREATED
 from notifications.actions.notify import NotifyRequest, notify, notify_many
+from notifications.event_tickets import ticket_of, tickets_of
 from notifications.invitations import send_invitation
 from notifications.models import EventType
 from routing.actions.effects import ROUTING_ALERT
@@ -35,32 +36,18 @@ User = get_user_model()
 from notifications import flag_subscribers  # noqa: E402, F401  (flags that notify)
 
 
-def _ticket(ticket_id) -> Ticket:
-    return Ticket.objects.select_related("requester", "owner", "team").get(pk=ticket_id)
-
-
 def _tell_requester(ticket_id, event_type: str, payload: dict | None = None) -> None:
-    ticket = _ticket(ticket_id)
+    ticket = ticket_of(ticket_id)
     notify(
         recipients=[ticket.requester], event_type=event_type, ticket=ticket, payload=payload or {}
     )
-
-
-def _tickets(ticket_ids: list) -> dict:
-    """The tickets of a batch by id, in one query. A missing one fails the batch, as ``_ticket``
-    fails its event (the one-by-one drain then retries it)."""
-    found = Ticket.objects.select_related("requester", "owner", "team").in_bulk(set(ticket_ids))
-    missing = set(ticket_ids) - set(found)
-    if missing:
-        raise Ticket.DoesNotExist(f"No ticket {', '.join(sorted(map(str, missing)))}.")
-    return found
 
 
 @subscribe(TICKET_CREATED, name="notifications.receipt", batch=True)
 def tell_requesters_received(events: list[Event]) -> None:
     """Each new ticket's requester hears it was received; a burst's tickets in one batch."""
     ticket_ids = [TicketEvent.of(event).ticket_id for event in events]
-    tickets = _tickets(ticket_ids)
+    tickets = tickets_of(ticket_ids)
     notify_many(
         requests=[
             NotifyRequest([tickets[id_].requester], EventType.TICKET_RECEIVED, tickets[id_])
@@ -89,7 +76,7 @@ def tell_new_owner(event: Event) -> None:
     reason = change.data.get("reason", "")
     if reason == "accepted":
         return  # the one who accepted knows
-    ticket = _ticket(change.ticket_id)
+    ticket = ticket_of(change.ticket_id)
     notify(
         recipients=[ticket.owner],
         event_type=EventType.ASSIGNED,
@@ -106,7 +93,7 @@ def tell_of_entry(event: Event) -> None:
     change = TicketEvent.of(event)
     data = change.data
     if data["by_requester"]:
-        ticket = _ticket(change.ticket_id)
+        ticket = ticket_of(change.ticket_id)
         if ticket.owner_id is not None:
             entry = TimelineEntry.objects.get(pk=data["entry"])
             notify(
@@ -118,7 +105,7 @@ def tell_of_entry(event: Event) -> None:
         return
     if data["imported"] or data["visibility"] != TimelineEntry.Visibility.PUBLIC:
         return
-    ticket = _ticket(change.ticket_id)
+    ticket = ticket_of(change.ticket_id)
     entry = TimelineEntry.objects.get(pk=data["entry"])
     notify(
         recipients=[ticket.requester],
@@ -144,7 +131,7 @@ def tell_teams_and_suggested_agents(events: list[Event]) -> None:
     ]
     if not changes:
         return
-    tickets = _tickets([change.ticket_id for change in changes])
+    tickets = tickets_of([change.ticket_id for change in changes])
     members = _active_agents_of({tickets[change.ticket_id].team_id for change in changes})
     suggested = {change.data.get("suggested_agent") for change in changes} - {None}
     # An agent suggested from outside a ticket's team may be in another team of the wave.
@@ -204,7 +191,7 @@ def tell_of_envelope(event: Event) -> None:
     (unless the owner completed it)."""
     change = TicketEvent.of(event)
     envelope = change.data["envelope"]
-    ticket = _ticket(change.ticket_id)
+    ticket = ticket_of(change.ticket_id)
     if event.name == ENVELOPE_CREATED:
         if envelope["agent"]:
             recipients = list(User.objects.filter(pk=envelope["agent"]))
@@ -234,7 +221,7 @@ def tell_of_envelope(event: Event) -> None:
 def tell_of_crossing(event: Event) -> None:
     """Whom the policy's escalation actions name: the owner (or, unowned, the ticket's team),
     the team, the managers."""
-    ticket = _ticket(event.data["ticket"]["id"])
+    ticket = ticket_of(event.data["ticket"]["id"])
     recipients = _sla_audience(ticket, set(event.data.get("notify", ())))
     if not recipients:
         return
@@ -271,7 +258,7 @@ def tell_of_reminder(event: Event) -> None:
     if user is None:
         return
     ticket_ref = event.data.get("ticket")
-    ticket = _ticket(ticket_ref["id"]) if ticket_ref else None
+    ticket = ticket_of(ticket_ref["id"]) if ticket_ref else None
     notify(
         recipients=[user],
         event_type=EventType.REMINDER,
@@ -289,7 +276,7 @@ def tell_of_reminder(event: Event) -> None:
 def tell_of_alert(event: Event) -> None:
     """A rule's ``notify``: the owner, the managers, the ticket's team, ``team:<slug>`` or
     ``agent:<email>``. A target that names nobody known leaves a line on the timeline."""
-    ticket = _ticket(uuid.UUID(event.data["ticket"]["id"]))
+    ticket = ticket_of(uuid.UUID(event.data["ticket"]["id"]))
     target = event.data["to"]
     kind, _, name = target.partition(":")
     if kind == "owner":

@@ -36,7 +36,7 @@ from notifications.actions import inserts, planning
 from notifications.actions.planning import Checked
 from notifications.models import REQUESTER_EVENTS, EventType, Notification, NotificationQueue
 from notifications.realtime import push_notifications
-from notifications.recipients import resolve_recipients
+from notifications.recipients import Recipients, resolve_many
 from notifications.tasks import deliver_many
 from tickets.models import Ticket, TimelineEntry
 
@@ -72,7 +72,10 @@ def notify(*, recipients, event_type: str, ticket: Ticket | None = None, payload
 def notify_many(*, requests: Sequence[NotifyRequest]) -> list[NotifyResult]:
     """Each request as ``notify`` would do it, one result each in order; a request that is
     refused refuses the batch (nothing is written)."""
-    checked = [_checked(request) for request in requests]
+    for request in requests:  # an unknown event type is the first thing said, as ever
+        _known(request.event_type)
+    everyone = resolve_many([request.recipients for request in requests])
+    checked = [_checked(request, found) for request, found in zip(requests, everyone, strict=True)]
     now = timezone.now()
     planned = planning.plan_all(checked, now=now)
     queued = [row for plan in planned for row in plan.queued]
@@ -84,17 +87,19 @@ def notify_many(*, requests: Sequence[NotifyRequest]) -> list[NotifyResult]:
     return [NotifyResult(queued=plan.queued, notifications=plan.notifications) for plan in planned]
 
 
-def _checked(request: NotifyRequest) -> Checked:
+def _checked(request: NotifyRequest, found: Recipients) -> Checked:
     event_type, ticket = request.event_type, request.ticket
-    if event_type not in EVENT_TYPES:
-        raise DomainValidationError({"event_type": [f"Unknown event type {event_type!r}."]})
     payload = _json_payload(request.payload)
-    found = resolve_recipients(request.recipients)
     if found.agents and event_type in REQUESTER_EVENTS:
         raise DomainValidationError({"event_type": [f"{event_type} is for requesters only."]})
     if found.requesters:
         _ensure_requester_safe(event_type=event_type, ticket=ticket, payload=payload)
     return Checked(found=found, event_type=event_type, ticket=ticket, payload=payload)
+
+
+def _known(event_type: str) -> None:
+    if event_type not in EVENT_TYPES:
+        raise DomainValidationError({"event_type": [f"Unknown event type {event_type!r}."]})
 
 
 def _json_payload(payload) -> dict:
