@@ -69,3 +69,46 @@ def test_the_server_sends_the_lines_its_delivery_process_writes(monkeypatch):
     process._read(Child())
     assert here == [[("dashboard.all", {"type": "x", "n": 1})]]
     assert process.idle.is_set()
+
+
+class SlowLayer:
+    """A channel layer whose group_send yields to the loop mid-way, as a Redis round trip
+    does: records each send and how many were in flight at once."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int]] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def group_send(self, group: str, message: dict) -> None:
+        import asyncio
+
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0)
+        self.sent.append((group, message["n"]))
+        self.in_flight -= 1
+
+
+def test_users_groups_go_side_by_side_and_every_lane_keeps_its_order():
+    from asgiref.sync import async_to_sync
+
+    messages = []
+    for n in range(60):
+        messages.append((realtime.user_group(n % 20), {"n": n}))
+        if n % 3 == 0:
+            messages.append(("dashboard.all" if n % 2 else f"dashboard.team.{n % 4}", {"n": n}))
+    layer = SlowLayer()
+
+    async_to_sync(realtime._send_all)(layer, messages)
+
+    assert sorted(layer.sent) == sorted((group, message["n"]) for group, message in messages)
+    for user in range(20):  # each user's notifications in the order sent
+        group = realtime.user_group(user)
+        assert [n for g, n in layer.sent if g == group] == [
+            n for g, m in messages if g == group for n in [m["n"]]
+        ]
+    # The groups that are not a user's share one lane: their messages keep their order.
+    others = [(g, m["n"]) for g, m in messages if not g.startswith(realtime.USER_GROUP_PREFIX)]
+    assert [sent for sent in layer.sent if sent in others] == others
+    assert 1 < layer.most_in_flight <= realtime.PARALLEL_GROUPS

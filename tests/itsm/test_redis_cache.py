@@ -1,0 +1,66 @@
+"""itsm.redis_cache: the scale-out cache keeps one redis-py client per pool instead of one per
+command, and stays correct shared by threads and across a prefork worker's fork."""
+
+import multiprocessing
+import os
+import threading
+
+import pytest
+
+from itsm.redis_cache import ReusedClientRedisCache
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI's second run)"
+)
+
+
+@pytest.fixture
+def cache():
+    cache = ReusedClientRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"t{os.getpid()}"})
+    yield cache
+    cache.delete_many(["counter", "key", "from-child"])
+    cache.close()
+
+
+def test_one_client_serves_every_command(cache):
+    client = cache._cache.get_client()
+    assert cache._cache.get_client("any key") is client
+    assert cache._cache.get_client(write=True) is client  # one server: one pool
+
+    assert cache.add("key", {"a": 1}, 30) is True
+    assert cache.add("key", {"a": 2}, 30) is False
+    assert cache.get("key") == {"a": 1}
+    cache.set("counter", 0, 30)
+    assert cache.incr("counter", 5) == 5
+    assert cache.delete("key") is True
+    assert cache.get("key", "gone") == "gone"
+
+
+def test_threads_share_the_client(cache):
+    cache.set("counter", 0, 30)
+
+    def bump() -> None:
+        for _ in range(50):
+            cache.incr("counter")
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert cache.get("counter") == 200
+
+
+def _child(cache) -> None:
+    cache.set("from-child", os.getpid(), 30)
+    os._exit(0 if cache.get("from-child") == os.getpid() else 1)
+
+
+def test_a_forked_child_opens_its_own_connection(cache):
+    cache.set("counter", 1, 30)  # the parent's pool holds a connection before the fork
+    child = multiprocessing.get_context("fork").Process(target=_child, args=(cache,))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    assert cache.get("from-child") == child.pid
+    assert cache.incr("counter") == 2  # the parent's connection was left alone
