@@ -38,7 +38,7 @@ class BlendWeights:
     (docs/triage.md): the n-gram centroid of a team's lessons helped there; the embedding
     centroid and the nearest lessons did not."""
 
-    lexical: float = 1.0  # character n-grams of the ticket against each profile
+    lexical: float = 2.0  # character n-grams of the ticket against each profile (was 1.0)
     keyword: float = 0.08
     classifier: float = 0.06
     learned: float = 0.0  # the share of the embedding centroid once a team has many lessons

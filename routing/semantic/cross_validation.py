@@ -10,13 +10,16 @@ from functools import partial
 import numpy as np
 
 from routing.semantic.evaluation import LabelledTicket, calibration, evaluate, split
-from routing.semantic.history_models import NeighbourVote, PassiveAggressive
+from routing.semantic.history_models import LessonRidge, NeighbourVote, PassiveAggressive
 
 SEEDS = 5
 
 # Weights compared with the configured ones (docs/triage.md).
 CANDIDATES = {
     "profiles only (no history)": {"learned_lexical": 0.0},
+    "n-grams of the profiles 1.0 (until 2026-12-04)": {"lexical": 1.0},
+    "n-grams of the profiles 1.5": {"lexical": 1.5},
+    "n-grams of the profiles 2.5": {"lexical": 2.5},
     "n-gram centroid, half at 4": {"lexical_half": 4.0},
     "n-gram centroid, half at 20": {"lexical_half": 20.0},
     "+ embedding centroid 0.3": {"learned": 0.3},
@@ -35,6 +38,11 @@ LEARNERS = {
     ),
     "+ 5-nearest-lesson vote 0.05": lambda size: Scaled(NeighbourVote(size, k=5), 0.05),
     "+ 7-nearest-lesson vote 0.15": lambda size: Scaled(NeighbourVote(size, k=7), 0.15),
+    "+ kernel ridge over the lessons 0.1": partial(LessonRidge, weight=0.1),
+    "+ kernel ridge over the lessons 0.2": partial(LessonRidge, weight=0.2),
+    "+ kernel ridge on n-grams only 0.1": partial(
+        LessonRidge, weight=0.1, ridge=0.5, embedding_weight=0.0
+    ),
 }
 
 

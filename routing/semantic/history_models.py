@@ -1,9 +1,9 @@
 """Discriminative learners over the lessons, compared with the n-gram centroid by the
 evaluation's cross-validation (``manage.py eval_semantic_triage --cv``; docs/benchmarks.md).
-Routing does not use them: on the labelled set neither beat the centroid (they are kept so the
+Routing does not use them: on the labelled set none beat the centroid (they are kept so the
 comparison can be run again on a desk's own, larger history).
 
-Both learn incrementally, as a real installation would: each lesson once, in the order the
+All learn incrementally, as a real installation would: each lesson once, in the order the
 tickets were resolved or transferred, with no retraining pass. A ticket is read as the pair
 (its unit embedding, its unit row of hashed n-grams); two tickets' similarity is the weighted
 sum of the two cosines."""
@@ -98,3 +98,63 @@ class NeighbourVote:
         for index in np.argsort(-similarity)[: self.k]:
             votes[self.teams[index]] += similarity[index]
         return votes
+
+
+@dataclass
+class LessonRidge:
+    """One-vs-rest kernel ridge regression over the lessons: each team's indicator (1 for its
+    own lessons, 0 for the others') fitted on the lessons' similarities, so a team is pulled
+    towards its lessons and away from the lessons of the teams it is confused with. The
+    similarity of two tickets is the weighted sum of their embedding and n-gram cosines.
+
+    Exactly incremental: each lesson grows the inverse of the regularised similarity matrix by
+    one row and column (block inverse, O(n^2)) and updates the dual coefficients; the model is
+    the same whatever order the lessons came in, and the same as a fit on all of them at once."""
+
+    size: int
+    weight: float = 0.3
+    ridge: float = 1.0
+    embedding_weight: float = 1.0
+    ngram_weight: float = 1.0
+    residual: float = 0.0  # >0: fit what the prior's softmax at this temperature got wrong
+    vectors: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    teams: list = field(default_factory=list)
+    inverse: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    dual: np.ndarray | None = None  # (lessons, size)
+
+    def similarities(self, reading: Reading) -> np.ndarray:
+        if not self.vectors:
+            return np.zeros(0)
+        embedded = np.vstack(self.vectors) @ reading.vector
+        grams = np.asarray((sp.vstack(self.rows) @ reading.row.T).todense()).ravel()
+        return self.embedding_weight * embedded + self.ngram_weight * grams
+
+    def learn(self, reading: Reading, team_index: int, prior: np.ndarray | None = None) -> bool:
+        column = self.similarities(reading)
+        own = self.embedding_weight * float(reading.vector @ reading.vector)
+        own += self.ngram_weight * float(reading.row.multiply(reading.row).sum())
+        target = np.zeros(self.size)
+        target[team_index] = 1.0
+        if self.residual and prior is not None:
+            shifted = np.exp((prior - prior.max()) / self.residual)
+            target -= shifted / shifted.sum()
+        dual = self.dual if self.dual is not None else np.zeros((0, self.size))
+        projected = self.inverse @ column
+        schur = own + self.ridge - float(column @ projected)
+        error = (column @ dual - target) / schur
+        grown = np.empty((len(column) + 1, len(column) + 1))
+        grown[:-1, :-1] = self.inverse + np.outer(projected, projected) / schur
+        grown[:-1, -1] = grown[-1, :-1] = -projected / schur
+        grown[-1, -1] = 1.0 / schur
+        self.inverse = grown
+        self.dual = np.vstack([dual + np.outer(projected, error), -error])
+        self.vectors.append(reading.vector)
+        self.rows.append(reading.row)
+        self.teams.append(team_index)
+        return True
+
+    def scores(self, reading: Reading) -> np.ndarray:
+        if self.dual is None:
+            return np.zeros(self.size)
+        return self.weight * (self.similarities(reading) @ self.dual)

@@ -1,12 +1,13 @@
 """Triage profiles in the admin (through the actions, audited, with their history) and the
 two evaluation commands."""
 
+import json
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,6 +100,58 @@ def test_the_evaluation_command_prints_the_four_methods_before_and_after_history
     for method in ("keywords", "classifier", "semantic", "blend"):
         assert f"confusion, after history, evaluated half: {method}" in text
     assert "triage per ticket" in text
+    assert "held-out set" not in text
+
+
+def write_heldout(path, tickets: list[tuple[str, str, str]]) -> str:
+    rows = [
+        {"id": n, "source": "email", "team": team, "category": team, "title": title,
+         "description": description}
+        for n, (team, title, description) in enumerate(tickets, start=1)
+    ]  # fmt: skip
+    path.write_text(json.dumps({"tickets": rows}), encoding="utf-8")
+    return str(path)
+
+
+def test_the_evaluation_command_evaluates_a_heldout_set_before_and_after_the_whole_set(tmp_path):
+    heldout = write_heldout(
+        tmp_path / "heldout.json",
+        [
+            ("printing", "Toner empty on floor 2", "The printer says toner empty"),
+            ("network", "wifi drops", "Wireless keeps dropping in the meeting room"),
+            ("security", "phishing mail", "Suspicious e-mail asking for my password"),
+        ],
+    )
+    out = StringIO()
+    call_command(
+        "eval_semantic_triage", "--provider", "hashing", "--no-matrices", "--heldout", heldout,
+        stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "held-out set: 3 tickets, sources email" in text
+    before = text.split("held-out set, before history\n")[1].split("\n\n")[0]
+    after = text.split("held-out set, after the whole labelled set as history\n")[1]
+    assert "classifier       n/a" in before  # no history: no classifier
+    after_rows = dict(line.split(None, 1) for line in after.split("\n\n")[0].splitlines()[1:])
+    assert set(after_rows) == {"keywords", "classifier", "embedding", "semantic", "blend"}
+    assert "n/a" not in after_rows["classifier"]  # trained on the whole labelled set
+    assert "by source, held-out set, before history" in text
+
+
+def test_the_evaluation_command_reads_the_bundled_heldout_set_by_default():
+    out = StringIO()
+    call_command(
+        "eval_semantic_triage", "--provider", "hashing", "--no-matrices", "--heldout", stdout=out
+    )
+    assert "held-out set: 132 tickets, sources email, generic, glpi, jira, servicenow, solman" in (
+        out.getvalue()
+    )
+
+
+def test_a_heldout_set_naming_an_unknown_team_is_a_clear_error(tmp_path):
+    heldout = write_heldout(tmp_path / "bad.json", [("plumbing", "Leak", "Water everywhere")])
+    with pytest.raises(CommandError, match="plumbing"):
+        call_command("eval_semantic_triage", "--provider", "hashing", "--heldout", heldout)
 
 
 def test_triage_accuracy_reports_the_weeks_resolved_tickets(team, other_team):

@@ -8,7 +8,12 @@ import scipy.sparse as sp
 from routing.semantic import blend, cross_validation
 from routing.semantic.blend import BlendWeights
 from routing.semantic.evaluation import LabelledTicket, split
-from routing.semantic.history_models import NeighbourVote, PassiveAggressive, Reading
+from routing.semantic.history_models import (
+    LessonRidge,
+    NeighbourVote,
+    PassiveAggressive,
+    Reading,
+)
 from routing.semantic.providers import get_provider
 
 
@@ -60,6 +65,57 @@ def test_the_neighbour_vote_counts_the_k_most_similar_lessons():
     assert scores.argmax() == 0
     assert np.isclose(scores[0], 2.0) and scores[2] == 0  # the third lesson is not among the two
     assert not NeighbourVote(size=3).scores(reading(0)).any()
+
+
+def ridge_lessons() -> list[tuple[Reading, int]]:
+    return [
+        (reading(0), 0),
+        (reading(0, 1), 0),
+        (reading(2), 1),
+        (reading(2, 3), 1),
+        (reading(3), 2),
+    ]
+
+
+def regularised_kernel(model: LessonRidge, lessons: list[tuple[Reading, int]]) -> np.ndarray:
+    """The lessons' similarity matrix plus the ridge, computed all at once."""
+    vectors = np.vstack([r.vector for r, _ in lessons])
+    rows = sp.vstack([r.row for r, _ in lessons])
+    kernel = model.embedding_weight * vectors @ vectors.T
+    kernel += model.ngram_weight * (rows @ rows.T).toarray()
+    return kernel + model.ridge * np.eye(len(lessons))
+
+
+def test_the_ridge_learns_each_lesson_incrementally_as_a_fit_on_all_of_them_would():
+    model = LessonRidge(size=3, weight=1.0, ridge=0.5)
+    lessons = ridge_lessons()
+    for count, (lesson, team) in enumerate(lessons, start=1):
+        assert model.learn(lesson, team)
+        # After each lesson, exactly the batch solution of the lessons so far.
+        matrix = regularised_kernel(model, lessons[:count])
+        targets = np.eye(3)[[team for _, team in lessons[:count]]]
+        assert np.allclose(model.inverse, np.linalg.inv(matrix))
+        assert np.allclose(model.dual, np.linalg.solve(matrix, targets))
+
+
+def test_the_ridge_is_the_same_whatever_order_the_lessons_came_in():
+    forward, backward = LessonRidge(size=3), LessonRidge(size=3)
+    for lesson, team in ridge_lessons():
+        forward.learn(lesson, team)
+    for lesson, team in reversed(ridge_lessons()):
+        backward.learn(lesson, team)
+    probe = reading(1, 2)
+    assert np.allclose(forward.scores(probe), backward.scores(probe))
+
+
+def test_a_ridge_lesson_pulls_its_team_and_nothing_before_any():
+    model = LessonRidge(size=3, weight=1.0)
+    assert not model.scores(reading(0)).any()
+    model.learn(reading(0), 1)
+    scores = model.scores(reading(0))
+    assert scores.argmax() == 1 and scores[0] == scores[2] == 0
+    model.learn(reading(0, 1), 2)  # a close lesson of another team pulls the shared part away
+    assert model.scores(reading(1))[2] > model.scores(reading(1))[1]
 
 
 def tiny_set() -> tuple[list[dict], list[LabelledTicket]]:
