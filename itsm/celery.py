@@ -32,7 +32,13 @@ class ConnectionReusingFixup(DjangoWorkerFixup):
 
 @signals.celeryd_init.connect
 def _reuse_connections(**kwargs) -> None:
-    """In a worker, before Celery installs its Django worker fixup (worker_init)."""
+    """In a worker, before Celery installs its Django worker fixup (worker_init) and before
+    any connection opens: persistent connections rather than a pool (itsm.databases)."""
+    import environ
+
+    from itsm.databases import without_pools
+
+    without_pools(settings.DATABASES, environ.Env())
     for fixup in app._fixups:  # Celery keeps the fixups it installed only there
         if isinstance(fixup, DjangoFixup):
             fixup.worker_fixup = ConnectionReusingFixup(app)

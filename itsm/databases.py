@@ -51,6 +51,20 @@ def database_settings(env: environ.Env, base_dir: Path) -> dict:
     return database
 
 
+def without_pools(databases: dict, env: environ.Env) -> None:
+    """In a Celery worker (itsm.celery, before any connection opens): one persistent
+    connection per task thread instead of a pool, unless WORKER_DATABASE_POOL is true. The
+    pool is for the web server, whose requests run in threads that come and go; a worker's
+    threads stay, and with a pool each task paid a checkout and a return and its background
+    threads: 114 against 128 tickets/s delivered by one prefork worker (docs/benchmarks.md,
+    "Flags told in batches")."""
+    if env.bool("WORKER_DATABASE_POOL", default=False):
+        return
+    for database in databases.values():
+        if database.get("OPTIONS", {}).pop("pool", None) is not None:
+            database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+
+
 def embedded_cache(env: environ.Env, database: dict) -> dict:
     """settings.CACHES["default"] without Redis: files in one directory per database, shared
     by the processes of one installation (the server, its delivery process, beat, several

@@ -139,3 +139,28 @@ def test_the_cache_directory_is_private_or_not_used(tmp_path):
             databases.embedded_cache(env, postgres)
         patch.setenv("CACHE_DIR", str(mine))
         assert databases.embedded_cache(env, postgres)["LOCATION"] == str(mine)
+
+
+def test_a_worker_keeps_a_persistent_connection_instead_of_a_pool(monkeypatch):
+    """itsm.celery calls without_pools at the worker's start: the pool goes, CONN_MAX_AGE
+    keeps each task thread's connection; WORKER_DATABASE_POOL=true keeps the pool."""
+    from itsm.databases import without_pools
+
+    monkeypatch.delenv("WORKER_DATABASE_POOL", raising=False)
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+
+    def pooled() -> dict:
+        return {
+            "default": {"CONN_MAX_AGE": 0, "OPTIONS": {"pool": {"min_size": 2}, "a": 1}},
+            "sqlite": {"CONN_MAX_AGE": 0, "OPTIONS": {"timeout": 20}},
+        }
+
+    databases = pooled()
+    without_pools(databases, environ.Env())
+    assert databases["default"] == {"CONN_MAX_AGE": 600, "OPTIONS": {"a": 1}}
+    assert databases["sqlite"] == {"CONN_MAX_AGE": 0, "OPTIONS": {"timeout": 20}}
+
+    kept = pooled()
+    monkeypatch.setenv("WORKER_DATABASE_POOL", "true")
+    without_pools(kept, environ.Env())
+    assert kept == pooled()
