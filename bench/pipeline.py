@@ -199,7 +199,8 @@ def backlog_on_worker(pool: str, count: int, contacts, start: int, env: dict) ->
         elapsed = wait_routed(ids, timeout=600)
         cpu = cpu_seconds([worker.pid, *_children(worker.pid)]) - before[0]
         pg = cpu_seconds(comm="postgres") - before[1]
-        label = f"worker, {pool}" + (", pool off" if env.get("DATABASE_POOL") == "off" else "")
+        pooled = env.get("WORKER_DATABASE_POOL") == "true"
+        label = f"worker, {pool}" + (", pool on" if pooled else ", persistent connection")
         line = (
             f"| {label} | {count / elapsed:.0f} | {cpu / count * 1000:.1f} | "
             f"{pg / count * 1000:.1f} | {sessions() - before_sessions} |"
@@ -332,7 +333,8 @@ def main() -> None:
             print(line, flush=True)
         if redis_url and args.tickets:
             for pool in args.pools.split(","):
-                for env in ({}, {"DATABASE_POOL": "off"}):
+                # The default (one persistent connection per task thread), then the pool.
+                for env in ({}, {"WORKER_DATABASE_POOL": "true"}):
                     line, start = backlog_on_worker(pool, args.tickets, contacts, start, env)
                     rows.append(line)
                     print(line, flush=True)
