@@ -108,6 +108,9 @@ async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
     were sent within each lane: a user's notifications among themselves, and the dashboard's
     ticket events among themselves (a dashboard socket joins several team groups; those share
     the one lane). Only a notification and a ticket event may pass each other."""
+    if hasattr(layer, "groups_with_members"):  # itsm.channel_layer: skip the empty groups
+        listened = await layer.groups_with_members([group for group, _ in messages])
+        messages = [(group, message) for group, message in messages if group in listened]
     lanes: dict[str, list[tuple[str, dict]]] = {}
     for group, message in messages:
         lane = group if group.startswith(USER_GROUP_PREFIX) else ""

@@ -157,7 +157,7 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "itsm.channel_layer.BatchingRedisChannelLayer",
             "CONFIG": {
                 # redis-py 8 reads with a 5 s timeout by default, the length of channels-redis's
                 # blocking pop: an idle socket's consumer then died with 1011 (longer here).

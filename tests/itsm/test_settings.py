@@ -81,7 +81,7 @@ def test_database_and_redis_urls_switch_to_the_scale_out_backends():
     assert config["engine"] == "django.db.backends.postgresql"
     assert config["db_name"] == "itsm"
     assert config["cache"] == "itsm.redis_cache.ReusedClientRedisCache"
-    assert config["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert config["layer"] == "itsm.channel_layer.BatchingRedisChannelLayer"
     assert config["eager"] is False
     assert config["broker"] == "redis://cache.internal:6379/1"
     assert config["debug"] is False
