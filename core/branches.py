@@ -40,17 +40,25 @@ def filter_any(queryset: QuerySet, branches: list[Q], *, kind: type[AnyOf] = Any
     columns (no joins)."""
     if not branches:
         return queryset.none()
-    filtered = queryset.all()
-    where = filtered.query.where
     node = kind.create(connector=OR)
     for branch in branches:
-        before = len(where.children)
-        # Compiled by the queryset's own query (its aliases), then taken out as one child.
-        filtered.query.add_q(branch)
-        added, where.children = where.children[before:], where.children[:before]
-        node.children.append(added[0] if len(added) == 1 else WhereNode(added, AND))
-    where.children.append(node)  # appended as is: WhereNode.add would squash a single child
+        node.children.append(_compiled(queryset, branch))
+    filtered = queryset.all()
+    # Appended as is: WhereNode.add would squash a node of one child into its parent.
+    filtered.query.where.children.append(node)
     return filtered
+
+
+def _compiled(queryset: QuerySet, branch: Q):
+    """The branch as a condition of the queryset's query, compiled on a copy of it: the
+    joins a lookup sets up and trims (``owner=user`` reads ``owner_id``, but joins the users
+    first, as an INNER join) stay in the copy, where a later ``values("owner__name")``
+    would otherwise reuse that INNER join and drop the rows without an owner."""
+    probe = queryset.all()
+    before = len(probe.query.where.children)
+    probe.query.add_q(branch)
+    added = probe.query.where.children[before:]
+    return added[0] if len(added) == 1 else WhereNode(added, AND)
 
 
 def branches_of(queryset: QuerySet, terms: list[Term]) -> list[QuerySet] | None:
