@@ -11,7 +11,9 @@ answers it with one bitmap OR, and the words with a bitmap AND, however many tic
 word. Whether to rank (below) is settled for staff's searches of several words by the
 tickets holding every word somewhere, counted from one scan of a GIN expression index over all
 three columns (``StaffDocument``, migration search_words): the words meet inside the index
-(``@@ 'print & slow'``), where the results' own count built each word's bitmaps in full.
+(``@@ 'print & slow'``), where the results' own count built each word's bitmaps in full;
+and, where no word can be a fragment, those few results are counted and ranked from that same
+index scan (the words' conditions kept: the same tickets).
 The requesters come in as ``requester_id = ANY(ARRAY(subquery))``: the array is built
 once from the contacts' trigram index and probes the tickets' requester index, where
 ``IN (subquery)`` inside an OR would be tested ticket by ticket over the whole table. Results
@@ -153,43 +155,87 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
             condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
         tickets = tickets.filter(condition | _fragment_condition(word, titles=len(words) == 1))
     every_word = reduce(operator.and_, (_plain_query(word) for word in words))
-    words_found = None
     if internal and len(words) > 1:
-        # The tickets holding every word somewhere, from one scan of the staff document's
-        # index: no more than the results (fragments add to them), so more than
-        # RANKED_UP_TO of them settles it. One word is one bitmap already.
-        words_found = visible.filter(
-            ~_no_lexeme(every_word), SearchVectorExact(StaffDocument(), every_word)
-        )
-    if _more_than(tickets, RANKED_UP_TO, found_at_least=words_found):
+        more, tickets = _staff_results(visible, tickets, words, every_word)
+    else:  # one word is one bitmap already; requesters' own tickets are few
+        more = _more_than(tickets, RANKED_UP_TO)
+    if more:
         return tickets
     return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
 
 
-def _more_than(tickets: QuerySet, limit: int, *, found_at_least: QuerySet | None) -> bool:
-    """Whether ``tickets`` are more than ``limit``: one statement, a count that stops at
-    ``limit + 1``. With ``found_at_least`` (a subset, or nearly: only the decision to rank
-    depends on it), counted first the same way, and ``tickets`` only when it does not settle
-    it. For two common words ("printing slow", 7,966 found at 1,000,000 tickets) the results'
-    own count built every word's bitmap of three columns in full and rechecked lossy pages
-    (117 ms); the staff document's single GIN scan meets the words inside the index (10 ms)."""
-    results = tickets.order_by().values("pk")[: limit + 1]
-    if found_at_least is None:
-        return results.count() > limit
+def _staff_results(visible, tickets, words: list[str], every_word: SearchQuery) -> tuple:
+    """(more than RANKED_UP_TO?, the results to rank or list) of a staff search of several
+    words, settled by one statement:
+
+    - the tickets holding every word somewhere, from one scan of the staff document's index
+      (the words meet inside it): no more than the results (fragments add to them), so more
+      than RANKED_UP_TO of them settles it;
+    - otherwise, where no word can be a fragment (no requester's name or e-mail holds one,
+      none has a digit), the results are exactly the tickets of each word's condition AND
+      the staff document's (a ticket holding each word in one of its three columns holds
+      them all in their concatenation): PostgreSQL starts from that index's small exact
+      bitmap (``'print' & 'slow'``: 7,966 tickets at 1,000,000) where each word's own
+      condition is a bitmap OR over the whole table (``slow``: 125,000 tickets; ``print``:
+      64,000 in each of three columns) that outgrew ``work_mem`` and went lossy (14,373 heap
+      blocks, 121,439 rows rechecked: 140 ms to count, as much to rank). The results are
+      then counted, and ranked, with that condition added: the same tickets;
+    - where a word may be a fragment, the results' own count, as before: the document would
+      be one branch of an OR beside a requester's tickets (a surname's 30,000), which the
+      planner sized by a guess and read whole (71 -> 392 ms), and those are ranked unchanged.
+    Not for the unranked list (more than RANKED_UP_TO): its order's index walk would test
+    the document row by row."""
+    in_document = Q(SearchVectorExact(StaffDocument(), every_word))
+    anchored = tickets.filter(_no_lexeme(every_word) | in_document)
+    bound = visible.filter(~_no_lexeme(every_word), in_document)
     try:
-        results_sql, results_params = results.query.sql_with_params()
-        bound_sql, bound_params = (
-            found_at_least.order_by().values("pk")[: limit + 1].query.sql_with_params()
-        )
+        parts = [
+            _first(bound, RANKED_UP_TO + 1),
+            _fragments_exist(words),
+            _first(tickets, RANKED_UP_TO + 1),
+            _first(anchored, RANKED_UP_TO + 1),
+        ]
     except EmptyResultSet:  # e.g. tickets.none(): nothing to count
-        return False
+        return False, tickets
+    (bound_sql, bound_params), (may_sql, may_params), (all_sql, all_params) = parts[:3]
+    anchored_sql, anchored_params = parts[3]
     # PostgreSQL runs a CASE branch's subquery only when that branch is taken.
-    bound = f"SELECT COUNT(*) FROM ({bound_sql}) bound"  # noqa: S608 - querysets' SQL
-    count = f"SELECT COUNT(*) FROM ({results_sql}) results"  # noqa: S608 - querysets' SQL
-    statement = f"SELECT CASE WHEN ({bound}) > %s THEN %s ELSE ({count}) END"
+    statement = (
+        f"SELECT CASE WHEN (SELECT COUNT(*) FROM ({bound_sql}) bound) > %s THEN %s"  # noqa: S608
+        f" WHEN ({may_sql}) THEN (SELECT COUNT(*) FROM ({all_sql}) results)"
+        f" ELSE (SELECT COUNT(*) FROM ({anchored_sql}) results) END, ({may_sql})"
+    )
+    params = [*bound_params, RANKED_UP_TO, RANKED_UP_TO + 1, *may_params, *all_params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*bound_params, limit, limit + 1, *results_params])
-        return cursor.fetchone()[0] > limit
+        cursor.execute(statement, [*params, *anchored_params, *may_params])
+        found, fragments = cursor.fetchone()
+    return found > RANKED_UP_TO, tickets if fragments else anchored
+
+
+def _first(tickets: QuerySet, count: int) -> tuple[str, list]:
+    return tickets.order_by().values("pk")[:count].query.sql_with_params()
+
+
+def _fragments_exist(words: list[str]) -> tuple[str, list]:
+    """SQL of whether any word may match a ticket as a fragment (``_fragment_condition``): a
+    word with a digit (a reference's part), or one of a requester's name or e-mail."""
+    long_words = [word for word in words if len(word) >= MIN_FRAGMENT]
+    if any(_DIGIT.search(word) for word in long_words):
+        return "TRUE", []
+    if not long_words:
+        return "FALSE", []
+    named = reduce(
+        operator.or_, (Q(name__icontains=word) | Q(email__icontains=word) for word in long_words)
+    )
+    contacts_sql, params = (
+        Contact.objects.filter(named).order_by().values("pk")[:1].query.sql_with_params()
+    )
+    return f"EXISTS ({contacts_sql})", params
+
+
+def _more_than(tickets: QuerySet, limit: int) -> bool:
+    """Whether ``tickets`` are more than ``limit``: a count that stops at ``limit + 1``."""
+    return tickets.order_by().values("pk")[: limit + 1].count() > limit
 
 
 def _no_lexeme(query: SearchQuery) -> Q:
