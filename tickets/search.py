@@ -36,7 +36,17 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, Expression, F, Func, IntegerField, Lookup, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Lookup,
+    Q,
+    QuerySet,
+)
 from django.db.models.lookups import Exact
 from psycopg import sql
 
@@ -117,6 +127,30 @@ def search_tickets(tickets: QuerySet[Ticket], text: str, *, internal: bool) -> Q
     return _substring_search(tickets, words, internal=internal)
 
 
+class Tested(Expression):
+    """``(condition) IS TRUE``: the rows it keeps are the condition's (WHERE drops a NULL as
+    it drops a false), but PostgreSQL does not answer it from an index: it tests the rows
+    found otherwise. For the words' conditions beside the staff document's: each word's
+    bitmap OR over the whole table (``slow``: 125,000 tickets) cost more to build and AND
+    than testing the document's few thousand rows."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, condition: Q) -> None:
+        super().__init__()
+        self.condition = condition
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, **kwargs):
+        resolved = self.copy()
+        resolved.condition = self.condition.resolve_expression(query, allow_joins, reuse, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        sql, params = compiler.compile(self.condition)
+        return f"({sql}) IS TRUE", params
+
+
 class Literal(Expression):
     """Text written into the SQL as a literal (quoted by psycopg), not sent as a parameter:
     PostgreSQL then plans with the words themselves, never a generic plan for any word (a
@@ -141,7 +175,7 @@ def _plain_query(text: str) -> SearchQuery:
 
 
 def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[Ticket]:
-    visible = tickets
+    visible, conditions = tickets, []
     for word in words:
         query = _plain_query(word)
         condition = (
@@ -153,10 +187,13 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
         )
         if internal:
             condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
-        tickets = tickets.filter(condition | _fragment_condition(word, titles=len(words) == 1))
+        conditions.append(condition | _fragment_condition(word, titles=len(words) == 1))
+        tickets = tickets.filter(conditions[-1])
     every_word = reduce(operator.and_, (_plain_query(word) for word in words))
     if internal and len(words) > 1:
-        more, tickets = _staff_results(visible, tickets, words, every_word)
+        # The words' conditions as tests of the document's rows only (``Tested``).
+        tested = visible.filter(*[Tested(condition) for condition in conditions])
+        more, tickets = _staff_results(visible, tickets, tested, words, every_word)
     else:  # one word is one bitmap already; requesters' own tickets are few
         more = _more_than(tickets, RANKED_UP_TO)
     if more:
@@ -164,7 +201,7 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
     return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
 
 
-def _staff_results(visible, tickets, words: list[str], every_word: SearchQuery) -> tuple:
+def _staff_results(visible, tickets, tested, words: list[str], every_word) -> tuple:
     """(more than RANKED_UP_TO?, the results to rank or list) of a staff search of several
     words, settled by one statement:
 
@@ -186,7 +223,7 @@ def _staff_results(visible, tickets, words: list[str], every_word: SearchQuery) 
     Not for the unranked list (more than RANKED_UP_TO): its order's index walk would test
     the document row by row."""
     in_document = Q(SearchVectorExact(StaffDocument(), every_word))
-    anchored = tickets.filter(_no_lexeme(every_word) | in_document)
+    anchored = tested.filter(_no_lexeme(every_word) | in_document)
     bound = visible.filter(~_no_lexeme(every_word), in_document)
     try:
         parts = [
@@ -199,15 +236,18 @@ def _staff_results(visible, tickets, words: list[str], every_word: SearchQuery) 
         return False, tickets
     (bound_sql, bound_params), (may_sql, may_params), (all_sql, all_params) = parts[:3]
     anchored_sql, anchored_params = parts[3]
-    # PostgreSQL runs a CASE branch's subquery only when that branch is taken.
+    # PostgreSQL runs a CASE branch's subquery only when that branch is taken; whether a
+    # word may be a fragment is read once (the CTE), before.
     statement = (
-        f"SELECT CASE WHEN (SELECT COUNT(*) FROM ({bound_sql}) bound) > %s THEN %s"  # noqa: S608
-        f" WHEN ({may_sql}) THEN (SELECT COUNT(*) FROM ({all_sql}) results)"
-        f" ELSE (SELECT COUNT(*) FROM ({anchored_sql}) results) END, ({may_sql})"
+        f"WITH may AS MATERIALIZED (SELECT ({may_sql}) AS fragments)"  # noqa: S608
+        f" SELECT CASE WHEN (SELECT COUNT(*) FROM ({bound_sql}) bound) > %s THEN %s"
+        " WHEN may.fragments"
+        f" THEN (SELECT COUNT(*) FROM ({all_sql}) results)"
+        f" ELSE (SELECT COUNT(*) FROM ({anchored_sql}) results) END, may.fragments FROM may"
     )
-    params = [*bound_params, RANKED_UP_TO, RANKED_UP_TO + 1, *may_params, *all_params]
+    params = [*may_params, *bound_params, RANKED_UP_TO, RANKED_UP_TO + 1, *all_params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *anchored_params, *may_params])
+        cursor.execute(statement, [*params, *anchored_params])
         found, fragments = cursor.fetchone()
     return found > RANKED_UP_TO, tickets if fragments else anchored
 
@@ -228,9 +268,11 @@ def _fragments_exist(words: list[str]) -> tuple[str, list]:
         operator.or_, (Q(name__icontains=word) | Q(email__icontains=word) for word in long_words)
     )
     contacts_sql, params = (
-        Contact.objects.filter(named).order_by().values("pk")[:1].query.sql_with_params()
+        Contact.objects.filter(named).order_by().values("pk").query.sql_with_params()
     )
-    return f"EXISTS ({contacts_sql})", params
+    # A count, not EXISTS: planned for every match, it reads the trigram indexes; EXISTS,
+    # planned to stop at the first, scanned all 20,000 contacts (50 ms for three words).
+    return f"(SELECT COUNT(*) FROM ({contacts_sql}) contacts) > 0", params  # noqa: S608
 
 
 def _more_than(tickets: QuerySet, limit: int) -> bool:
