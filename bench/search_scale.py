@@ -270,7 +270,7 @@ def main() -> None:
     print("| what | p50 ms | p95 ms | max ms | queries |\n|---|---:|---:|---:|---:|", flush=True)
     if args.only in (None, "search"):
         bench_search(args.runs, args.api_runs)
-    if args.only == "agent-search":
+    if args.only in (None, "search", "agent-search"):
         bench_agent_search(args.runs, args.api_runs)
     if args.only in (None, "dashboard"):
         bench_dashboard(args.runs)

@@ -249,7 +249,9 @@ def _staff_results(visible, tickets, tested, words: list[str], every_word) -> tu
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, *anchored_params])
         found, fragments = cursor.fetchone()
-    return found > RANKED_UP_TO, tickets if fragments else anchored
+    more = found > RANKED_UP_TO
+    # The unranked list keeps the results' own condition (its order's index walk).
+    return more, tickets if more or fragments else anchored
 
 
 def _first(tickets: QuerySet, count: int) -> tuple[str, list]:

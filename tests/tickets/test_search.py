@@ -246,3 +246,18 @@ def test_the_staff_document_finds_the_same_tickets_in_the_same_order(desk, monke
 
     monkeypatch.setattr("tickets.search._staff_results", own_condition)
     assert ranked_ids(text) == from_document
+
+
+@postgres_only
+def test_too_many_results_to_rank_keep_their_own_condition(desk, monkeypatch):
+    """Listed in the list's order, the results' condition is walked along its index: the
+    staff document there would be tested row by row."""
+    monkeypatch.setattr("tickets.search.RANKED_UP_TO", 1)
+    make("INC-2026-000024", "Printer tray loose", "")
+    results = search_tickets(Ticket.objects.all(), "printer tray", internal=True)
+    assert RANK not in results.query.annotations
+    assert DOCUMENT not in str(results.query)
+    assert set(results.values_list("reference", flat=True)) == {
+        "INC-2026-000023",
+        "INC-2026-000024",
+    }
