@@ -6,12 +6,12 @@ a page deep in such a list (``OFFSET`` 50,000) PostgreSQL walks the ordering's i
 whole table and tests the OR on every entry it passes (680,000 at a million tickets, 140 ms),
 where each branch alone is a walk of its own index (the team's: 50,000 entries, index-only,
 15 ms). ``filter_any`` filters a queryset by the OR of branches (the same rows, the same SQL)
-and marks it, so that ``deep_page_keys`` can later
-read a page's keys as ``SELECT DISTINCT ... FROM (branch walks, each ordered, UNION ALL) ORDER
-BY ... LIMIT ... OFFSET``: each branch is its own ordered walk, PostgreSQL merges them (Merge
-Append) and drops the rows two branches share (Unique over the merged order), so the offset
-costs the entries of the branches only. The filters and ordering added after ``filter_any``
-apply to every branch.
+and marks it, so that ``deep_page_keys`` can later read a page's keys as ``SELECT DISTINCT
+... FROM (branch walks, each ordered, UNION ALL) ORDER BY ... LIMIT ... OFFSET``: each branch
+is its own ordered walk, PostgreSQL merges them (Merge Append) and drops the rows two
+branches share (Unique over the merged order), so the offset costs the entries of the
+branches only. The ordering added after ``filter_any`` applies to every branch; a filter
+added after it leaves the list to the plain OFFSET (``branches_of``).
 """
 
 from django.core.exceptions import EmptyResultSet
