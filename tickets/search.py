@@ -11,7 +11,9 @@ answers it with one bitmap OR, and the words with a bitmap AND, however many tic
 word. Whether to rank (below) is settled for staff's searches of several words by the
 tickets holding every word somewhere, counted from one scan of a GIN expression index over all
 three columns (``StaffDocument``, migration search_words): the words meet inside the index
-(``@@ 'print & slow'``), where the results' own count built each word's bitmaps in full.
+(``@@ 'print & slow'``), where the results' own count built each word's bitmaps in full;
+and, where no word can be a fragment, those few results are counted and ranked from that same
+index scan (the words' conditions kept: the same tickets).
 The requesters come in as ``requester_id = ANY(ARRAY(subquery))``: the array is built
 once from the contacts' trigram index and probes the tickets' requester index, where
 ``IN (subquery)`` inside an OR would be tested ticket by ticket over the whole table. Results
@@ -34,7 +36,17 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, Expression, F, Func, IntegerField, Lookup, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Lookup,
+    Q,
+    QuerySet,
+)
 from django.db.models.lookups import Exact
 from psycopg import sql
 
@@ -115,6 +127,30 @@ def search_tickets(tickets: QuerySet[Ticket], text: str, *, internal: bool) -> Q
     return _substring_search(tickets, words, internal=internal)
 
 
+class Tested(Expression):
+    """``(condition) IS TRUE``: the rows it keeps are the condition's (WHERE drops a NULL as
+    it drops a false), but PostgreSQL does not answer it from an index: it tests the rows
+    found otherwise. For the words' conditions beside the staff document's: each word's
+    bitmap OR over the whole table (``slow``: 125,000 tickets) cost more to build and AND
+    than testing the document's few thousand rows."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, condition: Q) -> None:
+        super().__init__()
+        self.condition = condition
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, **kwargs):
+        resolved = self.copy()
+        resolved.condition = self.condition.resolve_expression(query, allow_joins, reuse, **kwargs)
+        return resolved
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        sql, params = compiler.compile(self.condition)
+        return f"({sql}) IS TRUE", params
+
+
 class Literal(Expression):
     """Text written into the SQL as a literal (quoted by psycopg), not sent as a parameter:
     PostgreSQL then plans with the words themselves, never a generic plan for any word (a
@@ -139,7 +175,7 @@ def _plain_query(text: str) -> SearchQuery:
 
 
 def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[Ticket]:
-    visible = tickets
+    visible, conditions = tickets, []
     for word in words:
         query = _plain_query(word)
         condition = (
@@ -151,45 +187,99 @@ def _postgres_search(tickets, words: list[str], *, internal: bool) -> QuerySet[T
         )
         if internal:
             condition |= Q(SearchVectorExact(TicketWords("internal_words"), query))
-        tickets = tickets.filter(condition | _fragment_condition(word, titles=len(words) == 1))
+        conditions.append(condition | _fragment_condition(word, titles=len(words) == 1))
+        tickets = tickets.filter(conditions[-1])
     every_word = reduce(operator.and_, (_plain_query(word) for word in words))
-    words_found = None
     if internal and len(words) > 1:
-        # The tickets holding every word somewhere, from one scan of the staff document's
-        # index: no more than the results (fragments add to them), so more than
-        # RANKED_UP_TO of them settles it. One word is one bitmap already.
-        words_found = visible.filter(
-            ~_no_lexeme(every_word), SearchVectorExact(StaffDocument(), every_word)
-        )
-    if _more_than(tickets, RANKED_UP_TO, found_at_least=words_found):
+        # The words' conditions as tests of the document's rows only (``Tested``).
+        tested = visible.filter(*[Tested(condition) for condition in conditions])
+        more, tickets = _staff_results(visible, tickets, tested, words, every_word)
+    else:  # one word is one bitmap already; requesters' own tickets are few
+        more = _more_than(tickets, RANKED_UP_TO)
+    if more:
         return tickets
     return tickets.annotate(**{RANK: SearchRank(F("search_vector"), every_word)})
 
 
-def _more_than(tickets: QuerySet, limit: int, *, found_at_least: QuerySet | None) -> bool:
-    """Whether ``tickets`` are more than ``limit``: one statement, a count that stops at
-    ``limit + 1``. With ``found_at_least`` (a subset, or nearly: only the decision to rank
-    depends on it), counted first the same way, and ``tickets`` only when it does not settle
-    it. For two common words ("printing slow", 7,966 found at 1,000,000 tickets) the results'
-    own count built every word's bitmap of three columns in full and rechecked lossy pages
-    (117 ms); the staff document's single GIN scan meets the words inside the index (10 ms)."""
-    results = tickets.order_by().values("pk")[: limit + 1]
-    if found_at_least is None:
-        return results.count() > limit
+def _staff_results(visible, tickets, tested, words: list[str], every_word) -> tuple:
+    """(more than RANKED_UP_TO?, the results to rank or list) of a staff search of several
+    words, settled by one statement:
+
+    - the tickets holding every word somewhere, from one scan of the staff document's index
+      (the words meet inside it): no more than the results (fragments add to them), so more
+      than RANKED_UP_TO of them settles it;
+    - otherwise, where no word can be a fragment (no requester's name or e-mail holds one,
+      none has a digit), the results are exactly the tickets of each word's condition AND
+      the staff document's (a ticket holding each word in one of its three columns holds
+      them all in their concatenation): PostgreSQL starts from that index's small exact
+      bitmap (``'print' & 'slow'``: 7,966 tickets at 1,000,000) where each word's own
+      condition is a bitmap OR over the whole table (``slow``: 125,000 tickets; ``print``:
+      64,000 in each of three columns) that outgrew ``work_mem`` and went lossy (14,373 heap
+      blocks, 121,439 rows rechecked: 140 ms to count, as much to rank). The results are
+      then counted, and ranked, with that condition added: the same tickets;
+    - where a word may be a fragment, the results' own count, as before: the document would
+      be one branch of an OR beside a requester's tickets (a surname's 30,000), which the
+      planner sized by a guess and read whole (71 -> 392 ms), and those are ranked unchanged.
+    Not for the unranked list (more than RANKED_UP_TO): its order's index walk would test
+    the document row by row."""
+    in_document = Q(SearchVectorExact(StaffDocument(), every_word))
+    anchored = tested.filter(_no_lexeme(every_word) | in_document)
+    bound = visible.filter(~_no_lexeme(every_word), in_document)
     try:
-        results_sql, results_params = results.query.sql_with_params()
-        bound_sql, bound_params = (
-            found_at_least.order_by().values("pk")[: limit + 1].query.sql_with_params()
-        )
+        parts = [
+            _first(bound, RANKED_UP_TO + 1),
+            _fragments_exist(words),
+            _first(tickets, RANKED_UP_TO + 1),
+            _first(anchored, RANKED_UP_TO + 1),
+        ]
     except EmptyResultSet:  # e.g. tickets.none(): nothing to count
-        return False
-    # PostgreSQL runs a CASE branch's subquery only when that branch is taken.
-    bound = f"SELECT COUNT(*) FROM ({bound_sql}) bound"  # noqa: S608 - querysets' SQL
-    count = f"SELECT COUNT(*) FROM ({results_sql}) results"  # noqa: S608 - querysets' SQL
-    statement = f"SELECT CASE WHEN ({bound}) > %s THEN %s ELSE ({count}) END"
+        return False, tickets
+    (bound_sql, bound_params), (may_sql, may_params), (all_sql, all_params) = parts[:3]
+    anchored_sql, anchored_params = parts[3]
+    # PostgreSQL runs a CASE branch's subquery only when that branch is taken; whether a
+    # word may be a fragment is read once (the CTE), before.
+    statement = (
+        f"WITH may AS MATERIALIZED (SELECT ({may_sql}) AS fragments)"  # noqa: S608
+        f" SELECT CASE WHEN (SELECT COUNT(*) FROM ({bound_sql}) bound) > %s THEN %s"
+        " WHEN may.fragments"
+        f" THEN (SELECT COUNT(*) FROM ({all_sql}) results)"
+        f" ELSE (SELECT COUNT(*) FROM ({anchored_sql}) results) END, may.fragments FROM may"
+    )
+    params = [*may_params, *bound_params, RANKED_UP_TO, RANKED_UP_TO + 1, *all_params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*bound_params, limit, limit + 1, *results_params])
-        return cursor.fetchone()[0] > limit
+        cursor.execute(statement, [*params, *anchored_params])
+        found, fragments = cursor.fetchone()
+    more = found > RANKED_UP_TO
+    # The unranked list keeps the results' own condition (its order's index walk).
+    return more, tickets if more or fragments else anchored
+
+
+def _first(tickets: QuerySet, count: int) -> tuple[str, list]:
+    return tickets.order_by().values("pk")[:count].query.sql_with_params()
+
+
+def _fragments_exist(words: list[str]) -> tuple[str, list]:
+    """SQL of whether any word may match a ticket as a fragment (``_fragment_condition``): a
+    word with a digit (a reference's part), or one of a requester's name or e-mail."""
+    long_words = [word for word in words if len(word) >= MIN_FRAGMENT]
+    if any(_DIGIT.search(word) for word in long_words):
+        return "TRUE", []
+    if not long_words:
+        return "FALSE", []
+    named = reduce(
+        operator.or_, (Q(name__icontains=word) | Q(email__icontains=word) for word in long_words)
+    )
+    contacts_sql, params = (
+        Contact.objects.filter(named).order_by().values("pk").query.sql_with_params()
+    )
+    # A count, not EXISTS: planned for every match, it reads the trigram indexes; EXISTS,
+    # planned to stop at the first, scanned all 20,000 contacts (50 ms for three words).
+    return f"(SELECT COUNT(*) FROM ({contacts_sql}) contacts) > 0", params  # noqa: S608
+
+
+def _more_than(tickets: QuerySet, limit: int) -> bool:
+    """Whether ``tickets`` are more than ``limit``: a count that stops at ``limit + 1``."""
+    return tickets.order_by().values("pk")[: limit + 1].count() > limit
 
 
 def _no_lexeme(query: SearchQuery) -> Q:

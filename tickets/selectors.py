@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from core.branches import AnyOf, filter_any
 from core.roles import Role, role_of
 from org.selectors import team_ids_of
 from tickets.models import Attachment, Task, Ticket, TimelineEntry
@@ -31,10 +32,20 @@ def visible_tickets(user, *, resolved: bool = False) -> QuerySet[Ticket]:
     if role in (Role.ADMIN, Role.MANAGER):
         return tickets
     if role == Role.AGENT:
-        return tickets.filter(_agent_scope_ids(user) if resolved else _agent_scope(user))
+        if resolved:  # its branches kept apart: a deep page merges their walks (core.paging)
+            return filter_any(tickets, _agent_scope_ids(user), kind=AgentScope)
+        return tickets.filter(_agent_scope(user))
     if role == Role.REQUESTER:
         return tickets.filter(requester__user=user)
     return tickets.none()
+
+
+class AgentScope(AnyOf):
+    """An agent's teams, owned and granted tickets. In the list's default order each branch is
+    an index walk (ticket_team_order_idx and ticket_owner_order_idx, tickets.indexes; the
+    granted ids are few, read by key): a deep page reads them merged (core.branches)."""
+
+    orderings = (("-priority_score", "created_at", "pk"),)
 
 
 def _agent_scope(user) -> Q:
@@ -49,8 +60,9 @@ def _task_ticket_ids(user) -> QuerySet:
     return Task.objects.filter(assigned_to=user).values("ticket_id")
 
 
-def _agent_scope_ids(user) -> Q:
-    """The same scope as ``_agent_scope``, its subqueries read in one query (a UNION)."""
+def _agent_scope_ids(user) -> list[Q]:
+    """The same scope as ``_agent_scope``, its subqueries read in one query (a UNION), as
+    its branches (OR'd)."""
     team, granted = 1, 2
     parts = [
         team_ids_of(user).values_list(Value(team), "team_id"),
@@ -64,7 +76,7 @@ def _agent_scope_ids(user) -> Q:
     rows = list(parts[0].union(*parts[1:], all=True))
     team_ids = [value for kind, value in rows if kind == team]
     ticket_ids = [value for kind, value in rows if kind == granted]
-    return Q(team_id__in=team_ids) | Q(owner=user) | Q(id__in=ticket_ids)
+    return [Q(team_id__in=team_ids), Q(owner=user), Q(id__in=ticket_ids)]
 
 
 def visible_timeline(user, ticket: Ticket) -> QuerySet[TimelineEntry]:

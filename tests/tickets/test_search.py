@@ -190,3 +190,74 @@ def test_the_rank_decision_of_several_words_scans_the_staff_words_index(desk):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "ticket_staff_words_gin" in plan
     assert "''printer'' & ''tray''" in plan  # both words in the one index condition
+
+
+# The staff document's expression, as tickets.search.StaffDocument writes it.
+DOCUMENT = '|| COALESCE("tickets_ticket"."public_words"'
+
+
+def ranked_ids(text: str) -> list:
+    results = search_tickets(Ticket.objects.all(), text, internal=True)
+    assert RANK in results.query.annotations
+    return list(
+        results.order_by(f"-{RANK}", "-priority_score", "created_at", "id").values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("text", "from_document"),
+    [
+        ("tray modem", True),  # the words in two columns: both in the document
+        ("printer tray", True),
+        ("the tray", True),  # a stop word beside a word
+        ("lindqvist screen", False),  # a requester's name: a fragment may match
+        ("000023 tray", False),  # a digit: a reference's part may match
+    ],
+)
+def test_ranked_words_are_found_from_the_staff_document_where_no_word_is_a_fragment(
+    desk, text, from_document
+):
+    ticket = desk["printer"]
+    factories.TimelineEntryFactory(ticket=ticket, visibility="internal", content="Rebooted modem")
+    with CaptureQueriesContext(connection) as queries:
+        found_ids = ranked_ids(text)
+    _decision, page = [query["sql"] for query in queries.captured_queries]  # still two
+    assert (DOCUMENT in page) is from_document
+    assert found_ids  # each text finds its ticket
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    "text", ["tray modem", "printer tray", "the tray", "lindqvist screen", "printer flickers"]
+)
+def test_the_staff_document_finds_the_same_tickets_in_the_same_order(desk, monkeypatch, text):
+    printer = desk["printer"]
+    factories.TimelineEntryFactory(ticket=printer, visibility="internal", content="Rebooted modem")
+    make("INC-2026-000031", "Tray of the printer", "Printer tray broken", priority="high")
+    make("INC-2026-000032", "Modem", "Tray modem reset")
+    make("INC-2026-000033", "Screen", "Printer flickers")
+    from_document = ranked_ids(text)
+
+    def own_condition(visible, tickets, *args):  # ranked, by the results' own condition
+        return False, tickets
+
+    monkeypatch.setattr("tickets.search._staff_results", own_condition)
+    assert ranked_ids(text) == from_document
+
+
+@postgres_only
+def test_too_many_results_to_rank_keep_their_own_condition(desk, monkeypatch):
+    """Listed in the list's order, the results' condition is walked along its index: the
+    staff document there would be tested row by row."""
+    monkeypatch.setattr("tickets.search.RANKED_UP_TO", 1)
+    make("INC-2026-000024", "Printer tray loose", "")
+    results = search_tickets(Ticket.objects.all(), "printer tray", internal=True)
+    assert RANK not in results.query.annotations
+    assert DOCUMENT not in str(results.query)
+    assert set(results.values_list("reference", flat=True)) == {
+        "INC-2026-000023",
+        "INC-2026-000024",
+    }
