@@ -3,6 +3,8 @@ many events): the same links, scores, timeline lines, audit rows and flags as on
 time in the same order, in the same few queries whatever the wave's size; the candidates read
 for many tickets are each ticket's own."""
 
+import json
+
 import pytest
 from django.db import transaction
 
@@ -70,6 +72,7 @@ def outcome() -> dict:
     def by_ref(ticket_id):
         return Ticket.objects.get(pk=ticket_id).reference
 
+    system_lines = TimelineEntry.objects.filter(type="system")
     return {
         "links": sorted(
             (by_ref(link.ticket_id), by_ref(link.original_id), link.score, link.matched_by)
@@ -79,11 +82,19 @@ def outcome() -> dict:
             (by_ref(flag.ticket_id), flag.note)
             for flag in CaseFlag.objects.filter(kind="repeat_contact")
         ),
-        "lines": [
-            (by_ref(entry.ticket_id), entry.content)
-            for entry in TimelineEntry.objects.filter(type="system").order_by("created_at", "pk")
-            if "repeat" in entry.content.lower() or entry.content.startswith("Flagged")
-        ],
+        # Each ticket's own timeline, in order (a batch writes its tickets' lines together).
+        "lines": sorted(
+            [
+                (by_ref(entry.ticket_id), entry.content)
+                for entry in system_lines.order_by("created_at", "pk")
+                if "repeat" in entry.content.lower() or entry.content.startswith("Flagged")
+            ],
+            key=lambda line: line[0],
+        ),
+        "flag_audits": sorted(
+            (by_ref(row.ticket_id), json.dumps(row.data, sort_keys=True))
+            for row in AuditLog.objects.filter(action="ticket.flagged")
+        ),
         "audits": AuditLog.objects.filter(action="ticket.repeat_linked").count(),
     }
 
@@ -169,3 +180,23 @@ def test_a_missing_ticket_fails_the_wave(manager):
     ticket = open_ticket(manager, PRINTER, email="ann@customer.example")
     with pytest.raises(Ticket.DoesNotExist):
         repeats.find_matches([ticket.pk, "7b0e5a4e-0000-4000-8000-000000000000"])
+
+
+@pytest.mark.parametrize("issues", [1, 6])
+def test_the_flags_of_a_wave_cost_the_same_statements_however_many_issues_reach_the_threshold(
+    issues, manager, django_assert_max_num_queries
+):
+    emails = [f"user{n}@customer.example" for n in range(issues)]
+    earlier = [open_ticket(manager, text, email=e) for e in emails for text in (PRINTER, AGAIN)]
+    repeats.link_repeat_contacts(wave_of(earlier))  # two contacts on each issue
+    third = [open_ticket(manager, AGAIN, email=email) for email in emails]
+
+    # As without flags (above), and the flags: a savepoint and its release around them, the
+    # existing ones read, the new ones, their timeline lines, audit rows and events.
+    with django_assert_max_num_queries(16):
+        repeats.link_repeat_contacts(wave_of(third))
+
+    flags = CaseFlag.objects.filter(kind="repeat_contact")
+    assert flags.count() == issues
+    assert set(flags.values_list("note", flat=True)) == {"3 contacts about this issue."}
+    assert OutboxEvent.objects.filter(name="ticket.flagged").count() == issues

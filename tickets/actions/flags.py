@@ -138,11 +138,14 @@ def _set_vip(tickets: list[Ticket], flagged: bool) -> None:
     bulk_set(Ticket, tickets, ["vip_flagged", "priority_score", "updated_at"])
 
 
-def flag_tickets(*, wanted: list[tuple[Ticket, str, str]], actor, by: str = "routing") -> list:
+def flag_tickets(
+    *, wanted: list[tuple[Ticket, str, str]], actor, by: str | None = "routing"
+) -> list:
     """``flag_ticket`` for many locked tickets, ``(ticket, kind, note)`` each (routing rules'
-    add_flag), in a constant few statements: each flag once, with its timeline line, audit row
-    and event. A legal flag without a legal team is not set: the ticket's timeline says why (a
-    rule cannot be answered with an error). Returns the new ``(ticket, kind, note)``."""
+    add_flag, repeat contacts), in a constant few statements: each flag once, with its timeline
+    line, audit row (naming ``by`` unless it is None) and event. A legal flag without a legal
+    team is not set: the ticket's timeline says why (a rule cannot be answered with an error).
+    Returns the new ``(ticket, kind, note)``."""
     if not wanted:
         return []
     refused = legal_team_missing() if any(k == Kind.LEGAL for _, k, _ in wanted) else None
@@ -152,7 +155,7 @@ def flag_tickets(*, wanted: list[tuple[Ticket, str, str]], actor, by: str = "rou
     lines = (skipped if refused else []) + [(t, f"Flagged {_label(k, n)}.") for t, k, n in new]
     record_system_entries(entries=lines, actor=actor)
     _set_vip(list({t.pk: t for t, k, _ in new if k == Kind.VIP}.values()), True)
-    data = [(t, {"kind": k, "note": n, "by": by}) for t, k, n in new]
+    data = [(t, {"kind": k, "note": n} | ({"by": by} if by else {})) for t, k, n in new]
     record_audit_rows([AuditRow("ticket.flagged", t.pk, d, actor) for t, d in data])
     publish_ticket_events(
         [ticket_event(TICKET_FLAGGED, ticket=t, actor=actor, kind=k, note=n) for t, k, n in new]

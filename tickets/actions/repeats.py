@@ -5,8 +5,8 @@ the audit row, and when the issue reaches ``ITSM_REPEAT_CONTACT_THRESHOLD`` cont
 original counts as the first) flags the original ``repeat_contact`` through the flag service:
 its owner is told once (notifications), however many more contacts come.
 
-``link_repeats`` does the same for a batch's links in a fixed number of statements (flags
-aside: one per issue that reaches the threshold)."""
+``link_repeats`` does the same for a batch's links in a fixed number of statements, the
+flags of every issue that reaches the threshold included (flag_tickets)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from core.audit import AuditRow, record_audit_rows
-from tickets.actions.flags import flag_ticket
+from tickets.actions.flags import flag_tickets
 from tickets.actions.journal import record_system_entries
 from tickets.models import CaseFlag, RepeatContact, Ticket
 from tickets.selectors import lock_tickets
@@ -56,20 +56,40 @@ def link_repeats(*, links: Sequence[RepeatLink]) -> list[RepeatContact]:
         [_pk(link.ticket_id) for link in links], [_pk(link.matched_id) for link in links]
     )
     tickets = lock_tickets(sorted(state.involved(), key=str))
-    writes = _Writes()
+    writes, flags = _Writes(), _Flags()
     for link in links:
         ticket = tickets[_pk(link.ticket_id)]
         original = tickets[state.original_of(_pk(link.matched_id))]
         if ticket.pk == original.pk or ticket.pk in state.linked or ticket.pk in state.counts:
             continue  # already linked; an original itself (issues are not merged here)
+        if original.pk in flags.tickets:
+            # A timeline line after this flag's: both written first, as one by one.
+            writes.flush()
+            flags.flush()
         contacts = state.link(ticket.pk, original.pk)
         writes.add(ticket, original, link, contacts)
         if contacts >= threshold():
-            writes.flush()  # the flag's timeline line comes after the link's, as one by one
-            note = f"{contacts} contacts about this issue."
-            flag_ticket(ticket=original, actor=None, kind=CaseFlag.Kind.REPEAT_CONTACT, note=note)
-    writes.flush()
+            flags.add(original, f"{contacts} contacts about this issue.")
+    writes.flush()  # each flag's timeline line comes after its ticket's link lines
+    flags.flush()
     return writes.made
+
+
+class _Flags:
+    """The repeat-contact flags of a batch, set together (flag_tickets) after the links."""
+
+    def __init__(self) -> None:
+        self.wanted: list[tuple[Ticket, str, str]] = []
+        self.tickets: set = set()
+
+    def add(self, original: Ticket, note: str) -> None:
+        self.wanted.append((original, CaseFlag.Kind.REPEAT_CONTACT, note))
+        self.tickets.add(original.pk)
+
+    def flush(self) -> None:
+        if self.wanted:
+            flag_tickets(wanted=self.wanted, actor=None, by=None)
+        self.wanted, self.tickets = [], set()
 
 
 class _Issues:
