@@ -119,6 +119,24 @@ def routed(ids: list[int]) -> int:
     return Ticket.objects.filter(pk__in=ids, team__isnull=False).count()
 
 
+def drain_in_batches(streams: list[str]) -> None:
+    """As the deliverer does: the streams in batches, then, batch after batch, the streams the
+    commits meanwhile asked to drain (a repeat contact flags the requester's earlier ticket,
+    on a stream of its own). Without this each of those would be drained alone right after
+    its commit, which no deliverer does."""
+    asked: list[str] = []
+    schedule_drain = tasks.schedule_drain
+    tasks.schedule_drain = asked.append  # core.events asks through the module, at each commit
+    try:
+        waves.drain_many(streams)
+        while asked:
+            batch = list(dict.fromkeys(asked))
+            asked.clear()
+            waves.drain_many(batch)
+    finally:
+        tasks.schedule_drain = schedule_drain
+
+
 def backlog_in_process(count: int, contacts, start: int, *, batched: bool) -> tuple[str, int]:
     """The backlog delivered here: a stream at a time (dispatch.drain) or in batches of
     streams (core.waves, what the deliverer thread does)."""
@@ -132,10 +150,10 @@ def backlog_in_process(count: int, contacts, start: int, *, batched: bool) -> tu
         import cProfile
 
         with cProfile.Profile() as profiler:
-            waves.drain_many(streams)
+            drain_in_batches(streams)
         profiler.dump_stats(PROFILE)
     elif batched:
-        waves.drain_many(streams)
+        drain_in_batches(streams)
     else:
         for stream in streams:
             dispatch.drain(stream)

@@ -55,9 +55,9 @@ def without_pools(databases: dict, env: environ.Env) -> None:
     """In a Celery worker (itsm.celery, before any connection opens): one persistent
     connection per task thread instead of a pool, unless WORKER_DATABASE_POOL is true. The
     pool is for the web server, whose requests run in threads that come and go; a worker's
-    threads stay, and with a pool each task paid a checkout and a return and its background
-    threads: 114 against 128 tickets/s delivered by one prefork worker (docs/benchmarks.md,
-    "Flags told in batches")."""
+    threads stay, and a prefork child then holds one PostgreSQL session instead of the pool's
+    two or more and its maintenance threads. Delivery speed is the same either way within the
+    benchmark's noise (docs/benchmarks.md, "Flags told in batches")."""
     if env.bool("WORKER_DATABASE_POOL", default=False):
         return
     for database in databases.values():
