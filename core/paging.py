@@ -2,11 +2,12 @@
 
 Two things grow with the table in a plain ``Paginator``: ``COUNT(*)`` over the whole filtered
 set, on every page; and the page's own query, which joins every related table for each row it
-skips before the offset. ``LongListPaginator`` counts exactly only small sets: above
-``EXACT_COUNT_BELOW`` rows (PostgreSQL's planner estimate, one ``EXPLAIN``) the count is that
-estimate and ``count_is_estimate`` says so. And it fetches a page in two steps: the ids of the
-page from the list's own indexes (narrow, often index-only), then those rows with everything
-they show, by primary key. SQLite (tests, the embedded default) counts exactly.
+skips before the offset. ``LongListPaginator`` counts exactly only small sets: it counts up
+to ``EXACT_COUNT_BELOW`` rows and stops; a set that reaches it is given PostgreSQL's planner
+estimate (one ``EXPLAIN``, never less than the rows counted) and ``count_is_estimate`` says
+so. And it fetches a page in two steps: the ids of the page from the list's own indexes
+(narrow, often index-only), then those rows with everything they show, by primary key.
+SQLite (tests, the embedded default) counts exactly.
 
 Deep pages: OFFSET still walks every index entry it skips. A keyed paginator (``keyed=True``)
 also gives each page cursors (core.keyset) for the page after and before it, and serves a page
@@ -58,11 +59,20 @@ def estimated_rows(queryset: QuerySet) -> int | None:
 
 
 def fast_count(queryset: QuerySet, *, exact_below: int = EXACT_COUNT_BELOW) -> tuple[int, bool]:
-    """(count, is_estimate): exact below ``exact_below`` rows, the estimate above."""
+    """(count, is_estimate): exact below ``exact_below`` rows, the estimate above.
+
+    The rows are counted first, up to ``exact_below`` (a walk that stops there); only a set
+    that reaches it asks the planner. The planner's figure alone cannot decide which side a
+    set is on: on a table whose statistics are stale or were never gathered (a new database,
+    a bulk delete) it estimates from the file's pages and may say a thousand for three rows.
+    """
+    capped = queryset.order_by()[:exact_below].count()
+    if capped < exact_below:
+        return capped, False
     estimate = estimated_rows(queryset)
-    if estimate is not None and estimate >= exact_below:
-        return estimate, True
-    return queryset.count(), False
+    if estimate is None:
+        return queryset.count(), False
+    return max(estimate, exact_below), True
 
 
 class LongListPaginator(Paginator):

@@ -1,6 +1,7 @@
 """core.paging: counts that do not scan a million rows, pages fetched by their ids."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from core.paging import LongListPaginator, fast_count
@@ -14,6 +15,24 @@ def test_small_sets_are_counted_exactly(team):
     factories.TicketFactory.create_batch(3, team=team)
     assert fast_count(Ticket.objects.all()) == (3, False)
     assert fast_count(Ticket.objects.none()) == (0, False)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's"
+)
+def test_stale_statistics_do_not_turn_a_small_set_into_an_estimate():
+    """The statistics say 1,200 rows (gathered before a bulk delete); three are left."""
+    Group.objects.bulk_create(Group(name=f"g{n}") for n in range(1_200))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE auth_group")
+    Group.objects.exclude(name__in=["g1", "g2", "g3"]).delete()
+    assert fast_count(Group.objects.all()) == (3, False)
+
+
+def test_a_set_that_reaches_the_threshold_is_never_counted_below_it(team):
+    factories.TicketFactory.create_batch(3, team=team)
+    count, is_estimate = fast_count(Ticket.objects.all(), exact_below=2)
+    assert count >= 2 and is_estimate == (connection.vendor == "postgresql")
 
 
 def test_above_the_threshold_postgresql_answers_with_its_estimate(team):
