@@ -24,7 +24,7 @@ def permissions_policy(features: dict) -> str:
 
 
 class PermissionsPolicyMiddleware:
-    # Sync only, like the rest of the chain (itsm.middleware.SyncChainMiddleware).
+    # Sync only, like the rest of the chain (itsm.asgi_handler runs it in one thread).
     sync_capable = True
     async_capable = False
 

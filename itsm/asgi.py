@@ -2,13 +2,13 @@
 
 import os
 
-from itsm.asgi_handler import get_finishing_asgi_application
+from itsm.asgi_handler import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 
-# Django must be set up before anything imports models (the websocket routes do).
-# Every request ends, with its connection back in the pool, even if its 500 page failed.
-django_asgi_app = get_finishing_asgi_application()
+# Django must be set up before anything imports models (the websocket routes do). A request's
+# sync work runs in one hand-off to a kept thread, as many threads as requests run at once.
+django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

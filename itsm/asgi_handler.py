@@ -1,35 +1,91 @@
-"""Django's ASGI handler, made to end every request, even one whose response could not be built.
+"""Django's ASGI handler, with a request's sync work done in one hand-off to a kept thread.
 
-Django sends ``request_finished`` (which returns the request's database connection to the pool)
-when the response is closed. If building the response raised instead (the 500 page itself
-failing, say a missing static manifest entry under DEBUG off), no response exists, the signal
-is never sent, and the connection stays checked out of the pool with the request's thread gone:
-ten such requests and every later one waits for a connection that never comes back. Here the
-signal is sent anyway, inside the request's thread-sensitive context, so the receivers run in
-the thread that holds the connection.
+Django's own handler loads the middleware for async and runs this project's sync chain and
+views through ``asgiref``: a new thread for every request (a ``ThreadSensitiveContext`` makes
+an executor per request and shuts it down after), and five hand-offs between the event loop
+and that thread (the request-started signal, the chain, out again for the async core, back
+in for the view, the response's close). Every piece here is sync, so the chain is loaded for
+sync, as under WSGI, and a request costs one hand-off: the started signal, the chain, the
+view and, for an answer built in memory (all of the API's and the pages'), the close with
+its ``request_finished``, all in one call on a thread of a pool kept for the process
+(``HTTP_CONCURRENCY`` threads, the requests that run at once; docs/benchmarks.md, "One
+hand-off per request"). A streamed answer (a file) is closed after it is sent, in a second
+call.
+
+A request ends even when its response could not be built (the 500 page itself failing, say
+a missing static manifest entry under DEBUG off): ``request_finished``, which returns the
+request's database connection to the pool, is then sent in the thread that holds the
+connection, before the error goes up. Without it ten such requests would leave every later
+one waiting for a connection that never comes back.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import sync_to_async
 from django.core import signals
-from django.core.handlers.asgi import ASGIHandler
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.core.handlers.base import BaseHandler
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
 
 logger = logging.getLogger(__name__)
+# Without a concurrency limit (HTTP_CONCURRENCY=0) requests beyond this wait for a thread.
+UNLIMITED_THREADS = 32
 
 
-class FinishingASGIHandler(ASGIHandler):
+class OneHandOffASGIHandler(ASGIHandler):
+    def __init__(self, threads: int) -> None:
+        BaseHandler.__init__(self)  # not ASGIHandler's: it loads the chain for async
+        self.load_middleware(is_async=False)
+        self.threads = threads if threads > 0 else UNLIMITED_THREADS
+        self.executor = ThreadPoolExecutor(self.threads, thread_name_prefix="request")
+
+    # __call__ stays Django's (instrumentation such as Sentry's wraps it); its per-request
+    # ThreadSensitiveContext costs nothing here, no thread-sensitive call being made in it.
+
     async def handle(self, scope, receive, send) -> None:
         try:
-            await super().handle(scope, receive, send)
-        except Exception:
+            body_file = await self.read_body(receive)
+        except RequestAborted:  # the client left before its body arrived
+            return
+        try:
+            response = await self._in_thread(self.respond, scope, body_file)
+            await self.send_response(response, send)
+            if response.streaming:
+                await self._in_thread(response.close)
+        finally:
+            body_file.close()
+
+    def _in_thread(self, function, *args):
+        return sync_to_async(function, thread_sensitive=False, executor=self.executor)(*args)
+
+    def respond(self, scope, body_file) -> HttpResponseBase:
+        """Everything sync of one request, in the calling (pool) thread."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        try:
+            request, response = self.create_request(scope, body_file)
+            if request is not None:
+                response = self.get_response(request)
+                response._handler_class = self.__class__
+                if isinstance(response, FileResponse):
+                    response.block_size = self.chunk_size
+        except BaseException:
             logger.exception("request ended without a response: %s", scope.get("path", ""))
-            await signals.request_finished.asend(sender=self.__class__)
+            signals.request_finished.send(sender=self.__class__)
             raise
+        if not response.streaming:
+            response.close()  # request_finished here, where the connection lives
+        return response
 
 
-def get_finishing_asgi_application() -> FinishingASGIHandler:
-    """``django.core.asgi.get_asgi_application`` with the handler above."""
+def get_asgi_application() -> OneHandOffASGIHandler:
+    """``django.core.asgi.get_asgi_application`` with the handler above: a thread for each
+    request that may run at once (settings.HTTP_CONCURRENCY, itsm.asgi_limits)."""
     import django
+    from django.conf import settings
 
     django.setup(set_prefix=False)
-    return FinishingASGIHandler()
+    return OneHandOffASGIHandler(settings.HTTP_CONCURRENCY)

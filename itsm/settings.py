@@ -98,8 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last: it counts failed logins made through any authenticate() call.
     "axes.middleware.AxesMiddleware",
-    # Sync-only, below all: keeps the whole chain in one thread under ASGI (itsm.middleware).
-    "itsm.middleware.SyncChainMiddleware",
+    # All sync: the server runs the chain in one thread hand-off a request (itsm.asgi_handler).
 ]
 
 ROOT_URLCONF = "itsm.urls"

@@ -1,7 +1,9 @@
-"""A view that fails and a 500 page that fails too (tests/itsm/test_asgi_handler.py)."""
+"""Views for tests/itsm/test_asgi_handler.py: one that fails with a 500 page that fails too,
+one that answers with its thread, one that streams."""
 
 import threading
 
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
 
 SEEN: dict[str, int] = {}
@@ -16,5 +18,17 @@ def failing_500(request):
     raise RuntimeError("the 500 page failed too")
 
 
-urlpatterns = [path("double-fault/", failing_view)]
+def thread_view(request):
+    return HttpResponse(str(threading.get_ident()))
+
+
+def streaming_view(request):
+    return StreamingHttpResponse(iter([b"one ", b"two"]))
+
+
+urlpatterns = [
+    path("double-fault/", failing_view),
+    path("thread/", thread_view),
+    path("stream/", streaming_view),
+]
 handler500 = failing_500

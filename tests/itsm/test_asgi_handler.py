@@ -1,55 +1,127 @@
-"""A request whose response cannot be built (its 500 page failed as well) still ends: Django's
-``request_finished`` is sent in the thread that ran the view, where the request's database
-connection lives, so the connection goes back to the pool (itsm/asgi_handler.py; the pool
-itself: tests/itsm/test_connection_pool.py)."""
+"""itsm.asgi_handler: a request's sync work in one hand-off to a thread the process keeps;
+``request_finished`` in the thread that ran the view, where the request's database
+connection lives, even when the response could not be built (the 500 page failed as well),
+so the connection goes back to the pool (the pool itself: tests/itsm/test_connection_pool.py).
+"""
 
+import asyncio
 import threading
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref import sync
 from asgiref.testing import ApplicationCommunicator
 from django.core import signals
 from django.test import override_settings
 
-from itsm.asgi_handler import FinishingASGIHandler
-from tests.itsm import double_fault_urls
-
-SCOPE = {
-    "type": "http",
-    "asgi": {"version": "3.0"},
-    "http_version": "1.1",
-    "method": "GET",
-    "scheme": "http",
-    "path": "/double-fault/",
-    "raw_path": b"/double-fault/",
-    "query_string": b"",
-    "root_path": "",
-    "headers": [(b"host", b"testserver")],
-    "client": ("127.0.0.1", 5000),
-    "server": ("testserver", 80),
-}
+from itsm.asgi_handler import OneHandOffASGIHandler
 
 
-async def _request(app) -> None:
-    communicator = ApplicationCommunicator(app, SCOPE)
+@pytest.fixture(autouse=True)
+def urls():
+    with override_settings(ROOT_URLCONF="tests.itsm.double_fault_urls", DEBUG=False):
+        yield
+
+
+def scope(path: str) -> dict:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+
+
+async def request(app, path: str) -> tuple[int, bytes]:
+    communicator = ApplicationCommunicator(app, scope(path))
     await communicator.send_input({"type": "http.request", "body": b""})
     try:
+        start = await communicator.receive_output(timeout=10)
+        body = b""
+        while True:
+            message = await communicator.receive_output(timeout=10)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
         await communicator.wait(timeout=10)
     finally:
-        await communicator.stop()
+        communicator.stop()
+    return start["status"], body
 
 
-@override_settings(ROOT_URLCONF="tests.itsm.double_fault_urls", DEBUG=False)
-def test_a_request_whose_500_page_failed_still_finishes_in_the_views_thread():
-    finished: list[int] = []
+@pytest.fixture
+def finished():
+    """The thread of each request_finished."""
+    seen: list[int] = []
 
     def receiver(**kwargs) -> None:
-        finished.append(threading.get_ident())
+        seen.append(threading.get_ident())
 
     signals.request_finished.connect(receiver)
-    try:
-        with pytest.raises(RuntimeError, match="the 500 page failed too"):
-            async_to_sync(_request)(FinishingASGIHandler())
-    finally:
-        signals.request_finished.disconnect(receiver)
+    yield seen
+    signals.request_finished.disconnect(receiver)
+
+
+@pytest.fixture
+def hand_offs(monkeypatch):
+    count = [0]
+    original = sync.SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        count[0] += 1
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sync.SyncToAsync, "__call__", counted)
+    return count
+
+
+def test_a_request_is_one_hand_off_to_a_kept_thread_that_also_finishes_it(finished, hand_offs):
+    app = OneHandOffASGIHandler(threads=2)
+    before = threading.active_count()
+
+    async def six_requests():
+        return [await request(app, "/thread/") for _ in range(6)]
+
+    answers = asyncio.run(six_requests())
+    assert {status for status, _ in answers} == {200}
+    threads = {int(body) for _, body in answers}
+    assert threads <= {thread.ident for thread in app.executor._threads}
+    assert len(threads) <= 2 and threading.active_count() - before <= 2  # none per request
+    assert hand_offs[0] == 6
+    assert finished == [int(body) for _, body in answers]  # the view's thread, each time
+
+
+def test_a_streamed_answer_is_sent_whole_then_closed(finished, hand_offs):
+    app = OneHandOffASGIHandler(threads=2)
+    assert asyncio.run(request(app, "/stream/")) == (200, b"one two")
+    assert len(finished) == 1
+    assert hand_offs[0] >= 2  # the view, the close (the chunks may take more)
+
+
+def test_a_request_whose_500_page_failed_still_finishes_in_the_views_thread(finished):
+    app = OneHandOffASGIHandler(threads=2)
+
+    async def fail():
+        communicator = ApplicationCommunicator(app, scope("/double-fault/"))
+        await communicator.send_input({"type": "http.request", "body": b""})
+        await communicator.wait(timeout=10)  # raises what ended the application
+
+    with pytest.raises(RuntimeError, match="the 500 page failed too"):
+        asyncio.run(fail())
+    from tests.itsm import double_fault_urls
+
     assert finished == [double_fault_urls.SEEN["view"]]
+
+
+def test_the_application_has_a_thread_for_each_request_that_may_run_at_once(settings):
+    from itsm.asgi import django_asgi_app
+
+    assert django_asgi_app.threads == settings.HTTP_CONCURRENCY
+    assert not django_asgi_app._middleware_chain.__class__.__name__.startswith("Async")
