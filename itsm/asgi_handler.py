@@ -10,7 +10,7 @@ view and, for an answer built in memory (all of the API's and the pages'), the c
 its ``request_finished``, all in one call on a thread of a pool kept for the process
 (``HTTP_CONCURRENCY`` threads, the requests that run at once; docs/benchmarks.md, "One
 hand-off per request"). A streamed answer (a file) is closed after it is sent, in a second
-call.
+call, and its thread gives its database connections back before it is sent.
 
 A request ends even when its response could not be built (the 500 page itself failing, say
 a missing static manifest entry under DEBUG off): ``request_finished``, which returns the
@@ -23,6 +23,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
+from django import db
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -78,6 +79,10 @@ class OneHandOffASGIHandler(ASGIHandler):
             raise
         if not response.streaming:
             response.close()  # request_finished here, where the connection lives
+        else:
+            # Closed after it is sent, maybe on another of the threads: the connections this
+            # one holds go back now, as request_finished would give them back.
+            db.close_old_connections()
         return response
 
 

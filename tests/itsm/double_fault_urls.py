@@ -23,6 +23,7 @@ def thread_view(request):
 
 
 def streaming_view(request):
+    SEEN["stream"] = threading.get_ident()
     return StreamingHttpResponse(iter([b"one ", b"two"]))
 
 

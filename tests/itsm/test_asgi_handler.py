@@ -98,11 +98,19 @@ def test_a_request_is_one_hand_off_to_a_kept_thread_that_also_finishes_it(finish
     assert finished == [int(body) for _, body in answers]  # the view's thread, each time
 
 
-def test_a_streamed_answer_is_sent_whole_then_closed(finished, hand_offs):
+def test_a_streamed_answer_is_sent_whole_then_closed(finished, hand_offs, monkeypatch):
+    from itsm import asgi_handler
+    from tests.itsm import double_fault_urls
+
+    released: list[int] = []
+    monkeypatch.setattr(
+        asgi_handler.db, "close_old_connections", lambda: released.append(threading.get_ident())
+    )
     app = OneHandOffASGIHandler(threads=2)
     assert asyncio.run(request(app, "/stream/")) == (200, b"one two")
     assert len(finished) == 1
     assert hand_offs[0] >= 2  # the view, the close (the chunks may take more)
+    assert released == [double_fault_urls.SEEN["stream"]]  # the view's thread let go
 
 
 def test_a_request_whose_500_page_failed_still_finishes_in_the_views_thread(finished):
