@@ -14,6 +14,7 @@ from django.core import signals
 from django.test import override_settings
 
 from itsm.asgi_handler import OneHandOffASGIHandler
+from tests.asgi import http_get, http_scope
 
 
 @pytest.fixture(autouse=True)
@@ -22,38 +23,9 @@ def urls():
         yield
 
 
-def scope(path: str) -> dict:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
-
-
 async def request(app, path: str) -> tuple[int, bytes]:
-    communicator = ApplicationCommunicator(app, scope(path))
-    await communicator.send_input({"type": "http.request", "body": b""})
-    try:
-        start = await communicator.receive_output(timeout=10)
-        body = b""
-        while True:
-            message = await communicator.receive_output(timeout=10)
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        await communicator.wait(timeout=10)
-    finally:
-        communicator.stop()
-    return start["status"], body
+    status, _, body = await http_get(app, path)
+    return status, body
 
 
 @pytest.fixture
@@ -117,7 +89,7 @@ def test_a_request_whose_500_page_failed_still_finishes_in_the_views_thread(fini
     app = OneHandOffASGIHandler(threads=2)
 
     async def fail():
-        communicator = ApplicationCommunicator(app, scope("/double-fault/"))
+        communicator = ApplicationCommunicator(app, http_scope("/double-fault/"))
         await communicator.send_input({"type": "http.request", "body": b""})
         await communicator.wait(timeout=10)  # raises what ended the application
 

@@ -5,12 +5,12 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync
-from asgiref.testing import ApplicationCommunicator
 from django.test import Client, RequestFactory
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from itsm.api.views import csrf_failure
 from itsm.asgi import application
+from tests.asgi import http_get
 
 pytestmark = pytest.mark.django_db
 
@@ -98,29 +98,9 @@ def test_a_page_answers_html_not_json(client):
 
 
 async def asgi_get(path: str, query_string: bytes = b"", headers=()) -> tuple[int, dict, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query_string,
-        "headers": [(b"host", b"localhost"), *headers],
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 8000),
-    }
-    communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await communicator.receive_output(10)
-    body = b""
-    while True:
-        message = await communicator.receive_output(10)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    return start["status"], dict(start["headers"]), body
+    return await http_get(
+        application, path, query_string=query_string, headers=headers, host=b"localhost"
+    )
 
 
 def test_asgi_handler_query_string_not_utf8():
