@@ -53,9 +53,11 @@ class OneHandOffASGIHandler(ASGIHandler):
             return
         try:
             response = await self._in_thread(self.respond, scope, body_file)
-            await self.send_response(response, send)
-            if response.streaming:
-                await self._in_thread(response.close)
+            try:
+                await self.send_response(response, send)
+            finally:  # a file is closed even if the client or the server went first
+                if response.streaming:
+                    await self._in_thread(response.close)
         finally:
             body_file.close()
 

@@ -85,6 +85,21 @@ def test_a_streamed_answer_is_sent_whole_then_closed(finished, hand_offs, monkey
     assert released == [double_fault_urls.SEEN["stream"]]  # the view's thread let go
 
 
+def test_a_streamed_answer_is_closed_when_sending_it_fails(finished):
+    app = OneHandOffASGIHandler(threads=2)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            raise OSError("the client went away")
+
+    with pytest.raises(OSError, match="went away"):
+        asyncio.run(app.handle(http_scope("/stream/"), receive, send))
+    assert len(finished) == 1  # closed all the same: request_finished was sent
+
+
 def test_a_request_whose_500_page_failed_still_finishes_in_the_views_thread(finished):
     app = OneHandOffASGIHandler(threads=2)
 
