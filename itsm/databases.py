@@ -31,10 +31,11 @@ def database_settings(env: environ.Env, base_dir: Path) -> dict:
     options.setdefault("prepare_threshold", prepare_threshold or None)
     database.setdefault("CONN_HEALTH_CHECKS", True)
     if env.bool("DATABASE_POOL", default=True):
-        # A connection pool per process (psycopg_pool). Under ASGI each request runs its sync
-        # code in a thread of its own, so persistent per-thread connections (CONN_MAX_AGE) pile
-        # up until PostgreSQL refuses new clients; pooled connections go back to the pool at
-        # request end and the requests beyond max_size wait their turn (up to the timeout).
+        # A connection pool per process (psycopg_pool). A server process runs sync code in
+        # many threads (its requests' kept threads, the websockets' and the deliverer's), and
+        # per-thread persistent connections (CONN_MAX_AGE) would each hold a session; pooled
+        # connections go back to the pool at request end and the requests beyond max_size
+        # wait their turn (up to the timeout).
         database["CONN_MAX_AGE"] = 0
         options.setdefault(
             "pool",
