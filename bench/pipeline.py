@@ -279,14 +279,14 @@ def _steady_embedded(args, contacts, start: int, label: str, deliverer) -> tuple
     finally:
         deliverer.stop()
         tasks.deliverer = tasks_deliverer
-    return f"| {label} | {waits(ids)}", start
+    return f"| {label} | {waits(ids)} - |", start
 
 
 def steady_cases(args, contacts, start: int, redis_url: str) -> tuple[list[str], int]:
     """The steady stream, delivered by the embedded thread and (with Redis) a worker."""
     steady_rows = [
-        "| delivered by | p50 ms | p95 ms | max ms | tickets |",
-        "|---|---:|---:|---:|---:|",
+        "| delivered by | p50 ms | p95 ms | max ms | tickets | worker CPU ms/ticket |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     embedded = {"process": ("embedded delivery process", _delivery_process)}
     embedded["thread"] = ("embedded deliverer thread", Deliverer)
@@ -298,13 +298,16 @@ def steady_cases(args, contacts, start: int, redis_url: str) -> tuple[list[str],
         worker = start_worker(args.pools.split(",")[0], {})
         try:
             wait_ready(worker)
+            before = cpu_seconds([worker.pid, *_children(worker.pid)])
             with delivery_held():  # queued to Redis for the worker
                 ids, start = steady(args.rate, args.seconds, contacts, start)
             wait_routed(ids, timeout=300)
+            cpu = cpu_seconds([worker.pid, *_children(worker.pid)]) - before
         finally:
             worker.terminate()
             worker.wait(30)
-        steady_rows.append(f"| one Celery worker | {waits(ids)}")
+        per_ticket = cpu / len(ids) * 1000
+        steady_rows.append(f"| one Celery worker | {waits(ids)} {per_ticket:.1f} |")
         print(steady_rows[-1], flush=True)
     return steady_rows, start
 

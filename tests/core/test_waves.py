@@ -216,6 +216,34 @@ def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
     assert len(slept) == 1
 
 
+def test_a_worker_task_lets_each_later_small_round_gather_company(heard, monkeypatch):
+    """A steady trickle: the commits made while a round was delivered are few; the next round
+    waits a moment for more instead of paying a batch's fixed cost for them alone."""
+    slept, rounds = [], []
+
+    def meanwhile(seconds):
+        slept.append(seconds)
+        held([("ticket:5", 1), ("ticket:6", 1)])  # committed during the pause
+
+    original = waves.drain_many
+
+    def counted(streams, company=()):
+        done = original(streams, company=company)
+        rounds.append(done)
+        if len(rounds) == 1:
+            held([("ticket:4", 1)])  # committed while the first round was delivered
+        return done
+
+    monkeypatch.setattr(tasks.time, "sleep", meanwhile)
+    monkeypatch.setattr(tasks, "_last_drain_ended", float("-inf"))  # the first round at once
+    monkeypatch.setattr(waves, "drain_many", counted)
+    held([(stream, 1) for stream in streams(3)])
+    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 6
+    assert slept == [pytest.approx(0.15)]  # before the second round only
+    assert rounds[:2] == [3, 3]  # ticket:4 went with the two that came during the pause
+    assert sorted(heard.single) == [(f"ticket:{n}", 1) for n in (0, 1, 2, 4, 5, 6)]
+
+
 def test_commits_queue_one_drain_until_it_starts_and_it_takes_every_batch(heard, monkeypatch):
     queued = []
     monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", False)
