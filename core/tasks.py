@@ -9,7 +9,7 @@ from django.db import DatabaseError
 
 from core import dispatch, waves
 from core.background import run_or_queue
-from core.deliverer import GATHER_SECONDS, deliverer, gather_pause
+from core.deliverer import deliverer, gather_pause
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def _gathered(waiting: list[str]) -> list[str]:
     cost of a batch each (the embedded deliverer pauses before each batch alike)."""
     if not waiting or len(waiting) >= GATHER_BELOW:
         return waiting
-    time.sleep(GATHER_SECONDS)
+    time.sleep(gather_pause(since_last_delivery=0.0))  # the deliverer's rule: busy, so pause
     return waves.pending_streams(limit=waves.MAX_STREAMS)
 
 
