@@ -88,6 +88,7 @@ def test_a_calibration_review_and_the_report(served, browser):
     expect(boss.locator("#comp-by_agent")).to_contain_text("Ada")
     for chart in ("#chart-upheld", "#chart-totals", "#chart-types"):
         expect(boss.locator(chart)).to_be_visible()
-    drawn = boss.evaluate("() => Object.keys(Chart.instances).length")
-    assert drawn == 3
+    # The canvases show while the parser still fetches Chart.js at the page's end, so wait
+    # for the three charts to be drawn rather than read Chart the moment they are visible.
+    boss.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 3")
     assert boss.errors == []
