@@ -17,56 +17,107 @@ logger = logging.getLogger(__name__)
 # that comes alone waits a moment for company.
 _last_drain_ended = float("-inf")
 GATHER_BELOW = 10  # streams: a smaller batch waits for company while the worker is busy
-# Set (in the shared cache, Redis) while a drain task is queued and not started: the commits
-# meanwhile queue none of their own, since that task will find their streams. Expires in case
-# the task is lost; drain_due sweeps what waited longer than that.
+# Set (in the shared cache, Redis) while a drain task is queued or running: the commits
+# meanwhile queue none of their own, since that task looks again before it ends and finds
+# their streams. Under a steady trickle one task then takes each round's commits together,
+# as the embedded deliverer does, instead of a task per commit that the worker's children
+# take in turns (docs/benchmarks.md, "One drain at a time"). Expires in case the task is
+# lost (a running task renews it each round); drain_due sweeps what waited longer than that.
 DRAIN_QUEUED = "core:drain-queued"
 DRAIN_QUEUED_SECONDS = 5
+# Set while a helper task is queued and not started: a full batch waiting behind the running
+# drain asks for one more pair of hands (another worker process), one at a time.
+HELP_QUEUED = "core:drain-help-queued"
 MAX_ROUNDS = 20  # batches one task delivers before it hands over to a fresh task
 
+_retried = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "acks_late": True,
+}
 
-@shared_task(
-    name="core.drain_stream",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-    acks_late=True,
-)
+
+@shared_task(name="core.drain_stream", **_retried)
 def drain_stream(stream: str) -> int:
     """Deliver a stream's pending events (queued after the commit that recorded them). On a
     worker it takes along up to a batch of other streams waiting longest (core.waves), then
-    batch after batch while streams wait: the commits made while this task was queued queued
-    none of their own (schedule_drain). Called directly (the embedded mode, right after a
-    commit) it drains its own stream only."""
+    batch after batch while streams wait: the commits made while this task was queued or
+    running queued none of their own (schedule_drain). Called directly (the embedded mode,
+    right after a commit) it drains its own stream only."""
     if drain_stream.request.called_directly:
         return dispatch.drain(stream)
     global _last_drain_ended
-    forget_queued_drain()  # from here on, a commit queues a task again
-    company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
-    if not company and not waves.is_pending(stream):
-        return 0  # taken along by an earlier batch: no transaction, no locks
-    if len(company) + 1 < GATHER_BELOW:
-        # A small batch while busy (one ticket after another): its fixed statements cost about
-        # what ten tickets' do, so let a few more gather, as the embedded deliverer thread does.
-        pause = gather_pause(since_last_delivery=time.monotonic() - _last_drain_ended)
-        if pause:
-            time.sleep(pause)
-            company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
+    _hold(DRAIN_QUEUED)  # renewed: the task may have waited in the queue
     try:
+        company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
+        if not company and not waves.is_pending(stream):
+            # Taken along by an earlier batch: no transaction, no locks; but what was committed
+            # while the flag was up counts on this task.
+            company = _let_go()
+            if not company:
+                return 0
+        if len(company) + 1 < GATHER_BELOW:
+            # A small batch while busy (one ticket after another): its fixed statements cost
+            # about what ten tickets' do, so let a few more gather, as the embedded deliverer
+            # thread does.
+            pause = gather_pause(since_last_delivery=time.monotonic() - _last_drain_ended)
+            if pause:
+                time.sleep(pause)
+                company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
         dispatched = waves.drain_many([stream], company=company)
-        # The commits that found a task queued queued none: take what waits, batch by batch.
-        for _ in range(MAX_ROUNDS - 1):
-            waiting = _gathered(waves.pending_streams(limit=waves.MAX_STREAMS))
-            done = waves.drain_many([], company=waiting) if waiting else 0
-            if not done:  # nothing waits, or what waits another worker holds
-                return dispatched
-            dispatched += done
-        schedule_drain(stream)  # more than a task's share: a fresh task goes on
+        dispatched += _rounds(MAX_ROUNDS - 1)
         return dispatched
+    except BaseException:
+        _drop(DRAIN_QUEUED)  # the commits queue their own again, whatever became of this one
+        raise
     finally:
         _last_drain_ended = time.monotonic()
+
+
+@shared_task(name="core.drain_help", **_retried)
+def drain_help() -> int:
+    """Batches beside the running drain while a full batch waits behind it (a burst, a backlog):
+    taken by whichever worker process is free, so several workers share the load. It stops
+    when the backlog is gone, leaving the trickle to the running drain, which holds the flag
+    and looks again before it ends."""
+    _drop(HELP_QUEUED)  # from here on, a full batch may ask for another helper
+    dispatched = 0
+    for _ in range(MAX_ROUNDS):
+        waiting = waves.pending_streams(limit=2 * waves.MAX_STREAMS)
+        if len(waiting) < waves.MAX_STREAMS:  # no backlog: the running drain keeps up
+            break
+        _ask_for_help()
+        # The batch after the oldest first: the running drain holds the oldest one's locks.
+        oldest, later = waiting[: waves.MAX_STREAMS], waiting[waves.MAX_STREAMS :]
+        done = waves.drain_many([], company=later + oldest)
+        if not done:  # what waits other processes hold
+            break
+        dispatched += done
+    return dispatched
+
+
+def _rounds(count: int) -> int:
+    """Up to ``count`` batches of what waits, renewing the running drain's flag each round;
+    when nothing waits, let the flag go and look once more. After ``count`` rounds a fresh task
+    goes on, the flag still up for it."""
+    dispatched = 0
+    for _ in range(count):
+        waiting = _gathered(waves.pending_streams(limit=waves.MAX_STREAMS)) or _let_go()
+        if not waiting:
+            return dispatched
+        if len(waiting) >= waves.MAX_STREAMS:
+            _ask_for_help()
+        done = waves.drain_many([], company=waiting)
+        if not done:  # what waits another process holds: it delivers that
+            _drop(DRAIN_QUEUED)
+            return dispatched
+        dispatched += done
+        _hold(DRAIN_QUEUED)
+    run_or_queue(drain_stream, waiting[0])  # more than a task's share: a fresh task goes on
+    return dispatched
 
 
 def _gathered(waiting: list[str]) -> list[str]:
@@ -78,6 +129,35 @@ def _gathered(waiting: list[str]) -> list[str]:
         return waiting
     time.sleep(gather_pause(since_last_delivery=0.0))  # the deliverer's rule: busy, so pause
     return waves.pending_streams(limit=waves.MAX_STREAMS)
+
+
+def _let_go() -> list[str]:
+    """Take the flag down, then look once more: a commit that found it up just before queued no
+    task and counts on this one. What waits now is this task's if it can raise the flag again;
+    if not, a commit since has queued a task that will find it."""
+    _drop(DRAIN_QUEUED)
+    waiting = waves.pending_streams(limit=waves.MAX_STREAMS)
+    return waiting if waiting and _claim(DRAIN_QUEUED) else []
+
+
+def _ask_for_help() -> None:
+    # Not in the embedded mode: a helper would run inline, before the round that asked.
+    if not drain_help.app.conf.task_always_eager and _claim(HELP_QUEUED):
+        run_or_queue(drain_help)
+
+
+def _drop(flag: str) -> None:
+    try:
+        cache.delete(flag)
+    except Exception:  # it expires within DRAIN_QUEUED_SECONDS; drain_due sweeps meanwhile
+        logger.warning("The drain flag could not be taken down", exc_info=True)
+
+
+def _hold(flag: str) -> None:
+    try:
+        cache.set(flag, 1, timeout=DRAIN_QUEUED_SECONDS)
+    except Exception:  # the commits then queue their own tasks: more of them, nothing lost
+        logger.warning("The drain flag could not be renewed", exc_info=True)
 
 
 def delivered_after_response() -> bool:
@@ -94,20 +174,20 @@ def schedule_drain(stream: str) -> None:
     response; anywhere else right here)."""
     if deliverer.running:
         deliverer.submit(stream)
-    elif drain_stream.app.conf.task_always_eager or _claim_queued_drain():
+    elif drain_stream.app.conf.task_always_eager or _claim(DRAIN_QUEUED):
         run_or_queue(drain_stream, stream)
 
 
 def forget_queued_drain() -> None:
-    cache.delete(DRAIN_QUEUED)
+    cache.delete_many([DRAIN_QUEUED, HELP_QUEUED])
 
 
-def _claim_queued_drain() -> bool:
-    """Whether this commit queues the drain task: not when one is queued and not started yet
-    (under a burst, a thousand commits then queue a handful of tasks, not a thousand). If the
-    cache cannot answer, queue: a task too many costs two reads."""
+def _claim(flag: str) -> bool:
+    """Whether this caller raises ``flag`` and so queues the task it stands for: not while one
+    is queued or running (under a burst, a thousand commits then queue a handful of tasks, not
+    a thousand). If the cache cannot answer, queue: a task too many costs a few reads."""
     try:
-        return cache.add(DRAIN_QUEUED, 1, timeout=DRAIN_QUEUED_SECONDS)
+        return cache.add(flag, 1, timeout=DRAIN_QUEUED_SECONDS)
     except Exception:  # any cache failure: a task per commit, as without the flag
         logger.warning("The drain flag could not be read; queueing the task", exc_info=True)
         return True

@@ -5,66 +5,15 @@ to the one-by-one drain and its retry, streams another process holds left to it.
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.utils import timezone
 
-from core import subscriptions, tasks, waves
-from core.audit import record_audit
+from core import subscriptions, waves
 from core.dispatch import LOCK_NAMESPACE, lock_key
-from core.events import publish
-from core.models import AuditLog, EventReceipt, OutboxEvent
-from core.subscriptions import subscribe
+from core.models import EventReceipt, OutboxEvent
+from tests.core.outbox import held, streams
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def heard(monkeypatch):
-    """A batch subscriber that writes one audit row per event (rolled back with a failed
-    batch) and records each call's events, and a one-by-one subscriber that can fail."""
-    monkeypatch.setattr(subscriptions, "_subscribers", {})
-
-    class Heard:
-        calls: list = []
-        single: list = []
-        fail_on: set = set()
-        echo = False
-
-        @staticmethod
-        def written() -> list:
-            rows = AuditLog.objects.filter(action="test.heard").order_by("pk")
-            return [(row.data["stream"], row.data["n"]) for row in rows]
-
-    @subscribe("test.ping", "test.echo", name="test.batch", batch=True)
-    def batch(events):
-        Heard.calls.append([(event.stream, event.data["n"]) for event in events])
-        for event in events:
-            record_audit(
-                actor=None, action="test.heard", data={"stream": event.stream, "n": event.data["n"]}
-            )
-            if Heard.echo and event.name == "test.ping":  # answered in a later wave
-                publish("test.echo", stream=event.stream, data={"n": event.data["n"] + 100})
-
-    @subscribe("test.ping", name="test.single")
-    def single(event):
-        if (event.stream, event.data["n"]) in Heard.fail_on:
-            raise RuntimeError("single is down")
-        Heard.single.append((event.stream, event.data["n"]))
-
-    Heard.calls, Heard.single, Heard.fail_on = [], [], set()
-    return Heard
-
-
-def held(events: list[tuple[str, int]]) -> None:
-    """Commit events without delivering them, as after a burst the worker has not reached."""
-    with transaction.atomic():
-        for stream, n in events:
-            publish("test.ping", stream=stream, data={"n": n})
-        transaction.get_connection().run_on_commit.clear()
-
-
-def streams(count: int, offset: int = 0) -> list[str]:
-    return [f"ticket:{i}" for i in range(offset, offset + count)]
 
 
 def test_a_batch_delivers_every_stream_in_order_one_call_per_wave(heard):
@@ -174,95 +123,6 @@ def test_a_stream_another_process_delivers_is_left_to_it(heard):
         other.close()
     waves.drain_many(["ticket:2"])
     assert sorted(heard.single) == [("ticket:1", 1), ("ticket:2", 1)]
-
-
-def test_a_worker_task_whose_stream_a_batch_took_along_ends_without_a_transaction(
-    heard, django_assert_num_queries
-):
-    held([(stream, 1) for stream in streams(3)])
-    # A worker's task (not called directly) takes the other waiting streams along.
-    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 3
-
-    # Under a burst most queued tasks come to a stream already delivered: two reads, no
-    # transaction and no locks.
-    with django_assert_num_queries(2):
-        assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 0
-    assert sorted(heard.single) == [(stream, 1) for stream in streams(3)]
-    held([("ticket:1", 2)])
-    assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 1
-
-
-def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
-    slept = []
-
-    def meanwhile(seconds):  # another ticket is committed while the task waits
-        slept.append(seconds)
-        held([("ticket:2", 1)])
-
-    monkeypatch.setattr(tasks.time, "sleep", meanwhile)
-    held([("ticket:1", 1)])
-    monkeypatch.setattr(tasks, "_last_drain_ended", float("-inf"))  # after a quiet spell
-    assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 1
-    assert slept == []  # delivered at once
-
-    held([("ticket:3", 1)])  # right after that drain: busy
-    assert tasks.drain_stream.apply(args=["ticket:3"]).get() == 2  # took ticket:2 along
-    assert slept == [pytest.approx(0.15)]
-    assert sorted(heard.single) == [("ticket:1", 1), ("ticket:2", 1), ("ticket:3", 1)]
-
-    # A batch big enough already goes at once, busy or not.
-    held([(stream, 2) for stream in streams(tasks.GATHER_BELOW, offset=10)])
-    assert tasks.drain_stream.apply(args=["ticket:10"]).get() == tasks.GATHER_BELOW
-    assert len(slept) == 1
-
-
-def test_a_worker_task_lets_each_later_small_round_gather_company(heard, monkeypatch):
-    """A steady trickle: the commits made while a round was delivered are few; the next round
-    waits a moment for more instead of paying a batch's fixed cost for them alone."""
-    slept, rounds = [], []
-
-    def meanwhile(seconds):
-        slept.append(seconds)
-        held([("ticket:5", 1), ("ticket:6", 1)])  # committed during the pause
-
-    original = waves.drain_many
-
-    def counted(streams, company=()):
-        done = original(streams, company=company)
-        rounds.append(done)
-        if len(rounds) == 1:
-            held([("ticket:4", 1)])  # committed while the first round was delivered
-        return done
-
-    monkeypatch.setattr(tasks.time, "sleep", meanwhile)
-    monkeypatch.setattr(tasks, "_last_drain_ended", float("-inf"))  # the first round at once
-    monkeypatch.setattr(waves, "drain_many", counted)
-    held([(stream, 1) for stream in streams(3)])
-    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 6
-    assert slept == [pytest.approx(0.15)]  # before the second round only
-    assert rounds[:2] == [3, 3]  # ticket:4 went with the two that came during the pause
-    assert sorted(heard.single) == [(f"ticket:{n}", 1) for n in (0, 1, 2, 4, 5, 6)]
-
-
-def test_commits_queue_one_drain_until_it_starts_and_it_takes_every_batch(heard, monkeypatch):
-    queued = []
-    monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", False)
-    monkeypatch.setattr(tasks, "run_or_queue", lambda task, stream: queued.append(stream))
-    tasks.cache.delete(tasks.DRAIN_QUEUED)
-    held([(stream, 1) for stream in streams(250)])
-
-    for stream in streams(250):  # each commit's hook, with no worker to start the task yet
-        tasks.schedule_drain(stream)
-    assert queued == ["ticket:0"]
-
-    # The worker starts it: every waiting stream is delivered, 100 at a time, by that task.
-    monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", True)
-    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 250
-    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()
-    monkeypatch.setitem(tasks.drain_stream.app.conf, "task_always_eager", False)
-    tasks.schedule_drain("ticket:300")  # started: the next commit queues again
-    assert queued == ["ticket:0", "ticket:300"]
-    tasks.cache.delete(tasks.DRAIN_QUEUED)
 
 
 def test_the_sweep_delivers_stale_streams_in_batches(heard, django_assert_max_num_queries):
