@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exceptions.handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.api.throttling.CallerRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "caller": env.str("API_RATE_USER", default="1200/min"),
