@@ -64,3 +64,23 @@ def test_a_forked_child_opens_its_own_connection(cache):
     assert child.exitcode == 0
     assert cache.get("from-child") == child.pid
     assert cache.incr("counter") == 2  # the parent's connection was left alone
+
+
+def test_incr_is_one_round_trip_keeps_the_expiry_and_leaves_a_missing_key_missing(
+    cache, monkeypatch
+):
+    cache.set("counter", 1, 30)
+    assert cache.incr("counter", 2) == 3  # the first call may load the script
+    client = cache._cache.get_client(write=True)
+    sent = []
+    real = client.execute_command
+    monkeypatch.setattr(
+        client, "execute_command", lambda *args, **kw: sent.append(args[0]) or real(*args, **kw)
+    )
+    assert cache.incr("counter", 2) == 5
+    assert sent == ["EVALSHA"]  # Django's asks EXISTS, then INCRBY
+    assert 0 < client.ttl(cache.make_and_validate_key("counter")) <= 30
+
+    with pytest.raises(ValueError):
+        cache.incr("key")
+    assert cache.get("key", "absent") == "absent"
