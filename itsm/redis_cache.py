@@ -1,15 +1,23 @@
-"""Django's Redis cache with one redis-py client per connection pool.
+"""Django's Redis cache with one connection pool and one redis-py client per server and
+process.
 
-Django's ``RedisCacheClient`` builds a new ``redis.Redis`` around the pool for every command.
-With redis-py 8 that object copies its table of response callbacks (about 170 entries) each
-time, which costs more CPU than the command's own round trip; a worker delivering a batch of
-tickets makes a few cache reads per ticket, a web request two for the throttle. A client owns
-no connection (it takes one from the pool per command and gives it back), so one client per
-pool serves every thread, and the pool itself notices a fork (a prefork worker's child opens
-its own connections).
+Django keeps a cache object per thread *and per async context* (``caches`` is an asgiref
+``Local``), and each object builds its own connection pool. Under ASGI every request runs in a
+context of its own, so each request made a new pool, opened a new TCP connection to Redis (with
+its HELLO handshake) and dropped it: one connection per request, 10% of a web process's samples
+under one client (docs/benchmarks.md, "A Redis connection per request"). Here the pools are the
+process's, shared by every cache object of the same server and options.
+
+Django's ``RedisCacheClient`` also builds a new ``redis.Redis`` around the pool for every
+command. With redis-py 8 that object copies its table of response callbacks (about 170 entries)
+each time, which costs more CPU than the command's own round trip. A client owns no connection
+(it takes one from the pool per command and gives it back), so one client per pool serves every
+thread, and the pool itself notices a fork (a prefork worker's child opens its own connections).
 
 ``incr`` takes one round trip, not two: Django's asks whether the key exists, then increments
 it. The API throttle increments a count on every call (core.api.throttling)."""
+
+import threading
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -19,26 +27,34 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], 
 return false
 """
 
+# The process's pools, clients and scripts: (server URL, pool options) -> them.
+_shared: dict[tuple[str, str], tuple] = {}
+_shared_lock = threading.Lock()
+
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, servers, **options) -> None:
-        super().__init__(servers, **options)
-        self._clients: dict[int, object] = {}
+    def _shared(self, write: bool) -> tuple:
+        """(pool, client, incr script) of the server this command goes to."""
+        server = self._servers[self._get_connection_pool_index(write)]
+        key = (server, repr(sorted(self._pool_options.items(), key=lambda item: item[0])))
+        found = _shared.get(key)
+        if found is None:
+            with _shared_lock:
+                found = _shared.get(key)
+                if found is None:
+                    pool = self._pool_class.from_url(server, **self._pool_options)
+                    client = self._client(connection_pool=pool)
+                    found = _shared[key] = (pool, client, client.register_script(INCR_EXISTING))
+        return found
+
+    def _get_connection_pool(self, write):
+        return self._shared(write)[0]
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
-        return client
+        return self._shared(write)[1]
 
     def incr(self, key, delta):
-        client = self.get_client(key, write=True)
-        scripts = self.__dict__.setdefault("_incr_scripts", {})
-        script = scripts.get(id(client))
-        if script is None:  # registered once: EVALSHA after the first call
-            script = scripts.setdefault(id(client), client.register_script(INCR_EXISTING))
-        value = script(keys=[key], args=[delta])
+        value = self._shared(True)[2](keys=[key], args=[delta])  # EVALSHA after the first call
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value

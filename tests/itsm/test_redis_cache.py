@@ -84,3 +84,36 @@ def test_incr_is_one_round_trip_keeps_the_expiry_and_leaves_a_missing_key_missin
     with pytest.raises(ValueError):
         cache.incr("key")
     assert cache.get("key", "absent") == "absent"
+
+
+def test_a_request_in_a_context_of_its_own_opens_no_connection_of_its_own():
+    """Django keeps a cache object per async context, and under ASGI each request is one: each
+    object built its own pool, so each request opened (and dropped) a connection to Redis."""
+    import asyncio
+
+    import redis
+    from asgiref.sync import sync_to_async
+    from django.core.cache import CacheHandler
+
+    url = os.environ["REDIS_URL"]
+    handler = CacheHandler(
+        {"default": {"BACKEND": "itsm.redis_cache.ReusedClientRedisCache", "LOCATION": url}}
+    )
+    seen = []
+
+    def one_request() -> None:
+        cache = handler["default"]
+        seen.append(cache)
+        cache.get("key")
+
+    async def requests() -> None:
+        for _ in range(10):  # a task each, as the server runs a request
+            await asyncio.create_task(sync_to_async(one_request, thread_sensitive=False)())
+
+    probe = redis.Redis.from_url(url)
+    before = probe.info("stats")["total_connections_received"]
+    asyncio.run(requests())
+    opened = probe.info("stats")["total_connections_received"] - before
+    assert len(set(map(id, seen))) == 10  # a cache object per request, as Django makes them
+    assert opened <= 1  # the process's pool: its first connection at most
+    probe.close()
