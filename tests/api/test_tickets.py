@@ -162,6 +162,27 @@ def test_patch_refuses_what_it_may_not_set_and_changes_nothing(api, ticket, agen
     assert api.as_(agent).get(url(ticket)).json() == before
 
 
+def test_an_expert_on_an_envelope_sees_the_ticket_but_cannot_patch_it(
+    api, ticket, agent, other_agent, other_team
+):
+    """Experts help on a ticket; they do not re-route or re-prioritise it (nor may any agent
+    outside its team). The owner and the ticket's team may."""
+    from escalations.actions.envelopes import accept_envelope, open_envelope
+
+    ownership.accept_ticket(ticket_id=ticket.pk, actor=agent)
+    envelope = open_envelope(ticket_id=ticket.pk, actor=agent, team=other_team, reason="Need DB")
+    accept_envelope(envelope_id=envelope.pk, actor=other_agent)
+    assert api.as_(other_agent).get(url(ticket)).status_code == 200  # the expert sees it
+
+    before = api.as_(agent).get(url(ticket)).json()
+    response = api.as_(other_agent).patch(url(ticket), {"team": str(other_team.pk)})
+    assert response.status_code == 403, response.json()
+    assert api.as_(agent).get(url(ticket)).json() == before
+    assert not AuditLog.objects.filter(action="ticket.updated", ticket_id=ticket.pk).exists()
+
+    assert api.as_(agent).patch(url(ticket), {"priority": "high"}).status_code == 200
+
+
 def test_requester_cannot_patch(api, ticket, requester):
     assert api.as_(requester).patch(url(ticket), {"title": "mine"}).status_code == 403
 

@@ -124,7 +124,7 @@ def test_a_batch_costs_the_same_statements_for_1_3_and_12_tickets(
 
 @pytest.mark.held_commits
 def test_a_wave_of_changed_tickets_follows_their_changes_in_one_call(
-    clock, policy, urgent, agent, monkeypatch
+    clock, policy, urgent, manager, monkeypatch
 ):
     calls = []
 
@@ -135,7 +135,7 @@ def test_a_wave_of_changed_tickets_follows_their_changes_in_one_call(
     monkeypatch.setattr(subscribers, "follow_changes", spy)
     tickets = started(3)
     for ticket in tickets:
-        update_ticket(ticket_id=ticket.pk, actor=agent, changes={"priority": "critical"})
+        update_ticket(ticket_id=ticket.pk, actor=manager, changes={"priority": "critical"})
 
     waves.drain_many([stream_of(ticket.pk) for ticket in tickets])
 

@@ -76,9 +76,9 @@ def test_timeline_words_count_by_who_may_see_them(desk, agent):
     assert found("kerberos", internal=True) == set()
 
 
-def test_words_follow_edits_of_the_ticket_and_of_its_timeline(desk, agent):
+def test_words_follow_edits_of_the_ticket_and_of_its_timeline(desk, agent, manager):
     ticket = desk["vpn"]
-    updates.update_ticket(ticket_id=ticket.pk, actor=agent, changes={"title": "Wifi dropped"})
+    updates.update_ticket(ticket_id=ticket.pk, actor=manager, changes={"title": "Wifi dropped"})
     entry = timeline.add_timeline_entry(
         ticket_id=ticket.pk,
         actor=agent,

@@ -7,6 +7,7 @@ from core.audit import record_audit
 from core.exceptions import DomainValidationError, NotPermitted
 from core.roles import Role, is_staff_role, role_of
 from org.models import Team
+from tickets.actions.access import may_edit_properties
 from tickets.events import TICKET_UPDATED, publish_ticket_event
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket
@@ -20,9 +21,11 @@ UPDATABLE_FIELDS = frozenset(
 
 @transaction.atomic
 def update_ticket(*, ticket_id, actor, changes: dict) -> Ticket:
-    """Agents, managers and admins; integration keys too (a source's update event changes the
-    ticket it created). A new priority, type or category re-targets the SLA clock (sla hears
-    ``ticket.updated``); a ticket left without a team is routed again."""
+    """The ticket's owner, an agent of its team, a manager or an admin (an expert who sees the
+    ticket through an envelope or a task helps on it and does not re-route or re-prioritise
+    it); integration keys too (a source's update event changes the ticket it created). A new
+    priority, type or category re-targets the SLA clock (sla hears ``ticket.updated``); a
+    ticket left without a team is routed again."""
     if not (is_staff_role(actor) or role_of(actor) == Role.INTEGRATION):
         raise NotPermitted("Only agents, managers and admins edit tickets.")
     refused = sorted(set(changes) - UPDATABLE_FIELDS)
@@ -31,6 +34,10 @@ def update_ticket(*, ticket_id, actor, changes: dict) -> Ticket:
             {name: ["This field cannot be changed here."] for name in refused}
         )
     ticket = lock_ticket(ticket_id)
+    if role_of(actor) != Role.INTEGRATION and not may_edit_properties(actor, ticket):
+        raise NotPermitted(
+            "Only the owner, an agent of the ticket's team, a manager or an admin edit it."
+        )
     if ticket.status == TicketStatus.CLOSED:
         raise DomainValidationError({"non_field_errors": ["A closed ticket cannot be edited."]})
     before = {name: _plain(getattr(ticket, name)) for name in changes}
