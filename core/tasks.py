@@ -17,12 +17,12 @@ logger = logging.getLogger(__name__)
 # that comes alone waits a moment for company.
 _last_drain_ended = float("-inf")
 GATHER_BELOW = 10  # streams: a smaller batch waits for company while the worker is busy
-# Set (in the shared cache, Redis) while a drain task is queued or running: the commits
-# meanwhile queue none of their own, since that task looks again before it ends and finds
-# their streams. Under a steady trickle one task then takes each round's commits together,
-# as the embedded deliverer does, instead of a task per commit that the worker's children
-# take in turns (docs/benchmarks.md, "One drain at a time"). Expires in case the task is
-# lost (a running task renews it each round); drain_due sweeps what waited longer than that.
+# Set (in the shared cache, Redis) while a drain task is queued or running: the commits meanwhile
+# queue none of their own, since that task looks again before it ends and finds their streams. Under
+# a steady trickle one task then takes each round's commits together, as the embedded deliverer
+# does, instead of a task per commit that the worker's children take in turns (docs/benchmarks.md,
+# "The throttle's counts, a Redis connection per request, one drain at a time"). Expires in case the
+# task is lost (a running task renews it each round); drain_due sweeps what waited longer than that.
 DRAIN_QUEUED = "core:drain-queued"
 DRAIN_QUEUED_SECONDS = 5
 # Set while a helper task is queued and not started: a full batch waiting behind the running

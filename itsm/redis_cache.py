@@ -1,12 +1,12 @@
-"""Django's Redis cache with one connection pool and one redis-py client per server and
-process.
+"""Django's Redis cache with one connection pool and one redis-py client per server and process.
 
 Django keeps a cache object per thread *and per async context* (``caches`` is an asgiref
 ``Local``), and each object builds its own connection pool. Under ASGI every request runs in a
 context of its own, so each request made a new pool, opened a new TCP connection to Redis (with
 its HELLO handshake) and dropped it: one connection per request, 10% of a web process's samples
-under one client (docs/benchmarks.md, "A Redis connection per request"). Here the pools are the
-process's, shared by every cache object of the same server and options.
+under one client (docs/benchmarks.md, "The throttle's counts, a Redis connection per request,
+one drain at a time"). Here the pools are the process's, shared by every cache object of the
+same server and options.
 
 Django's ``RedisCacheClient`` also builds a new ``redis.Redis`` around the pool for every
 command. With redis-py 8 that object copies its table of response callbacks (about 170 entries)

@@ -4,10 +4,11 @@ DRF's SimpleRateThrottle keeps each caller's history, a list of one timestamp pe
 last period, and reads and writes it whole on every call. Its cost grows with the rate: an API
 key allowed thousands of calls a minute pickles (and in the embedded file cache zlib-compresses)
 a list of thousands of floats twice a call, 3.9 ms of CPU at 6,000 (docs/benchmarks.md, "The
-throttle's counts"). Here a caller has one count per window of the period; the window before
-counts for the part of it the sliding window still covers. Constant work: one read of two
-counts and one increment, whatever the rate; the estimate errs by at most the previous window's
-unevenness, which is what the counter gives up for that.
+throttle's counts, a Redis connection per request, one drain at a time"). Here a caller has one
+count per window of the period; the window before counts for the part of it the sliding window
+still covers. Constant work: one read of two counts and one increment, whatever the rate; the
+estimate errs by at most the previous window's unevenness, which is what the counter gives up
+for that.
 """
 
 from rest_framework.throttling import SimpleRateThrottle
