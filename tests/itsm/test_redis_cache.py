@@ -117,3 +117,26 @@ def test_a_request_in_a_context_of_its_own_opens_no_connection_of_its_own():
     assert len(set(map(id, seen))) == 10  # a cache object per request, as Django makes them
     assert opened <= 1  # the process's pool: its first connection at most
     probe.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_calls_through_the_asgi_door_share_the_process_pool():
+    """The real door: each call is a task of the ASGI application, counted by the throttle in
+    the Redis cache. Ten calls open at most one connection (ten, one each, before)."""
+    import asyncio
+
+    import redis
+
+    from itsm.asgi import application
+    from tests.asgi import http_get
+
+    async def calls() -> list[int]:
+        return [(await http_get(application, "/api/v1/tickets/"))[0] for _ in range(10)]
+
+    probe = redis.Redis.from_url(os.environ["REDIS_URL"])
+    before = probe.info("stats")["total_connections_received"]
+    statuses = asyncio.run(calls())
+    opened = probe.info("stats")["total_connections_received"] - before
+    probe.close()
+    assert statuses == [401] * 10  # anonymous: throttled first (counted), then refused
+    assert opened <= 1
