@@ -43,6 +43,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Found on request, not listed up front: without this each test client's first request builds
+# WhiteNoise's list of every static file (hundreds of stat calls, 30-60 ms), and most tests
+# make a client of their own. The production server is tested with the real settings.
+WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
 MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"itsm-test-media-{os.getpid()}")
 

@@ -14,6 +14,8 @@ from tests.dashboard.server import (
     server_env,
 )
 
+pytestmark = pytest.mark.embedded  # its server is a SQLite file of its own, no Redis
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (apt-get install chromium); never downloaded
 CHROMIUM_ARGS = [
     "--headless",

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser import TIMEOUT_MS, chromium
 from tests.dashboard.server import seeded_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 SEED = Path(__file__).with_name("seed_flags.py")
 
 

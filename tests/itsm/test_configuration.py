@@ -11,7 +11,7 @@ import pytest
 from tests.dashboard.server import manage
 from tests.itsm.test_settings import settings_as_json
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ from tests.itsm.processes import lines_once_written, wait_until_answering
 from tests.itsm.test_production import run_env
 from tests.itsm.test_settings import PRODUCTION_ENV
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from tests.itsm.processes import procfile
 from tests.itsm.test_production import run_env
 from tests.itsm.test_settings import PRODUCTION_ENV
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 # Run by `manage.py shell`: a ticket left unrouted an hour ago (no team existed), then a team;
 # and beat's route-unrouted entry last run a day ago, so it is due as soon as beat starts.

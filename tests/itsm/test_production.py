@@ -15,7 +15,7 @@ from tests.dashboard.server import manage
 from tests.itsm.processes import lines_once_written, procfile
 from tests.itsm.test_settings import PRODUCTION_ENV
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 ADMIN = {"username": "admin", "password": "admin-demo-2026"}  # demo_admin's
 

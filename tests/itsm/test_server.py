@@ -15,6 +15,7 @@ import pytest
 from tests.dashboard.server import manage
 from tests.itsm.processes import wait_until_answering
 
+pytestmark = pytest.mark.embedded  # its server is a SQLite file of its own, no Redis
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SERVER = [sys.executable, "-m", "itsm.server"]

@@ -39,6 +39,7 @@ def test_query_tokens_are_redacted_from_log_records():
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_with_log_format_json_every_line_of_the_web_process_is_json(tmp_path):
     env = server_env(tmp_path / "db.sqlite3", LOG_FORMAT="json")
     manage(env, "migrate", "--noinput")

@@ -9,7 +9,7 @@ import pytest
 from tests.dashboard.server import SERVER, free_port, server_env
 from tests.observability.processes import Watched, celery
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 def parsed(lines: list[str]) -> list[dict]:

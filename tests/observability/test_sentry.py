@@ -13,7 +13,7 @@ import sentry_sdk
 from tests.dashboard.server import SERVER, free_port, server_env
 from tests.observability.processes import Watched
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 PASSWORD = "correct-horse-battery-staple-7"
 NOTE = "my home address is 12 Example Street"

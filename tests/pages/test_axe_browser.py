@@ -35,7 +35,7 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "0",
 }
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ SHOTS = (
 )
 SECRETS = ("SECRET-INTERNAL-NOTE", "SECRET-ENVELOPE-REASON", "INTERNAL-FROM-BROWSER")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ DROP_FILE = """([name, text]) => {
   return transfer;
 }"""
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

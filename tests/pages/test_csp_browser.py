@@ -23,7 +23,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 VIOLATION = re.compile(r"Content Security Policy|securitypolicyviolation|Refused to", re.I)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

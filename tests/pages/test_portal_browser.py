@@ -28,7 +28,7 @@ timeline.add_timeline_entry(
 """
 SOLVED = "from kb.models import Article; print(Article.objects.get(pk=1).solved_count)"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

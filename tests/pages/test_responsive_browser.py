@@ -27,7 +27,7 @@ SHOTS = (
     else Path(tempfile.gettempdir()) / f"itsm-responsive-{os.getpid()}"
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

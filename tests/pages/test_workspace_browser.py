@@ -19,7 +19,7 @@ SIZES = [{"width": 1440, "height": 900}, {"width": 390, "height": 844}]
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 DUES = "Array.from(document.querySelectorAll('#ticket-head time.countdown'), t => t.dateTime)"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from tests.dashboard.server import seeded_server
 SEED = Path(__file__).with_name("seed_browser.py")
 PASSWORD = "browser-pass-2026"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

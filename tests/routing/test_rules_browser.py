@@ -22,7 +22,7 @@ SHOTS = (
 )
 RULE = "sap-high-to-network"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from tests.pages.test_browser import SHOTS
 SEED = Path(__file__).with_name("seed_admin_browser.py")
 DUE = re.compile(r"\w{3} (\d{4}-\d{2}-\d{2}) \d{2}:\d{2} UTC")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")
