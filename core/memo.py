@@ -6,7 +6,8 @@ Coherence: each memo has a version token that every process can read. Saving or 
 watched model replaces the token once the change commits, and a memo loaded under another
 token is read again. Until it commits, the changing transaction reads its own writes without
 memoising them (they may roll back). Where the processes share a cache (Redis), the token
-lives there and is read on every use: a change is seen at once. Where they do not (the
+lives there and is read on every use, once a batch within a batch of deliveries
+(core.shared_reads): a change is seen by the next ticket or batch. Where they do not (the
 embedded default's cache is per process), the token lives in the database (core.ConfigVersion)
 and each process reads it at most every ``CONFIG_MEMO_CHECK_SECONDS`` (1 s): a change made by
 any process, ``import_rules`` on the command line included, is used by every server and beat
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from core import shared_reads
 from core.models import ConfigVersion
 
 T = TypeVar("T")
@@ -107,11 +109,12 @@ class VersionedMemo(Generic[T]):
 
     def _current_version(self) -> str:
         if not _tokens_in_database():
-            version = cache.get(self.version_key)
+            version = shared_reads.get(self.version_key)  # once a batch (core.shared_reads)
             if version is None:
                 # First reader after a restart or a flush: agree on one token (add is atomic).
                 cache.add(self.version_key, uuid.uuid4().hex, timeout=None)
                 version = cache.get(self.version_key) or ""
+                shared_reads.remember(self.version_key, version)
             return version
         checked = self._checked
         if checked is not None and _clock() - checked[0] < _check_interval():
@@ -135,6 +138,7 @@ def replace_token(key: str) -> None:
     token = uuid.uuid4().hex
     if not _tokens_in_database():
         cache.set(key, token, timeout=None)
+        shared_reads.remember(key, token)
         return
     row = ConfigVersion(key=key, token=token, changed_at=timezone.now())
     # One statement whether or not the row exists yet (INSERT ... ON CONFLICT DO UPDATE).
@@ -147,6 +151,13 @@ def read_database_token(key: str) -> str:
     # No row yet means no change since the database was made: every process agrees on that.
     row = ConfigVersion.objects.filter(key=key).values_list("token", flat=True).first()
     return row or "initial"
+
+
+def _shared_version_keys() -> list[str]:
+    return [] if _tokens_in_database() else [memo.version_key for memo in _memos]
+
+
+shared_reads.prefetch(_shared_version_keys)
 
 
 def forget_all() -> None:

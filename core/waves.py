@@ -27,7 +27,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core import dispatch
+from core import dispatch, shared_reads
 from core.models import OutboxEvent
 from core.subscriptions import Event, Subscriber, subscribers_of
 
@@ -46,7 +46,8 @@ def drain_many(streams: Iterable[str], *, company: Iterable[str] = ()) -> int:
     dispatched, left = 0, []
     everything = own + extra
     for start in range(0, len(everything), MAX_STREAMS):
-        done, rest = _batch(everything[start : start + MAX_STREAMS])
+        with shared_reads.read_once():  # the configuration's tokens once a batch
+            done, rest = _batch(everything[start : start + MAX_STREAMS])
         dispatched += done
         left += rest
     mine = set(own)

@@ -29,6 +29,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from core import shared_reads
 from core.exceptions import DomainValidationError
 from routing import triage
 from routing.models import TriageModel, TriageSettings
@@ -38,6 +39,7 @@ from tickets.models import Ticket
 MIN_SAMPLES = 20
 MAX_SAMPLES = 50_000
 CACHE_KEY = "routing:learned-triage:active"
+shared_reads.prefetch(lambda: (CACHE_KEY,))
 CACHE_SECONDS = 60
 DEFAULT_THRESHOLD = 0.5
 
@@ -266,6 +268,7 @@ def activate_model(*, model_id: int) -> TriageSettings:
 
 def forget_active() -> None:
     cache.delete(CACHE_KEY)
+    shared_reads.remember(CACHE_KEY, None)
 
 
 # --- prediction ------------------------------------------------------------------------------
@@ -284,7 +287,7 @@ _loaded = _Loaded()
 def _active() -> tuple:
     """(active model id, threshold, what identifies that model's row), from the cache; one
     small query when it is cold."""
-    value = cache.get(CACHE_KEY)
+    value = shared_reads.get(CACHE_KEY)  # once a batch of deliveries
     if value is None:
         row = TriageSettings.objects.filter(pk=1).values_list(
             "active_model_id",
@@ -295,6 +298,7 @@ def _active() -> tuple:
         found = row.first()
         value = (found[0], found[1], found[2:]) if found else (None, DEFAULT_THRESHOLD, ())
         cache.set(CACHE_KEY, value, CACHE_SECONDS)
+        shared_reads.remember(CACHE_KEY, value)
     return value
 
 

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from core import shared_reads
 from org.models import Team
 from routing import learned_triage, triage
 from routing.models import CategoryProfile, TriageLesson, TriageSettings, TriageVector
@@ -28,6 +29,7 @@ from routing.semantic.vectors import from_bytes, profile_text_parts, unit
 
 PROFILE_KEY = "routing:semantic:profiles"
 LEARNED_KEY = "routing:semantic:learned"
+shared_reads.prefetch(lambda: (PROFILE_KEY, LEARNED_KEY))
 NEIGHBOURS_PER_TEAM = 100  # the latest lessons of each team that triage reads
 MAX_AGE_SECONDS = 300
 
@@ -51,7 +53,9 @@ _state: list[State | None] = [None]
 
 def changed(*, learned: bool = False) -> None:
     """Profiles, settings or (``learned``) lessons changed: processes reload on next use."""
-    cache.set(LEARNED_KEY if learned else PROFILE_KEY, uuid.uuid4().hex, None)
+    key, token = LEARNED_KEY if learned else PROFILE_KEY, uuid.uuid4().hex
+    cache.set(key, token, None)
+    shared_reads.remember(key, token)
 
 
 def forget() -> None:
@@ -66,11 +70,12 @@ def weights() -> blend.BlendWeights:
 def _key(name: str) -> str:
     """The key's current token; a cache that lost it (cleared, restarted) gets a new one, so
     every process reloads rather than trust what it loaded before."""
-    value = cache.get(name)
+    value = shared_reads.get(name)  # once a batch of deliveries
     if value is None:
         value = uuid.uuid4().hex
         if not cache.add(name, value, None):
             value = cache.get(name) or value
+        shared_reads.remember(name, value)
     return value
 
 
