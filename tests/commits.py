@@ -56,3 +56,23 @@ def _run_callbacks(conn) -> None:
             callback()
         except Exception:
             logger.exception("An on-commit callback failed")
+
+
+def created_in_one_burst(actor, titles: list[str], **fields) -> list:
+    """Tickets made by ``create_ticket`` in one transaction, their delivery held (the outbox
+    keeps their events), for a test to deliver as one burst. ``fields`` go to every
+    NewTicket; ``requester_email`` is one per ticket."""
+    from tickets.actions import creation
+
+    with transaction.atomic():
+        created = [
+            creation.create_ticket(
+                actor=actor,
+                data=creation.NewTicket(
+                    title=title, requester_email=f"ann{n}@customer.example", **fields
+                ),
+            )
+            for n, title in enumerate(titles)
+        ]
+        transaction.get_connection().run_on_commit.clear()  # delivered by the test
+    return created

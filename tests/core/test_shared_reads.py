@@ -7,13 +7,12 @@ the memos keep them in the cache (``shared_tokens``), as they do with Redis, on 
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
 
 from core import memo, shared_reads, waves
 from integrations.actions.outbound import any_endpoint_enabled, endpoint_memo
 from routing.semantic import service
 from tests import factories
-from tickets.actions import creation
+from tests.commits import created_in_one_burst
 from tickets.events import stream_of
 from tickets.models import Ticket
 
@@ -113,19 +112,7 @@ def test_a_batch_of_deliveries_reads_the_shared_cache_once_not_per_ticket(
     shared_tokens, reads, manager
 ):
     factories.TeamFactory(slug="network", capabilities=["network"])
-    with transaction.atomic():
-        created = [
-            creation.create_ticket(
-                actor=manager,
-                data=creation.NewTicket(
-                    title=f"VPN drops on floor {n}",
-                    requester_email=f"ann{n}@customer.example",
-                    category="network" if n % 2 else "",
-                ),
-            )
-            for n in range(12)
-        ]
-        transaction.get_connection().run_on_commit.clear()  # delivered below, as one burst
+    created = created_in_one_burst(manager, [f"VPN drops on floor {n}" for n in range(12)])
 
     waves.drain_many([stream_of(ticket.pk) for ticket in created])
 

@@ -16,8 +16,8 @@ from routing.actions.route import RouteRequest, route_ticket, route_tickets
 from routing.models import AllocationDecision
 from routing.semantic import service as semantic
 from tests import factories
+from tests.commits import created_in_one_burst
 from tests.routing.factories import WEDNESDAY_10_UTC, RoutingRuleFactory, unrouted_ticket
-from tickets.actions import creation
 from tickets.events import stream_of
 from tickets.guards import owner_write_allowed
 from tickets.models import CaseFlag, Ticket, TimelineEntry
@@ -273,19 +273,9 @@ def test_a_wave_of_created_tickets_is_routed_in_one_batch(three_teams, manager, 
         return real(requests=requests)
 
     monkeypatch.setattr(subscribers, "route_tickets", spy)
-    with transaction.atomic():
-        created = [
-            creation.create_ticket(
-                actor=manager,
-                data=creation.NewTicket(
-                    title=f"VPN drops {n}",
-                    requester_email=f"ann{n}@customer.example",
-                    category="network",
-                ),
-            )
-            for n in range(5)
-        ]
-        transaction.get_connection().run_on_commit.clear()  # delivered below, as one burst
+    created = created_in_one_burst(
+        manager, [f"VPN drops {n}" for n in range(5)], category="network"
+    )
 
     waves.drain_many([stream_of(ticket.pk) for ticket in created])
 
