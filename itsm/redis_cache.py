@@ -15,7 +15,9 @@ each time, which costs more CPU than the command's own round trip. A client owns
 thread, and the pool itself notices a fork (a prefork worker's child opens its own connections).
 
 ``incr`` takes one round trip, not two: Django's asks whether the key exists, then increments
-it. The API throttle increments a count on every call (core.api.throttling)."""
+it. ``count_in_window`` is the API throttle's whole check in one round trip (core.api.throttling:
+read the window's two counts, and count the call if the rate allows it), where the cache's
+generic commands take two."""
 
 import threading
 
@@ -27,6 +29,19 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], 
 return false
 """
 
+# The sliding window's check (core.api.throttling): the window before's count weighs ARGV[1];
+# under the rate ARGV[2] the call is counted in this window, whose count lives ARGV[3] seconds.
+# Counts are plain integers, as Django's serializer stores them, so either path reads the other's.
+WINDOW_COUNT = """
+local previous = tonumber(redis.call('GET', KEYS[1]) or '0')
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+if previous * tonumber(ARGV[1]) + current >= tonumber(ARGV[2]) then
+    return {previous, current, 0}
+end
+if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+return {previous, current, 1}
+"""
+
 # The process's pools, clients and scripts: (server URL, pool options) -> them.
 _shared: dict[tuple[str, str], tuple] = {}
 _shared_lock = threading.Lock()
@@ -34,7 +49,7 @@ _shared_lock = threading.Lock()
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
     def _shared(self, write: bool) -> tuple:
-        """(pool, client, incr script) of the server this command goes to."""
+        """(pool, client, incr script, window script) of the server this command goes to."""
         server = self._servers[self._get_connection_pool_index(write)]
         key = (server, repr(sorted(self._pool_options.items(), key=lambda item: item[0])))
         found = _shared.get(key)
@@ -44,7 +59,8 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
                 if found is None:
                     pool = self._pool_class.from_url(server, **self._pool_options)
                     client = self._client(connection_pool=pool)
-                    found = _shared[key] = (pool, client, client.register_script(INCR_EXISTING))
+                    scripts = [client.register_script(s) for s in (INCR_EXISTING, WINDOW_COUNT)]
+                    found = _shared[key] = (pool, client, *scripts)
         return found
 
     def _get_connection_pool(self, write):
@@ -59,6 +75,10 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
             raise ValueError(f"Key '{key}' not found.")
         return value
 
+    def count_in_window(self, keys: list, args: list) -> tuple[int, int, bool]:
+        previous, current, counted = self._shared(True)[3](keys=keys, args=args)
+        return int(previous), int(current), bool(counted)
+
 
 class ReusedClientRedisCache(RedisCache):
     """``BACKEND`` of CACHES when REDIS_URL is set."""
@@ -66,3 +86,12 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def count_in_window(
+        self, previous: str, current: str, *, weight: float, limit: int, timeout: int
+    ) -> tuple[int, int, bool]:
+        """The counts of the window before and of this one, as they were, and whether
+        ``previous x weight + current`` was under ``limit``, in which case this call is counted
+        in ``current`` (which lives ``timeout`` seconds from its first count)."""
+        keys = [self.make_and_validate_key(previous), self.make_and_validate_key(current)]
+        return self._cache.count_in_window(keys, [repr(float(weight)), limit, int(timeout)])

@@ -6,7 +6,8 @@ key allowed thousands of calls a minute pickles (and in the embedded file cache 
 a list of thousands of floats twice a call, 3.9 ms of CPU at 6,000 (docs/benchmarks.md, "The
 throttle's counts, a Redis connection per request, one drain at a time"). Here a caller has one
 count per window of the period; the window before counts for the part of it the sliding window
-still covers. Constant work: one read of two counts and one increment, whatever the rate; the
+still covers. Constant work: one read of two counts and one increment, whatever the rate (with
+Redis, one script doing both: one round trip a call); the
 estimate errs by at most the previous window's unevenness, which is what the counter gives up
 for that.
 """
@@ -26,9 +27,20 @@ class WindowRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         window, elapsed = divmod(self.now, self.duration)
         current, previous = f"{self.key}:{int(window)}", f"{self.key}:{int(window) - 1}"
+        self.elapsed = elapsed
+        in_one_trip = getattr(self.cache, "count_in_window", None)  # itsm.redis_cache
+        if in_one_trip is not None:
+            before, now, counted = in_one_trip(
+                previous,
+                current,
+                weight=1 - elapsed / self.duration,
+                limit=self.num_requests,
+                timeout=self._lifetime(),
+            )
+            self.counts = before, now
+            return self.throttle_success() if counted else self.throttle_failure()
         counts = self.cache.get_many([previous, current])
         self.counts = counts.get(previous, 0), counts.get(current, 0)
-        self.elapsed = elapsed
         if self._estimate(*self.counts, elapsed) >= self.num_requests:
             return self.throttle_failure()
         self._count(current, exists=current in counts)
@@ -49,13 +61,16 @@ class WindowRateThrottle(SimpleRateThrottle):
         rest_of_window = self.duration - self.elapsed
         return rest_of_window + self.duration * (1 - self.num_requests / current) + 1e-3
 
+    def _lifetime(self) -> int:
+        """A window's count lives two periods: it is the window before for the whole next one."""
+        return 2 * self.duration + 1
+
     def _estimate(self, previous: int, current: int, elapsed: float) -> float:
         return previous * (1 - elapsed / self.duration) + current
 
     def _count(self, key: str, *, exists: bool) -> None:
-        """One more call in this window. The key lives two periods: it counts as the window
-        before for the whole of the next one."""
-        timeout = 2 * self.duration + 1
+        """One more call in this window (caches without ``count_in_window``)."""
+        timeout = self._lifetime()
         if exists:
             try:
                 self.cache.incr(key)
