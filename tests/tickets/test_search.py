@@ -35,8 +35,20 @@ def make(reference: str, title: str = "Something", description: str = "", **kwar
 
 @pytest.fixture
 def desk():
-    printer = make("INC-2026-000023", "Printer jam on floor 3", "Paper stuck in tray two")
-    vpn = make("REQ-2026-000150", "VPN access", "Please grant tunnel access for the audit")
+    # Named requesters: a random name may hold a searched word as a fragment ("the" in
+    # "Matthew"), which changes how a search is planned (the staff document test below).
+    printer = make(
+        "INC-2026-000023",
+        "Printer jam on floor 3",
+        "Paper stuck in tray two",
+        requester=factories.ContactFactory(name="Ola Berg"),
+    )
+    vpn = make(
+        "REQ-2026-000150",
+        "VPN access",
+        "Please grant tunnel access for the audit",
+        requester=factories.ContactFactory(name="Ines Ruiz"),
+    )
     contact = factories.ContactFactory(name="Marta Lindqvist", email="m.lindqvist@acme.example")
     laptop = make("INC-2026-000777", "Laptop broken", "Screen flickers", requester=contact)
     return {"printer": printer, "vpn": vpn, "laptop": laptop}
