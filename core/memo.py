@@ -6,8 +6,8 @@ Coherence: each memo has a version token that every process can read. Saving or 
 watched model replaces the token once the change commits, and a memo loaded under another
 token is read again. Until it commits, the changing transaction reads its own writes without
 memoising them (they may roll back). Where the processes share a cache (Redis), the token
-lives there and is read on every use, once a batch within a batch of deliveries
-(core.shared_reads): a change is seen by the next ticket or batch. Where they do not (the
+lives there and is read on every use (once for a whole batch of deliveries: core.shared_reads):
+a change is seen by the next request or batch. Where they do not (the
 embedded default's cache is per process), the token lives in the database (core.ConfigVersion)
 and each process reads it at most every ``CONFIG_MEMO_CHECK_SECONDS`` (1 s): a change made by
 any process, ``import_rules`` on the command line included, is used by every server and beat
