@@ -87,14 +87,19 @@ def test_a_change_by_this_process_is_seen_at_once_another_process_s_by_the_next_
         assert endpoint_memo.loaded().version == "changed-elsewhere"
 
 
-def test_a_key_the_cache_lost_is_agreed_again_and_read_back(shared_tokens):
+def test_a_key_the_cache_lost_is_agreed_again_and_read_back(shared_tokens, monkeypatch):
     with shared_reads.read_once():
         cache.delete(endpoint_memo.version_key)
         memo.forget_all()
+    agreed = CountingCache(cache)  # the memo's own reads, when it agrees on a new token
+    monkeypatch.setattr(memo, "cache", agreed)
     with shared_reads.read_once():
         first = endpoint_memo.loaded().version
         assert first and cache.get(endpoint_memo.version_key) == first
+        assert agreed.gets == [endpoint_memo.version_key]
+        # The agreed token is the batch's from then on: not agreed, nor read, again.
         assert endpoint_memo.loaded().version == first
+        assert agreed.gets == [endpoint_memo.version_key]
 
 
 def test_batches_nest_in_the_outer_one(reads):
