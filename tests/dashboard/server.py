@@ -1,7 +1,8 @@
 """Real servers for the browser and scale-out tests: daphne serving itsm.asgi:application on
 a free 127.0.0.1 port, against a temporary SQLite file (as tests/itsm/test_server.py does)."""
 
-import atexit
+import fcntl
+import hashlib
 import os
 import shutil
 import socket
@@ -70,31 +71,46 @@ def stop(process: subprocess.Popen | None, timeout: float = 10) -> None:
 
 
 def prepare_database(env: dict) -> None:
-    """The server's database migrated, with the superuser ``env`` names. A SQLite file is a copy
-    of one migrated once per test process: migrating from nothing costs about 14 s of CPU, and
-    a dozen modules each start a server of their own."""
+    """The server's database migrated, with the superuser ``env`` names (if it names one). A
+    SQLite file is a copy of one migrated once per test run: migrating from nothing costs about
+    14 s of CPU, and a dozen modules each start a server of their own."""
     database = env["DATABASE_URL"].removeprefix("sqlite:///")
     if database == env["DATABASE_URL"]:  # not SQLite: migrate it
         manage(env, "migrate", "--noinput")
-        manage(env, "createsuperuser", "--noinput")
+        if "DJANGO_SUPERUSER_USERNAME" in env:
+            manage(env, "createsuperuser", "--noinput")
         return
-    shutil.copyfile(_migrated_template(env), database)
+    shutil.copyfile(migrated_template(env), database)
 
 
-_TEMPLATES: dict[tuple[str, str], Path] = {}
+def migrated_template(env: dict) -> Path:
+    """A SQLite file migrated (and given ``env``'s superuser, if any) once per test run and
+    shared by its xdist workers: the first to need it makes it under a lock, the others wait
+    and copy. Its folder is named after the run's controller (a worker's parent), which removes
+    it at the end (tests/conftest.py)."""
+    username = env.get("DJANGO_SUPERUSER_USERNAME")
+    password = env.get("DJANGO_SUPERUSER_PASSWORD", "")
+    key = hashlib.sha256(f"{username}\0{password}".encode()).hexdigest()[:16]
+    folder = templates_folder() / key
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / "db.sqlite3"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not template.exists():
+            making = folder / "making.sqlite3"
+            making.unlink(missing_ok=True)
+            making_env = env | {"DATABASE_URL": f"sqlite:///{making}"}
+            manage(making_env, "migrate", "--noinput")
+            if username:
+                manage(making_env, "createsuperuser", "--noinput")
+            making.rename(template)  # only a whole template is ever seen
+    return template
 
 
-def _migrated_template(env: dict) -> Path:
-    user = (env["DJANGO_SUPERUSER_USERNAME"], env["DJANGO_SUPERUSER_PASSWORD"])
-    if user not in _TEMPLATES:
-        folder = Path(tempfile.mkdtemp(prefix="itsm-migrated-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        template = folder / "db.sqlite3"
-        template_env = env | {"DATABASE_URL": f"sqlite:///{template}"}
-        manage(template_env, "migrate", "--noinput")
-        manage(template_env, "createsuperuser", "--noinput")
-        _TEMPLATES[user] = template
-    return _TEMPLATES[user]
+def templates_folder() -> Path:
+    """Where this run's migrated templates live: one folder per controller process."""
+    controller = os.getppid() if "PYTEST_XDIST_WORKER" in os.environ else os.getpid()
+    return Path(tempfile.gettempdir()) / f"itsm-migrated-{controller}"
 
 
 def seeded_server(database: Path, seed: Path) -> tuple["Server", str]:

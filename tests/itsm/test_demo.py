@@ -21,7 +21,7 @@ from dashboard import analytics, kpis
 from org.models import AgentProfile, Team
 from routing.models import AllocationDecision, RoutingRule
 from sla.models import SLAClock
-from tests.dashboard.server import manage
+from tests.dashboard.server import manage, prepare_database
 from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Contact, Ticket, TimelineEntry
 
@@ -146,7 +146,7 @@ def test_the_same_instant_gives_the_same_desk_in_another_database(tmp_path):
         "SECRET_KEY": "demo-determinism-test-key-00000000000000000000000000",
         "ENV_FILE": "",
     }
-    manage(env, "migrate", "--noinput")
+    prepare_database(env)  # a copy of the run's migrated template
     manage(env, "seed_demo", "--tickets", "400", "--as-of", AS_OF.isoformat())
     code = "from tests.itsm.test_demo import fingerprint; print(fingerprint())"
     assert manage(env, "shell", "-c", code).strip().splitlines()[-1] == fingerprint()
