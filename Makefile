@@ -63,7 +63,8 @@ $(AXE): package.json package-lock.json
 	touch $@
 
 # Two pytest-xdist workers by default (TEST_WORKERS=0 runs in one process): each has its own
-# test database and, with REDIS_URL, its own Redis database (tests/settings.py).
+# test database and, with REDIS_URL, its own Redis database (tests/settings.py). A
+# module that serves its own processes stays on one worker (tests/scheduling.py).
 TEST_WORKERS ?= 2
 test: venv $(AXE)
 	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS)) $(PYTEST_ARGS)

@@ -1,9 +1,28 @@
+import os
+import shutil
+
 import pytest
 from django.core.cache import cache
 
 from core import memo
 from tests import factories
 from tests.commits import emulate_commits
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Each module that serves its own processes runs on one worker (tests.scheduling)."""
+    from tests.scheduling import ServingModulesOnOneWorker
+
+    return ServingModulesOnOneWorker(config, log)
+
+
+def pytest_sessionfinish(session):
+    """The run's controller (or its only process) removes the migrated SQLite templates its
+    workers shared (tests.dashboard.server.migrated_template)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        from tests.dashboard.server import templates_folder
+
+        shutil.rmtree(templates_folder(), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
