@@ -9,6 +9,7 @@ from tests import factories
 from tests.commits import emulate_commits
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist still runs
 def pytest_xdist_make_scheduler(config, log):
     """Each module that serves its own processes runs on one worker (tests.scheduling)."""
     from tests.scheduling import ServingModulesOnOneWorker
