@@ -1,5 +1,6 @@
 """`make run`'s server for real: daphne (itsm.server) serving itsm.asgi:application on
-127.0.0.1, on a fresh SQLite file migrated and seeded the way `make run` does it."""
+127.0.0.1, on a SQLite file migrated and seeded the way `make run` does it (the migration is
+the run's template's: the same `migrate` on an empty file, made once, tests.dashboard.server)."""
 
 import os
 import socket
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.dashboard.server import manage
+from tests.dashboard.server import manage, prepare_database
 from tests.itsm.processes import wait_until_answering
 
 pytestmark = pytest.mark.embedded  # its server is a SQLite file of its own, no Redis
@@ -36,7 +37,8 @@ def served(tmp_path_factory):
         "DEBUG": "true",
         "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
     }
-    for command in (["migrate", "--noinput"], ["seed_demo", "--tickets", "8"], ["demo_admin"]):
+    prepare_database(env)
+    for command in (["seed_demo", "--tickets", "8"], ["demo_admin"]):
         manage(env, *command)
     with daphne(env) as base:
         yield base
