@@ -11,6 +11,7 @@ status and priority (tickets.TeamLoad), so that read follows the number of teams
 agent's load counts their running tickets over the (owner, status) index.
 """
 
+import dataclasses
 import json
 from functools import cache
 
@@ -143,14 +144,31 @@ def team_snapshots_by_category(
         teams.setdefault(row[0], row[:-4])
         if row[-1] is not None:
             measured[(row[0], row[-1])] = row[-4:-1]
+    # Each team's snapshot is built once (its JSON lists decoded once) and shared by the
+    # categories where it has no measurement: a batch asks for ten categories or so, and built
+    # per category and team the snapshots were a fixed cost of every batch (docs/benchmarks.md).
     unmeasured = (None, None, None)
+    shared = {team_id: _team_snapshot(base + unmeasured) for team_id, base in teams.items()}
     return {
         category: [
-            _team_snapshot(base + measured.get((team_id, category), unmeasured))
-            for team_id, base in teams.items()
+            _with_measurement(snapshot, measured.get((team_id, category)))
+            for team_id, snapshot in shared.items()
         ]
         for category in wanted
     }
+
+
+def _with_measurement(snapshot: TeamSnapshot, values: tuple | None) -> TeamSnapshot:
+    """The team's snapshot with its measurement for one category, if it has one."""
+    if values is None:
+        return snapshot
+    count, hours, compliance = values
+    return dataclasses.replace(
+        snapshot,
+        measured_count=count or 0,
+        measured_resolution_hours=hours,
+        measured_compliance=compliance,
+    )
 
 
 def _team_snapshot(row: tuple) -> TeamSnapshot:

@@ -109,3 +109,26 @@ def test_agents_of_a_team_with_the_running_work_they_own(db):
     ]
     assert agents[1].skills == ("vpn", "cisco")
     assert agents[1].max_capacity == 7
+
+
+def test_several_categories_read_each_team_once_and_keep_each_measurement(db, monkeypatch):
+    measured = factories.TeamFactory(name="A measured", capabilities=["network"])
+    factories.TeamFactory(name="B new", capabilities=["email"])
+    TeamMetrics.objects.create(
+        team=measured, category="network", resolved_count=9, avg_resolution_time_hours=1.5
+    )
+    built = []
+    build = team_reads._team_snapshot
+    monkeypatch.setattr(team_reads, "_team_snapshot", lambda row: built.append(row) or build(row))
+    by_category = team_reads.team_snapshots_by_category(
+        categories=["network", "email", "hardware"],
+        load_per_priority=LOAD,
+        running_statuses=RUNNING,
+    )
+    assert len(built) == 2  # a snapshot a team, not a team and category
+    network, email, hardware = (by_category[name] for name in ("network", "email", "hardware"))
+    assert [team.name for team in network] == ["A measured", "B new"]
+    assert (network[0].measured_count, network[0].measured_resolution_hours) == (9, 1.5)
+    assert (email[0].measured_count, email[0].measured_resolution_hours) == (0, None)
+    assert email[0] is hardware[0] and email[1] is network[1]  # unmeasured: the same snapshot
+    assert network[0].capabilities == email[0].capabilities == ("network",)
