@@ -51,9 +51,18 @@ def signed_in_page(browser, base: str, username: str, password: str, viewport: d
     page.set_default_timeout(TIMEOUT_MS)
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    sign_in(page, base, username, password)
     page.wait_for_load_state("networkidle")
     return page
+
+
+def sign_in(page, base: str, username: str, password: str, *, then: str = "") -> None:
+    """Through the login form, then on to ``then`` (a path) when given. The form's own button
+    is clicked: on a page of someone signed in already the header's "Sign out" button is the
+    first submit button, and clicking that signed out."""
+    page.goto(f"{base}/accounts/login/" + (f"?next={then}" if then else ""))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("form:has(#id_username) button[type=submit]")
+    if then:
+        page.wait_for_url(f"{base}{then}")

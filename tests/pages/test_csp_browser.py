@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS, chromium, sign_in
 from tests.dashboard.server import ADMIN, seeded_server
 
 SEED = Path(__file__).with_name("seed_csp.py")
@@ -62,19 +62,9 @@ def visit(page: Page, url: str) -> None:
     page.wait_for_load_state("load")
 
 
-def sign_in(page: Page, base: str) -> None:
-    """Through the login form, whose page is checked for violations like any other."""
-    visit(page, f"{base}/accounts/login/?next=/")
-    page.fill("#id_username", ADMIN[0])
-    page.fill("#id_password", ADMIN[1])
-    # The form's own button: signed in already, the header has a "Sign out" button first.
-    page.click("form:has(#id_username) button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_the_pages_work_without_a_single_policy_violation(server, page):
     base = server.base
-    sign_in(page, base)
+    sign_in(page, base, *ADMIN, then="/")  # the login page is checked like any other
     expect(page.locator("#queue tr", has_text="CSP VPN drops")).to_be_visible()
 
     visit(page, f"{base}/tickets/{server.seed['TICKET']}/")
@@ -121,7 +111,9 @@ def test_the_pages_work_without_a_single_policy_violation(server, page):
 
 def test_the_websocket_is_allowed_by_connect_src_self(server, page):
     """connect-src 'self' covers ws:// on the page's own host and port in Chromium."""
-    sign_in(page, server.base)  # the test before may have run elsewhere, or not at all
+    sign_in(
+        page, server.base, *ADMIN, then="/"
+    )  # the test before may have run elsewhere, or not at all
     visit(page, f"{server.base}/dashboard/")
     header = page.evaluate(
         "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
