@@ -7,14 +7,23 @@ back) and all of one transaction's messages go out together, in the order they w
 through one call into the channel layer's event loop (users' groups side by side, see
 _send_all). Entering that loop from synchronous code costs about a millisecond each time
 (async_to_sync starts a loop and hands work to a thread), and delivering one routed ticket
-sends a dozen messages (the dashboard's, and each notified agent's)."""
+sends a dozen messages (the dashboard's, and each notified agent's).
+
+A layer outside the process (Redis) is sent to from one event loop kept for the process
+(_SenderLoop): channels-redis keeps its connections per event loop, so through async_to_sync,
+which makes a new loop each call, every send opened and closed a Redis connection (2.0 ms of
+CPU a send against 0.14 on a loop kept; docs/benchmarks.md, "A loop kept for the channel
+layer"). The in-memory layer's queues belong to the server's own loop and keep async_to_sync."""
 
 import asyncio
+import concurrent.futures
 import logging
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Coroutine
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -95,7 +104,10 @@ def send_here(messages: list[tuple[str, dict]]) -> int:
         layer = get_channel_layer()
         if layer is None:
             return 0
-        async_to_sync(_send_all)(layer, messages)
+        if isinstance(layer, InMemoryChannelLayer):
+            async_to_sync(_send_all)(layer, messages)
+        else:
+            _sender.run(_send_all(layer, messages), timeout=SEND_TIMEOUT)
     except Exception:  # the message is a courtesy: the change has committed
         logger.exception("Could not send %s websocket message(s)", len(messages))
         return 0
@@ -123,3 +135,38 @@ async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
                 await layer.group_send(group, message)
 
     await asyncio.gather(*(send_lane(lane) for lane in lanes.values()))
+
+
+SEND_TIMEOUT = 30.0  # seconds: a Redis that stopped answering costs a batch this, then a log line
+
+
+class _SenderLoop:
+    """An event loop running in a daemon thread of this process, started at the first send
+    (and again in a forked child: a Celery worker's processes fork after import)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def run(self, coroutine: Coroutine, *, timeout: float):
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid() or self._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(
+                    target=loop.run_forever, name="channel-layer-sends", daemon=True
+                )
+                thread.start()
+                self._loop, self._pid = loop, os.getpid()
+            return self._loop
+
+
+_sender = _SenderLoop()

@@ -1,10 +1,13 @@
 """itsm.channel_layer on real Redis: the members of many groups in one round trip, and
-core.realtime sending only to the groups someone listens to, in order."""
+core.realtime sending only to the groups someone listens to, in order, from one event loop kept
+for the process."""
 
 import asyncio
 import os
 
 import pytest
+import redis
+from channels.layers import get_channel_layer
 
 from core import realtime
 from itsm.channel_layer import BatchingRedisChannelLayer
@@ -73,3 +76,42 @@ def test_a_batch_goes_only_to_groups_someone_listens_to_and_keeps_its_order():
     assert received.index(1) < received.index(4)  # one user's messages in order
     assert realtime.user_group(2) not in sent_to
     assert sorted(sent_to) == sorted(["user.1", "user.1", "dashboard.all"])
+
+
+def test_sends_from_synchronous_code_share_one_connection_and_arrive_in_order():
+    """A worker sends after every batch's commit: through a new event loop each time (what
+    async_to_sync makes) channels-redis opened a connection per send."""
+    configured = get_channel_layer()
+    stats = redis.Redis.from_url(os.environ["REDIS_URL"])
+
+    async def join() -> str:
+        channel = await configured.new_channel()
+        await configured.group_add("dashboard.sends", channel)
+        return channel
+
+    channel = realtime._sender.run(join(), timeout=10)
+    realtime.send_here([("dashboard.sends", {"type": "n", "n": -1})])
+    before = stats.info("stats")["total_connections_received"]
+    for n in range(20):
+        assert realtime.send_here([("dashboard.sends", {"type": "n", "n": n})]) == 1
+    opened = stats.info("stats")["total_connections_received"] - before
+
+    async def read() -> list[int]:
+        received = [(await configured.receive(channel))["n"] for _ in range(21)]
+        await configured.group_discard("dashboard.sends", channel)
+        return received
+
+    assert realtime._sender.run(read(), timeout=10) == list(range(-1, 20))
+    assert opened == 0
+
+
+def test_a_forked_process_sends_from_a_loop_of_its_own(monkeypatch):
+    """A Celery worker's processes fork from a parent: the parent's loop thread is not there."""
+    monkeypatch.setattr(realtime, "SEND_TIMEOUT", 5.0)
+    assert realtime.send_here([("dashboard.forked", {"type": "n", "n": 0})]) == 1
+    pid = os.fork()
+    if pid == 0:  # the child: report by exit status, never return into pytest
+        sent = realtime.send_here([("dashboard.forked", {"type": "n", "n": 1})])
+        os._exit(0 if sent == 1 else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
