@@ -16,7 +16,15 @@ logger = logging.getLogger(__name__)
 # When this worker process's last drain ended (time.monotonic): while it is busy, a stream
 # that comes alone waits a moment for company.
 _last_drain_ended = float("-inf")
-GATHER_BELOW = 10  # streams: a smaller batch waits for company while the worker is busy
+# While the worker is busy, a round waits for company until it has GATHER_TARGET streams or
+# its oldest event has waited GATHER_MAX_WAIT seconds since its commit, looking every
+# GATHER_STEP. A batch's fixed cost is about what 18 tickets' own work costs (47 ms of CPU
+# against 2.6 a ticket, docs/benchmarks.md "A batch's fixed cost"): a worker that kept up by
+# delivering whatever the last round left (10-25 streams under one client) spent 40% of its
+# CPU on it. The wait is bounded well inside API.md's second from commit to dashboard event.
+GATHER_TARGET = 50
+GATHER_MAX_WAIT = 0.25
+GATHER_STEP = 0.1
 # Set (in the shared cache, Redis) while a drain task is queued or running: the commits meanwhile
 # queue none of their own, since that task looks again before it ends and finds their streams. Under
 # a steady trickle one task then takes each round's commits together, as the embedded deliverer
@@ -52,21 +60,17 @@ def drain_stream(stream: str) -> int:
     global _last_drain_ended
     _hold(DRAIN_QUEUED)  # renewed: the task may have waited in the queue
     try:
-        company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
+        company, waited = waves.waiting_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
         if not company and not waves.is_pending(stream):
             # Taken along by an earlier batch: no transaction, no locks; but what was committed
             # while the flag was up counts on this task.
             company = _let_go()
             if not company:
                 return 0
-        if len(company) + 1 < GATHER_BELOW:
-            # A small batch while busy (one ticket after another): its fixed statements cost
-            # about what ten tickets' do, so let a few more gather, as the embedded deliverer
-            # thread does.
-            pause = gather_pause(since_last_delivery=time.monotonic() - _last_drain_ended)
-            if pause:
-                time.sleep(pause)
-                company = waves.pending_streams(limit=waves.MAX_STREAMS - 1, excluding=stream)
+        if gather_pause(since_last_delivery=time.monotonic() - _last_drain_ended):
+            # Busy (one ticket after another): a small batch waits for company. After a quiet
+            # spell the stream goes at once.
+            company = _gathered(company, waited, own=stream)
         dispatched = waves.drain_many([stream], company=company)
         dispatched += _rounds(MAX_ROUNDS - 1)
         return dispatched
@@ -105,7 +109,7 @@ def _rounds(count: int) -> int:
     goes on, the flag still up for it."""
     dispatched = 0
     for _ in range(count):
-        waiting = _gathered(waves.pending_streams(limit=waves.MAX_STREAMS)) or _let_go()
+        waiting = _gathered(*waves.waiting_streams(limit=waves.MAX_STREAMS)) or _let_go()
         if not waiting:
             return dispatched
         if len(waiting) >= waves.MAX_STREAMS:
@@ -120,15 +124,22 @@ def _rounds(count: int) -> int:
     return dispatched
 
 
-def _gathered(waiting: list[str]) -> list[str]:
-    """What waits for the next round, given a moment for company when it is a small batch: the
-    task has just delivered, so it is busy, and under a steady trickle (one client's creates)
-    each round would otherwise take the two or three tickets the last one left, at the fixed
-    cost of a batch each (the embedded deliverer pauses before each batch alike)."""
-    if not waiting or len(waiting) >= GATHER_BELOW:
-        return waiting
-    time.sleep(gather_pause(since_last_delivery=0.0))  # the deliverer's rule: busy, so pause
-    return waves.pending_streams(limit=waves.MAX_STREAMS)
+def _gathered(waiting: list[str], waited: float, *, own: str = "") -> list[str]:
+    """What waits for the next round (besides the task's ``own`` stream), given time for
+    company while the batch is small: the task has just delivered, so it is busy, and under a
+    steady trickle each round would otherwise take the few tickets the last one left, at the
+    fixed cost of a batch each. ``waited``: how long the oldest of ``waiting`` has waited. The
+    pauses alone are bounded too, whatever the clocks of the committing processes say."""
+    paused = 0.0
+    size = len(waiting) + (1 if own else 0)
+    while 0 < size < GATHER_TARGET and max(waited, paused) < GATHER_MAX_WAIT:
+        pause = min(GATHER_STEP, GATHER_MAX_WAIT - max(waited, paused))
+        time.sleep(pause)
+        paused += pause
+        limit = waves.MAX_STREAMS - (1 if own else 0)
+        waiting, waited = waves.waiting_streams(limit=limit, excluding=own)
+        size = len(waiting) + (1 if own else 0)
+    return waiting
 
 
 def _let_go() -> list[str]:

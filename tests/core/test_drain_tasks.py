@@ -2,7 +2,10 @@
 batch after batch, lets a small batch gather while busy, and holds the drain flag while it is
 queued or running so that the commits meanwhile queue no task of their own."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from core import tasks, waves
 from core.models import OutboxEvent
@@ -27,12 +30,20 @@ def test_a_worker_task_whose_stream_a_batch_took_along_ends_without_a_transactio
     assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 1
 
 
-def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
+@pytest.fixture
+def bounds(monkeypatch):
+    """The gathering's bounds, set here: long beside the real time these tests take (their
+    pauses are not slept), so only the bound on the pauses themselves ends a wait."""
+    monkeypatch.setattr(tasks, "GATHER_MAX_WAIT", 2.0)
+    monkeypatch.setattr(tasks, "GATHER_STEP", 0.5)
+
+
+def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch, bounds):
     slept = []
 
     def meanwhile(seconds):  # another ticket is committed while the task waits
         slept.append(seconds)
-        held([("ticket:2", 1)])
+        held([(f"ticket:{100 + len(slept)}", 1)])
 
     monkeypatch.setattr(tasks.time, "sleep", meanwhile)
     held([("ticket:1", 1)])
@@ -41,24 +52,49 @@ def test_a_busy_worker_lets_a_lone_stream_gather_company(heard, monkeypatch):
     assert slept == []  # delivered at once
 
     held([("ticket:3", 1)])  # right after that drain: busy
-    assert tasks.drain_stream.apply(args=["ticket:3"]).get() == 2  # took ticket:2 along
-    assert slept == [pytest.approx(0.15)]
-    assert sorted(heard.single) == [("ticket:1", 1), ("ticket:2", 1), ("ticket:3", 1)]
-
-    # A batch big enough already goes at once, busy or not.
-    held([(stream, 2) for stream in streams(tasks.GATHER_BELOW, offset=10)])
-    assert tasks.drain_stream.apply(args=["ticket:10"]).get() == tasks.GATHER_BELOW
-    assert len(slept) == 1
+    # A trickle that never fills the batch: it waits in steps until the pauses reach the bound
+    # (the events here are fresher than that), taking along what came meanwhile.
+    assert tasks.drain_stream.apply(args=["ticket:3"]).get() == 5
+    assert slept == [pytest.approx(0.5)] * 4  # 2.0 s in steps of 0.5
+    delivered = sorted(stream for stream, _ in heard.single)
+    assert delivered == sorted(["ticket:1", "ticket:3", *streams(4, offset=101)])
 
 
-def test_a_worker_task_lets_each_later_small_round_gather_company(heard, monkeypatch):
+def test_a_busy_round_stops_waiting_once_the_batch_is_full(heard, monkeypatch, bounds):
+    slept = []
+
+    def a_burst_meanwhile(seconds):
+        slept.append(seconds)
+        held([(stream, 1) for stream in streams(20, offset=100 + 20 * len(slept))])
+
+    monkeypatch.setattr(tasks.time, "sleep", a_burst_meanwhile)
+    monkeypatch.setattr(tasks, "_last_drain_ended", tasks.time.monotonic())  # busy
+    held([("ticket:0", 1)])
+    # 1, 21, 41, then 61 streams: three pauses, the batch goes as it reaches GATHER_TARGET.
+    assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 61
+    assert len(slept) == 3 and 1 + 20 * 3 >= tasks.GATHER_TARGET > 1 + 20 * 2
+
+
+def test_a_stream_that_waited_long_enough_goes_without_a_pause(heard, monkeypatch, bounds):
+    slept = []
+    monkeypatch.setattr(tasks.time, "sleep", slept.append)
+    monkeypatch.setattr(tasks, "_last_drain_ended", tasks.time.monotonic())  # busy
+    held([("ticket:1", 1), ("ticket:2", 1)])
+    committed = timezone.now() - timedelta(seconds=tasks.GATHER_MAX_WAIT)
+    OutboxEvent.objects.filter(stream="ticket:2").update(occurred_at=committed)
+    assert tasks.drain_stream.apply(args=["ticket:1"]).get() == 2
+    assert slept == []
+
+
+def test_a_worker_task_lets_each_later_small_round_gather_company(heard, monkeypatch, bounds):
     """A steady trickle: the commits made while a round was delivered are few; the next round
-    waits a moment for more instead of paying a batch's fixed cost for them alone."""
+    waits for more instead of paying a batch's fixed cost for them alone."""
     slept, rounds = [], []
 
     def meanwhile(seconds):
         slept.append(seconds)
-        held([("ticket:5", 1), ("ticket:6", 1)])  # committed during the pause
+        if len(slept) == 1:
+            held([("ticket:5", 1), ("ticket:6", 1)])  # committed during the pause
 
     original = waves.drain_many
 
@@ -74,8 +110,8 @@ def test_a_worker_task_lets_each_later_small_round_gather_company(heard, monkeyp
     monkeypatch.setattr(waves, "drain_many", counted)
     held([(stream, 1) for stream in streams(3)])
     assert tasks.drain_stream.apply(args=["ticket:0"]).get() == 6
-    assert slept == [pytest.approx(0.15)]  # before the second round only
-    assert rounds[:2] == [3, 3]  # ticket:4 went with the two that came during the pause
+    assert sum(slept) == pytest.approx(2.0)  # before the second round only
+    assert rounds[:2] == [3, 3]  # ticket:4 went with the two that came during the pauses
     assert sorted(heard.single) == [(f"ticket:{n}", 1) for n in (0, 1, 2, 4, 5, 6)]
 
 
@@ -143,8 +179,8 @@ def test_a_commit_just_before_the_flag_comes_down_is_still_delivered(heard, queu
     queues no task; the task looks again once its flag is down and delivers that commit."""
     original = tasks._gathered
 
-    def late_commit(waiting):
-        found = original(waiting)
+    def late_commit(waiting, waited, **kwargs):
+        found = original(waiting, waited, **kwargs)
         if not found and not heard.single.count(("ticket:9", 1)):
             held([("ticket:9", 1)])
             tasks.schedule_drain("ticket:9")  # flag up: nothing queued
