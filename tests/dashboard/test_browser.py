@@ -5,6 +5,7 @@ and watch the tile change without a reload; drop the server and watch it reconne
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser import sign_in
 from tests.dashboard.server import (
     ADMIN,
     Server,
@@ -54,11 +55,7 @@ def test_the_dashboard_updates_live_and_reconnects(server, browser):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{server.base}/accounts/login/?next=/dashboard/")
-    page.fill("#id_username", ADMIN[0])
-    page.fill("#id_password", ADMIN[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.base}/dashboard/")
+    sign_in(page, server.base, *ADMIN, then="/dashboard/")
 
     state = page.locator("#ws-state")
     expect(state).to_have_text("connected", timeout=TIMEOUT_MS)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import TIMEOUT_MS, chromium
+from tests.browser import TIMEOUT_MS, chromium, sign_in
 from tests.dashboard.server import seeded_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
@@ -33,10 +33,7 @@ def test_an_agent_adds_and_removes_a_flag_on_the_ticket_page(served):
             "console",
             lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
         )
-        page.goto(f"{server.base}/accounts/login/")
-        page.fill("#id_username", "alice")
-        page.fill("#id_password", "browser-pass-2026")
-        page.click("button[type=submit]")
+        sign_in(page, server.base, "alice", "browser-pass-2026")
         page.goto(f"{server.base}/tickets/{ticket_id}/")
 
         expect(page.locator("#flag-list")).to_contain_text("No flags.")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.a11y import axe_violations
-from tests.browser import TIMEOUT_MS
+from tests.browser import TIMEOUT_MS, sign_in
 from tests.dashboard.server import seeded_server
 
 HERE = Path(__file__).parent
@@ -59,10 +59,7 @@ def signed_in(browser, server, username: str, viewport: dict) -> Page:
             response.status >= 400 and page.problems.append(f"{response.status} {response.url}")
         ),
     )
-    page.goto(f"{server.base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, server.base, username, PASSWORD)
     page.wait_for_load_state("networkidle")
     return page
 

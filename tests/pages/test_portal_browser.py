@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.a11y import Watch, axe_violations
-from tests.browser import TIMEOUT_MS
+from tests.browser import TIMEOUT_MS, sign_in
 from tests.dashboard.server import Server, manage, prepare_database, server_env
 
 HERE = Path(__file__).parent
@@ -51,10 +51,7 @@ def test_a_requesters_day(server, browser, size, tmp_path):
     page.set_default_timeout(TIMEOUT_MS)
     watch = Watch(page)
     violations = []
-    page.goto(f"{server.base}/accounts/login/")
-    page.fill("#id_username", "rita")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, server.base, "rita", PASSWORD)
 
     # Typing suggests articles (debounced htmx), as clean links; "this solved it" opens nothing.
     page.goto(f"{server.base}/tickets/new/")
