@@ -12,7 +12,7 @@ sends a dozen messages (the dashboard's, and each notified agent's).
 A layer outside the process (Redis) is sent to from one event loop kept for the process
 (_SenderLoop): channels-redis keeps its connections per event loop, so through async_to_sync,
 which makes a new loop each call, every send opened and closed a Redis connection (2.0 ms of
-CPU a send against 0.14 on a loop kept; docs/benchmarks.md, "A loop kept for the channel
+CPU a send against 0.27 on a loop kept; docs/benchmarks.md, "A loop kept for the channel
 layer"). The in-memory layer's queues belong to the server's own loop and keep async_to_sync."""
 
 import asyncio

@@ -18,10 +18,11 @@ logger = logging.getLogger(__name__)
 _last_drain_ended = float("-inf")
 # While the worker is busy, a round waits for company until it has GATHER_TARGET streams or
 # its oldest event has waited GATHER_MAX_WAIT seconds since its commit, looking every
-# GATHER_STEP. A batch's fixed cost is about what 18 tickets' own work costs (47 ms of CPU
-# against 2.6 a ticket, docs/benchmarks.md "A batch's fixed cost"): a worker that kept up by
-# delivering whatever the last round left (10-25 streams under one client) spent 40% of its
-# CPU on it. The wait is bounded well inside API.md's second from commit to dashboard event.
+# GATHER_STEP. A batch's fixed cost is about what 12-18 tickets' own work costs (33-47 ms of
+# CPU against 2.6-2.7 a ticket, docs/benchmarks.md "A batch's fixed cost" and "A loop kept for
+# the channel layer"): a worker that kept up by delivering whatever the last round left (10-25
+# streams under one client) spent 40% of its CPU on it. The wait is bounded well inside
+# API.md's second from commit to dashboard event.
 GATHER_TARGET = 50
 GATHER_MAX_WAIT = 0.25
 GATHER_STEP = 0.1
