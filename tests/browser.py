@@ -57,12 +57,16 @@ def signed_in_page(browser, base: str, username: str, password: str, viewport: d
 
 
 def sign_in(page, base: str, username: str, password: str, *, then: str = "") -> None:
-    """Through the login form, then on to ``then`` (a path) when given. The form's own button
-    is clicked: on a page of someone signed in already the header's "Sign out" button is the
+    """Through the login form, then on to ``then`` (a path) when given; returns once signed in,
+    so a caller's next ``goto`` cannot cut the login's POST short. The form's own button is
+    clicked: on a page of someone signed in already the header's "Sign out" button is the
     first submit button, and clicking that signed out."""
-    page.goto(f"{base}/accounts/login/" + (f"?next={then}" if then else ""))
+    login = f"{base}/accounts/login/"
+    page.goto(login + (f"?next={then}" if then else ""))
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form:has(#id_username) button[type=submit]")
     if then:
         page.wait_for_url(f"{base}{then}")
+    else:  # wherever the login sends a user: anywhere but the login page
+        page.wait_for_url(lambda url: not url.startswith(login))

@@ -111,9 +111,8 @@ def test_the_pages_work_without_a_single_policy_violation(server, page):
 
 def test_the_websocket_is_allowed_by_connect_src_self(server, page):
     """connect-src 'self' covers ws:// on the page's own host and port in Chromium."""
-    sign_in(
-        page, server.base, *ADMIN, then="/"
-    )  # the test before may have run elsewhere, or not at all
+    # Signed in here: the test before may have run on another worker, or not at all.
+    sign_in(page, server.base, *ADMIN, then="/")
     visit(page, f"{server.base}/dashboard/")
     header = page.evaluate(
         "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
