@@ -131,15 +131,13 @@ def _gathered(waiting: list[str], waited: float, *, own: str = "") -> list[str]:
     steady trickle each round would otherwise take the few tickets the last one left, at the
     fixed cost of a batch each. ``waited``: how long the oldest of ``waiting`` has waited. The
     pauses alone are bounded too, whatever the clocks of the committing processes say."""
-    paused = 0.0
-    size = len(waiting) + (1 if own else 0)
-    while 0 < size < GATHER_TARGET and max(waited, paused) < GATHER_MAX_WAIT:
+    paused, own_count = 0.0, 1 if own else 0
+    while 0 < len(waiting) + own_count < GATHER_TARGET and max(waited, paused) < GATHER_MAX_WAIT:
         pause = min(GATHER_STEP, GATHER_MAX_WAIT - max(waited, paused))
         time.sleep(pause)
         paused += pause
-        limit = waves.MAX_STREAMS - (1 if own else 0)
+        limit = waves.MAX_STREAMS - own_count
         waiting, waited = waves.waiting_streams(limit=limit, excluding=own)
-        size = len(waiting) + (1 if own else 0)
     return waiting
 
 
