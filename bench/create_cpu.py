@@ -12,7 +12,11 @@ PostgreSQL backend (/proc, when the server is local), and statements per create.
 floor's ``POST /api/v1/tickets/``; the project's ``POST /api/v1/tickets/`` as a manager with a
 JWT and ``POST /api/v1/webhooks/ticket`` (a StandardTicket, ``generic`` source, a distinct
 ticket id each), the bodies of bench/http_cases.py. ``--tree`` adds the project as checked out
-elsewhere (an earlier commit), measured in the same rounds: A/B in one run.
+elsewhere (an earlier commit), measured in the same rounds: A/B in one run. ``--redis-url``
+adds the project as it runs with Redis (its cache, throttle counts and drain flag in Redis,
+its tasks published to the broker): the web side of the scale-out configuration, delivery
+left to a worker that is not started (the drain flag, up most of the time while a worker
+drains, lets a task through every few seconds; use a Redis database of your own).
 
 Databases: ``<prefix>_floor`` and ``<prefix>_p<n>`` on the server DATABASE_URL names
 (``--db-prefix``, default ``bench_create_<pid>``), migrated on first use, dropped at the end
@@ -54,7 +58,8 @@ class Side:
 
     def _callers(self) -> dict:
         """A manager signed in with a JWT and a `generic` key, neither throttled; delivery
-        held: commits hand their streams to a deliverer that keeps them (the outbox does)."""
+        held: commits hand their streams to a deliverer that keeps them (the outbox does), or
+        with Redis to the broker, as a web process of the scale-out configuration does."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from rest_framework_simplejwt.tokens import AccessToken
@@ -68,7 +73,8 @@ class Side:
             def submit(self, stream: str) -> None:
                 pass
 
-        tasks.deliverer = HeldDeliverer()
+        if not os.environ.get("REDIS_URL"):
+            tasks.deliverer = HeldDeliverer()
         users = get_user_model().objects
         user = users.filter(username="bench-create").first()
         if user is None:
@@ -238,7 +244,7 @@ def drop_database(base: str, name: str) -> None:
 
 
 class Worker:
-    def __init__(self, label: str, kind: str, tree: Path, url: str) -> None:
+    def __init__(self, label: str, kind: str, tree: Path, url: str, redis_url: str = "") -> None:
         self.label, self.kind = label, kind
         env = {
             **os.environ,
@@ -254,7 +260,9 @@ class Worker:
             "API_RATE_USER": "100000000/min",
             "JWT_ACCESS_MINUTES": "240",
         }
-        env.pop("REDIS_URL", None)  # the embedded mode; delivery is held either way
+        env.pop("REDIS_URL", None)  # the embedded mode, unless this side is the Redis one
+        if redis_url:
+            env["REDIS_URL"] = redis_url
         self.process = subprocess.Popen(  # noqa: S603 - this script, our arguments
             [sys.executable, __file__, "--worker", kind, "--root", str(tree)],
             stdin=subprocess.PIPE,
@@ -312,6 +320,7 @@ def main() -> None:
     parser.add_argument("--cases", default="api,webhook")
     parser.add_argument("--profile", choices=["api", "webhook"])
     parser.add_argument("--sql", choices=["api", "webhook"], help="print one create's SQL")
+    parser.add_argument("--redis-url", default="", help="add the project's Redis side")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.root)
@@ -319,18 +328,26 @@ def main() -> None:
     if not base.startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server (any database on it).")
     trees = [ROOT, *(Path(tree).resolve() for tree in args.tree)]
-    sides = [("floor", "floor", ROOT, f"{args.db_prefix}_floor")]
+    sides = [("floor", "floor", ROOT, f"{args.db_prefix}_floor", "")]
     sides += [
-        (f"project{'' if i == 0 else f' ({tree.name})'}", "project", tree, f"{args.db_prefix}_p{i}")
+        (
+            f"project{'' if i == 0 else f' ({tree.name})'}",
+            "project",
+            tree,
+            f"{args.db_prefix}_p{i}",
+            "",
+        )
         for i, tree in enumerate(trees)
     ]
+    if args.redis_url:
+        sides.append(("project (redis)", "project", ROOT, f"{args.db_prefix}_r", args.redis_url))
     if args.profile or args.sql:
-        sides = sides[1:2]
+        sides = sides[-1:] if args.redis_url else sides[1:2]
     workers = []
     try:
-        for label, kind, tree, name in sides:
+        for label, kind, tree, name, redis_url in sides:
             ensure_database(base, name)
-            workers.append(Worker(label, kind, tree, database_url(base, name)))
+            workers.append(Worker(label, kind, tree, database_url(base, name), redis_url))
         if args.sql:
             workers[0].ask("run", args.sql, args.warmup)
             print("\n".join(workers[0].ask("sql", args.sql, 1)["sql"]))
@@ -357,7 +374,7 @@ def main() -> None:
         for w in workers:
             w.close()
         if not args.keep:
-            for _, _, _, name in sides:
+            for _, _, _, name, _ in sides:
                 drop_database(base, name)
 
 
