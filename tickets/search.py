@@ -1,5 +1,7 @@
 """Ticket search: the tickets where every word of a text appears in the title, the description,
-a timeline entry the caller may see, the reference, or the requester's name or e-mail.
+a timeline entry the caller may see, the reference, or the requester's name or e-mail. The
+timeline counts with what people wrote: the system's own lines ("Routed to Network") are not
+searched (migration search_words_people_wrote).
 
 PostgreSQL: words are matched as words (stemmed by the text-search configuration) in the
 tsvector columns the database keeps on the ticket row (migration search_vectors): the title
@@ -313,7 +315,9 @@ def _substring_search(tickets, words: list[str], *, internal: bool) -> QuerySet[
     shown = [TimelineEntry.Visibility.PUBLIC]
     if internal:
         shown.append(TimelineEntry.Visibility.INTERNAL)
-    entries = TimelineEntry.objects.filter(visibility__in=shown)
+    entries = TimelineEntry.objects.filter(visibility__in=shown).exclude(
+        type=TimelineEntry.Type.SYSTEM
+    )
     for word in words:
         matching_entries = entries.filter(content__icontains=word).values("ticket_id")
         tickets = tickets.filter(

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
-from tickets.actions import timeline, updates
+from tickets.actions import journal, timeline, updates
 from tickets.models import Ticket, TimelineEntry
 from tickets.search import RANK, search_tickets
 
@@ -106,6 +106,58 @@ def test_words_follow_edits_of_the_ticket_and_of_its_timeline(desk, agent, manag
     assert found("antenna", internal=True) == {"REQ-2026-000150"}
     TimelineEntry.objects.filter(pk=entry.pk).delete()
     assert found("antenna", internal=True) == set()
+
+
+def test_the_system_s_own_lines_are_not_searched(desk, agent):
+    """Routing, SLA and the other actions write lines like "Routed to Kerberos": the team
+    filter finds those tickets; the search finds what people wrote."""
+    ticket = desk["vpn"]
+    journal.record_system_entry(ticket=ticket, content="Routed to Kerberos by rule Zephyr")
+    assert found("kerberos") == set() and found("zephyr") == set()
+
+    timeline.add_timeline_entry(
+        ticket_id=ticket.pk, actor=agent, type="note", visibility="internal", content="Kerberos"
+    )
+    assert found("kerberos") == {"REQ-2026-000150"}
+
+
+@postgres_only
+def test_a_system_line_leaves_the_ticket_row_as_it_is(desk, agent):
+    """Its words are not kept, so the trigger writes no new version of the ticket row (the
+    row's ctid stays); a note's words are, and it does."""
+    ticket = desk["vpn"]
+
+    def row_version() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid::text FROM tickets_ticket WHERE id = %s", [ticket.pk])
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    journal.record_system_entries(entries=[(ticket, "SLA clock started"), (ticket, "Routed")])
+    assert row_version() == before
+    factories.TimelineEntryFactory(ticket=ticket, visibility="internal", content="Firewall")
+    assert row_version() != before
+
+
+@postgres_only
+def test_recomputed_words_leave_the_system_s_lines_out(desk, agent):
+    """``tickets_refresh_words()`` (the migrations' backfill, and after bulk loads): a ticket
+    whose words held a system line's, from before migration search_words_people_wrote, keeps
+    only what people wrote; one with system lines only keeps none."""
+    vpn, printer = desk["vpn"], desk["printer"]
+    journal.record_system_entry(ticket=vpn, content="Routed to Kerberos")
+    journal.record_system_entry(ticket=printer, content="Routed to Kerberos")
+    factories.TimelineEntryFactory(ticket=vpn, visibility="internal", content="Firewall")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_ticket SET internal_words = to_tsvector('english', 'routed kerberos')"
+            " WHERE id IN (%s, %s)",
+            [vpn.pk, printer.pk],
+        )
+        assert found("kerberos") == {"REQ-2026-000150", "INC-2026-000023"}
+        cursor.execute("SELECT tickets_refresh_words()")
+    assert found("kerberos") == set()
+    assert found("firewall") == {"REQ-2026-000150"}
 
 
 def test_no_words_leaves_the_tickets_as_they_are(desk):
