@@ -37,6 +37,12 @@ routing decision and counts that wait in the CPU window, so work moved after the
 paid for; it reports commit-to-routed (the ticket's created_at to its decision's decided_at)
 p50/p95, the rate decisions were stored at, and the PostgreSQL sessions opened per request on
 each app's database (pg_stat_database). The tables are printed in Markdown at the end.
+
+On a shared machine one run's rates move by 10-20% between runs of the same code. ``--rounds
+N`` runs the configurations in turn N times on the same databases (each round's creates stay,
+so the later rounds see a few thousand more tickets, every configuration alike); each table
+then shows, per case and app, the run with the median rate, and one more table every round's
+rates.
 """
 
 import sys
@@ -71,6 +77,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1, help="wrk seconds per case, unmeasured")
     parser.add_argument("--drain", type=float, default=300, help="max wait for routing, s")
     parser.add_argument("--configs", default="embedded,redis")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the configurations in turn this many times; the tables take each case's "
+        "median run (by requests a second) and a table lists every round",
+    )
     parser.add_argument("--cases", default="", help="case keys, comma-separated (default all)")
     parser.add_argument("--redis-url", default="", help="use this Redis (prefixes bench-http)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")

@@ -150,6 +150,54 @@ def _routing_table(results: dict[str, list[Result]]) -> list[str]:
     return rows
 
 
+def median_runs(runs: list[list[Result]]) -> list[Result]:
+    """Of several rounds' results, each case and app's run with the median rate (the lower of
+    the middle two for an even count), in the first round's order."""
+    by_key: dict[tuple[str, str], list[Result]] = {}
+    for results in runs:
+        for result in results:
+            by_key.setdefault((result.case.key, result.app), []).append(result)
+    chosen = []
+    for same in by_key.values():
+        ordered = sorted(same, key=lambda result: result.rps)
+        chosen.append(ordered[(len(ordered) - 1) // 2])
+    return chosen
+
+
+def rounds_table(rounds: dict[str, list[list[Result]]]) -> list[str]:
+    """Each configuration, case and app's rate in every round, and the project's against the
+    floor's of the same round."""
+    out = [
+        "| configuration | case | clients | app | req/s in each round | project/floor each round |",
+        "|---|---|---:|---|---|---|",
+    ]
+    for config, runs in rounds.items():
+        keys = list(dict.fromkeys((r.case.key, r.app) for results in runs for r in results))
+        for key, app in keys:
+            found = [
+                next((r for r in results if (r.case.key, r.app) == (key, app)), None)
+                for results in runs
+            ]
+            floors = [
+                next((r for r in results if r.case.key == key and r.app == "floor"), None)
+                for results in runs
+            ]
+            rates = " / ".join(f"{r.rps:.1f}" if r else "-" for r in found)
+            ratios = (
+                " / ".join(
+                    f"{r.rps / f.rps:.2f}" if r and f and f.rps else "-"
+                    for r, f in zip(found, floors, strict=True)
+                )
+                if app != "floor"
+                else ""
+            )
+            case = found[0].case if found[0] else None
+            label = case.label if case else key
+            clients = case.clients if case else ""
+            out.append(f"| {config} | {label} | {clients} | {app} | {rates} | {ratios} |")
+    return out
+
+
 def render(*, results: dict[str, list[Result]], args: argparse.Namespace, configs: dict) -> str:
     seeders = "project: bench/seed_scale.py"
     seeders += "; helpdesk: bench/helpdesk/seed.py" if args.helpdesk else ""

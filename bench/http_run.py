@@ -48,21 +48,30 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
             _settle(urls[2])
         postmaster = _postmaster(base_url)
         cases = [c for c in CASES if not args.cases or c.key in args.cases.split(",")]
-        results: dict[str, list[Result]] = {}
-        for config in args.configs.split(","):
-            workers = CONFIGS[config][0]
-            print(f"\n== {config}: {workers} gunicorn worker(s) per app", flush=True)
-            results[config] = _configuration(
-                config=config,
-                args=args,
-                urls=tuple(urls),
-                callers=callers,
-                postmaster=postmaster,
-                cases=cases,
-                work=work,
-                venv=venv,
-            )
+        rounds: dict[str, list[list[Result]]] = {}
+        for round_ in range(args.rounds):
+            for config in args.configs.split(","):
+                workers = CONFIGS[config][0]
+                print(
+                    f"\n== {config}: {workers} gunicorn worker(s) per app"
+                    f"{f', round {round_ + 1} of {args.rounds}' if args.rounds > 1 else ''}",
+                    flush=True,
+                )
+                one = _configuration(
+                    config=config,
+                    args=args,
+                    urls=tuple(urls),
+                    callers=callers,
+                    postmaster=postmaster,
+                    cases=cases,
+                    work=work,
+                    venv=venv,
+                )
+                rounds.setdefault(config, []).append(one)
+        results = {config: http_report.median_runs(runs) for config, runs in rounds.items()}
         print(http_report.render(results=results, args=args, configs=CONFIGS))
+        if args.rounds > 1:
+            print("\n".join(["", "### Every round", "", *http_report.rounds_table(rounds)]))
     finally:
         if args.keep:
             print(f"kept the databases {', '.join(names)}")
