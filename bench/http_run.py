@@ -59,6 +59,7 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
                 )
                 one = _configuration(
                     config=config,
+                    logs=work / (config if args.rounds == 1 else f"{config}-{round_ + 1}"),
                     args=args,
                     urls=tuple(urls),
                     callers=callers,
@@ -189,6 +190,7 @@ def _jwt(base: str, username: str) -> str:
 def _start(
     *,
     config: str,
+    logs: Path,
     urls: tuple[str, ...],
     callers: tuple,
     postmaster: int,
@@ -201,7 +203,6 @@ def _start(
     every process started is added to `procs` as it starts, for the caller to stop."""
     project_url, floor_url = urls[:2]
     workers, with_redis = CONFIGS[config]
-    logs = work / config
     logs.mkdir()
     redis = None
     project_env = _env(project_url, "itsm.settings", work)
@@ -317,6 +318,7 @@ def _start_helpdesk(
 def _configuration(
     *,
     config: str,
+    logs: Path,
     args: argparse.Namespace,
     urls: tuple[str, ...],
     callers: tuple,
@@ -332,6 +334,7 @@ def _configuration(
     try:
         deployments = _start(
             config=config,
+            logs=logs,
             urls=urls,
             callers=callers,
             postmaster=postmaster,
