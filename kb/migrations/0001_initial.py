@@ -6,18 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-class AddIndexOnPostgres(migrations.AddIndex):
-    """The GIN index over the stored tsvector exists on PostgreSQL only; SQLite has no GIN
-    (kb.search ranks with TF-IDF there). The migration state has it either way."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from core.migration_ops import AddIndexOnPostgres
 
 
 class Migration(migrations.Migration):

@@ -7,17 +7,7 @@ import django.contrib.postgres.indexes
 import django.db.models.functions.text
 from django.db import migrations
 
-
-class AddIndexOnPostgres(migrations.AddIndex):
-    """A GIN index, created on PostgreSQL only; the migration state has it either way."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from core.migration_ops import AddIndexOnPostgres
 
 
 class Migration(migrations.Migration):

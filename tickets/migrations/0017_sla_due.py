@@ -7,6 +7,8 @@ either way)."""
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import AddIndexOnPostgres
+
 
 def copy_running_due_times(apps, schema_editor):
     """Each ticket's clock's resolution due time unless the clock has stopped (resolution
@@ -19,18 +21,6 @@ def copy_running_due_times(apps, schema_editor):
         f"WHERE c.ticket_id = {qn(ticket)}.id AND c.resolution_met_at IS NULL "
         "AND c.resolution_due IS NOT NULL"
     )
-
-
-class AddIndexOnPostgres(migrations.AddIndex):
-    """Created on PostgreSQL only; the migration state has it either way."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -13,20 +13,12 @@ ticket table wait meanwhile. SQLite: nothing (tickets.search matches substrings)
 
 from django.db import migrations
 
+from core.migration_ops import RunSQLOnPostgres
+
 STAFF_WORDS = """
 CREATE INDEX ticket_staff_words_gin ON tickets_ticket USING gin ((search_vector
     || COALESCE(public_words, ''::tsvector) || COALESCE(internal_words, ''::tsvector)))
 """
-
-
-class RunSQLOnPostgres(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -14,6 +14,9 @@ what people wrote"). The trigger and the functions now pass over system entries 
 
 from django.db import migrations
 
+from core.migration_ops import RunSQLOnPostgres
+
+
 # Each function as migration search_vectors wrote it, with the type condition added.
 WORDS_OF = """
 CREATE OR REPLACE FUNCTION tickets_entry_words(ticket uuid, shown varchar) RETURNS tsvector
@@ -78,16 +81,6 @@ SKIP_SYSTEM = """IF (TG_OP = 'INSERT' AND NEW.type = 'system')
 # Every ticket with a timeline is recomputed, one with system lines only to no words.
 PEOPLE = WORDS_OF.format(people="AND type <> 'system'", skip_system=SKIP_SYSTEM)
 EVERY_ENTRY = WORDS_OF.format(people="", skip_system="")
-
-
-class RunSQLOnPostgres(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
