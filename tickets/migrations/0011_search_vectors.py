@@ -18,23 +18,25 @@ import django.db.models.functions.text
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from core.migration_ops import AddIndexOnPostgres, RunSQLOnPostgres
 import tickets.documents
+from core.migration_ops import AddIndexOnPostgres, RunSQLOnPostgres
 
 
 # tickets_entry_words(ticket, visibility): the stripped tsvector of those entries' content.
 # tickets_refresh_words(): every ticket's words from its entries, in one pass (the backfill
 # here, and after bulk loads written with triggers off, e.g. bench/seed_scale.py).
 # The trigger appends a new entry's words; an edit, a move or a deletion recomputes.
-ENTRY_WORDS = """
-ALTER TABLE tickets_ticket ADD COLUMN public_words tsvector, ADD COLUMN internal_words tsvector;
-
+# Each function apart: migration search_words_people_wrote replaces them.
+ENTRY_WORDS_OF = """
 CREATE FUNCTION tickets_entry_words(ticket uuid, shown varchar) RETURNS tsvector
 LANGUAGE sql STABLE AS $$
     SELECT strip(to_tsvector('english'::regconfig, coalesce(string_agg(content, ' '), '')))
     FROM tickets_timelineentry WHERE ticket_id = ticket AND visibility = shown
 $$;
 
+"""
+
+REFRESH_WORDS = """
 CREATE FUNCTION tickets_refresh_words() RETURNS void LANGUAGE sql AS $$
     UPDATE tickets_ticket t SET public_words = w.public_words, internal_words = w.internal_words
     FROM (
@@ -48,6 +50,9 @@ CREATE FUNCTION tickets_refresh_words() RETURNS void LANGUAGE sql AS $$
     WHERE t.id = w.ticket_id
 $$;
 
+"""
+
+TIMELINE_WORDS = """
 CREATE FUNCTION tickets_timeline_words() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -74,6 +79,17 @@ BEGIN
 END
 $$;
 
+"""
+
+ENTRY_WORDS = (
+    """
+ALTER TABLE tickets_ticket ADD COLUMN public_words tsvector, ADD COLUMN internal_words tsvector;
+
+"""
+    + ENTRY_WORDS_OF
+    + REFRESH_WORDS
+    + TIMELINE_WORDS
+    + """
 CREATE TRIGGER tickets_timeline_words AFTER INSERT OR DELETE OR UPDATE OF content, visibility,
     ticket_id ON tickets_timelineentry FOR EACH ROW EXECUTE FUNCTION tickets_timeline_words();
 
@@ -82,6 +98,7 @@ SELECT tickets_refresh_words();
 CREATE INDEX ticket_public_words_gin ON tickets_ticket USING gin (public_words);
 CREATE INDEX ticket_internal_words_gin ON tickets_ticket USING gin (internal_words);
 """
+)
 
 NO_ENTRY_WORDS = """
 DROP TRIGGER tickets_timeline_words ON tickets_timelineentry;

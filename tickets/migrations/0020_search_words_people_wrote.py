@@ -12,75 +12,66 @@ what people wrote"). The trigger and the functions now pass over system entries 
 (one pass over the timeline, as migration search_vectors's backfill). SQLite: nothing.
 """
 
+import importlib
+
 from django.db import migrations
 
 from core.migration_ops import RunSQLOnPostgres
 
+# The three functions as migration search_vectors wrote them (a module name cannot be imported
+# with ``import``: it starts with a digit).
+search_vectors = importlib.import_module("tickets.migrations.0011_search_vectors")
 
-# Each function as migration search_vectors wrote it, with the type condition added.
-WORDS_OF = """
-CREATE OR REPLACE FUNCTION tickets_entry_words(ticket uuid, shown varchar) RETURNS tsvector
-LANGUAGE sql STABLE AS $$
-    SELECT strip(to_tsvector('english'::regconfig, coalesce(string_agg(content, ' '), '')))
-    FROM tickets_timelineentry
-    WHERE ticket_id = ticket AND visibility = shown {people}
-$$;
-
-CREATE OR REPLACE FUNCTION tickets_refresh_words() RETURNS void LANGUAGE sql AS $$
-    UPDATE tickets_ticket t SET public_words = w.public_words, internal_words = w.internal_words
-    FROM (
-        SELECT ticket_id,
-               strip(to_tsvector('english'::regconfig, coalesce(
-                   string_agg(content, ' ') FILTER (WHERE visibility = 'public' {people}), ''))),
-               strip(to_tsvector('english'::regconfig, coalesce(
-                   string_agg(content, ' ') FILTER (WHERE visibility = 'internal' {people}), '')))
-        FROM tickets_timelineentry GROUP BY ticket_id
-    ) w (ticket_id, public_words, internal_words)
-    WHERE t.id = w.ticket_id
-$$;
-
-CREATE OR REPLACE FUNCTION tickets_timeline_words() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {skip_system}
-    IF TG_OP = 'INSERT' THEN
-        IF NEW.visibility = 'public' THEN
-            UPDATE tickets_ticket SET public_words = coalesce(public_words, ''::tsvector)
-                || strip(to_tsvector('english'::regconfig, NEW.content)) WHERE id = NEW.ticket_id;
-        ELSIF NEW.visibility = 'internal' THEN
-            UPDATE tickets_ticket SET internal_words = coalesce(internal_words, ''::tsvector)
-                || strip(to_tsvector('english'::regconfig, NEW.content)) WHERE id = NEW.ticket_id;
-        END IF;
-        RETURN NULL;
-    END IF;
-    UPDATE tickets_ticket
-    SET public_words = tickets_entry_words(id, 'public'),
-        internal_words = tickets_entry_words(id, 'internal')
-    WHERE id = OLD.ticket_id;
-    IF TG_OP = 'UPDATE' AND NEW.ticket_id <> OLD.ticket_id THEN
-        UPDATE tickets_ticket
-        SET public_words = tickets_entry_words(id, 'public'),
-            internal_words = tickets_entry_words(id, 'internal')
-        WHERE id = NEW.ticket_id;
-    END IF;
-    RETURN NULL;
-END
-$$;
-
--- Hidden words must go now, not at the ticket's next timeline change.
-SELECT tickets_refresh_words();
-"""
-
-# A system line inserted, deleted or edited (as the product writes it: it never edits one)
-# changes no ticket's words: the row is left as it is.
-SKIP_SYSTEM = """IF (TG_OP = 'INSERT' AND NEW.type = 'system')
+# A system line inserted, deleted or edited (the product never edits one) changes no ticket's
+# words: the row is left as it is.
+SKIP_SYSTEM = """
+    IF (TG_OP = 'INSERT' AND NEW.type = 'system')
         OR (TG_OP = 'DELETE' AND OLD.type = 'system')
         OR (TG_OP = 'UPDATE' AND OLD.type = 'system' AND NEW.type = 'system') THEN
         RETURN NULL;
-    END IF;"""
+    END IF;
+"""
 
-# Every ticket with a timeline is recomputed, one with system lines only to no words.
-PEOPLE = WORDS_OF.format(people="AND type <> 'system'", skip_system=SKIP_SYSTEM)
-EVERY_ENTRY = WORDS_OF.format(people="", skip_system="")
+
+def _replacing(function: str) -> str:
+    return function.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+
+
+def _changed(sql: str, *edits: tuple[str, str]) -> str:
+    for old, new in edits:
+        if old not in sql:
+            raise ValueError(f"{old!r} is not in the function")
+        sql = sql.replace(old, new)
+    return sql
+
+
+PEOPLE_ONLY = " AND type <> 'system'"
+# Every ticket with a timeline is recomputed, one with system lines only to no words: the
+# filter is inside each aggregate, not on the rows grouped.
+PEOPLE = (
+    _replacing(
+        _changed(
+            search_vectors.ENTRY_WORDS_OF,
+            ("visibility = shown", "visibility = shown" + PEOPLE_ONLY),
+        )
+    )
+    + _replacing(
+        _changed(
+            search_vectors.REFRESH_WORDS,
+            ("(WHERE visibility = 'public')", f"(WHERE visibility = 'public'{PEOPLE_ONLY})"),
+            ("(WHERE visibility = 'internal')", f"(WHERE visibility = 'internal'{PEOPLE_ONLY})"),
+        )
+    )
+    + _replacing(_changed(search_vectors.TIMELINE_WORDS, ("BEGIN\n", "BEGIN" + SKIP_SYSTEM)))
+    # Hidden words must go now, not at each ticket's next timeline change.
+    + "SELECT tickets_refresh_words();"
+)
+EVERY_ENTRY = (
+    _replacing(search_vectors.ENTRY_WORDS_OF)
+    + _replacing(search_vectors.REFRESH_WORDS)
+    + _replacing(search_vectors.TIMELINE_WORDS)
+    + "SELECT tickets_refresh_words();"
+)
 
 
 class Migration(migrations.Migration):
