@@ -4,7 +4,7 @@ import pytest
 
 from core.models import AuditLog
 from tests import factories
-from tickets.actions import flags, ownership, tasks, timeline
+from tickets.actions import flags, journal, ownership, tasks, timeline
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -307,6 +307,16 @@ def test_search_never_reveals_internal_words_to_requesters(api, mixed_timeline, 
     assert api.as_(requester).get(url(), {"q": "public-reply"}).json()["count"] == 1
     assert api.as_(agent).get(url(), {"q": "internal-secret"}).json()["count"] == 1
     assert api.as_(agent).get(url(), {"q": "expert-only"}).json()["count"] == 0
+
+
+def test_search_finds_what_people_wrote_not_the_system_s_own_lines(api, mixed_timeline, agent):
+    """The system's lines stay on the timeline; searching for their words finds nothing (the
+    filters answer "routed to which team"), a note's words find the ticket."""
+    journal.record_system_entry(ticket=mixed_timeline, content="Routed to Zephyrdesk by rule")
+    entries = api.as_(agent).get(url(mixed_timeline, "timeline")).json()["results"]
+    assert "Routed to Zephyrdesk by rule" in [entry["content"] for entry in entries]
+    assert api.as_(agent).get(url(), {"q": "zephyrdesk"}).json()["count"] == 0
+    assert api.as_(agent).get(url(), {"q": "internal-secret"}).json()["count"] == 1
 
 
 def test_post_to_timeline(api, ticket, requester, agent):
