@@ -304,9 +304,12 @@ class ReferenceCounterAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(TeamLoad)
 class TeamLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the database's triggers keep these counts (tickets/load_triggers.py)."""
+    """Read-only: the database's triggers keep these counts (tickets/load_triggers.py). On
+    PostgreSQL a (team, status, priority) may have a row per slot, one per transaction that
+    wrote at the same time as another; its count is their sum, and one slot's may be below
+    zero."""
 
-    list_display = ("team", "status", "priority", "tickets")
+    list_display = ("team", "status", "priority", "slot", "tickets")
     list_filter = ("status", "priority")
     search_fields = ("team__name", "team__slug")
     list_select_related = ("team",)

@@ -14,14 +14,18 @@ class TeamLoad(models.Model):
     team = models.ForeignKey("org.Team", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=16)
     priority = models.CharField(max_length=16)
+    # PostgreSQL: the writing transaction's slot (tickets/load_triggers.py); a key's count is
+    # the sum over its slots, and a slot's own may be below zero. SQLite: always 0.
+    slot = models.PositiveSmallIntegerField(db_default=0)
     tickets = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "status", "priority"], name="teamload_team_status_priority"
+                fields=["team", "status", "priority", "slot"],
+                name="teamload_team_status_priority_slot",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.team_id} {self.status}/{self.priority}: {self.tickets}"
+        return f"{self.team_id} {self.status}/{self.priority} slot {self.slot}: {self.tickets}"

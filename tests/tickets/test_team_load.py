@@ -2,7 +2,8 @@
 database's triggers through every kind of write, and what routing reads as a team's load."""
 
 import pytest
-from django.db.models import Count
+from django.db import connection, connections
+from django.db.models import Count, Sum
 
 from routing.selectors import RUNNING_STATUSES
 from routing.team_reads import team_snapshots
@@ -15,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counted() -> dict:
-    rows = TeamLoad.objects.exclude(tickets=0).values_list(
-        "team_id", "status", "priority", "tickets"
+    """Each key's count: the sum over its slots."""
+    rows = (
+        TeamLoad.objects.values_list("team_id", "status", "priority")
+        .annotate(n=Sum("tickets"))
+        .exclude(n=0)
+        .order_by()
     )
     return {(team, status, priority): n for team, status, priority, n in rows}
 
@@ -90,3 +95,64 @@ def test_routing_weighs_a_teams_running_work_from_the_counts(django_assert_max_n
             )
         }
     assert loads == {"Busy": 6.0, "Idle": 0.0}
+
+
+def _writer():
+    """A connection of its own, in a transaction, that gives up on a row lock after 1 s."""
+    writer = connections.create_connection("default")
+    writer.set_autocommit(False)
+    with writer.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '1s'")
+    return writer
+
+
+def _route(writer, ticket: Ticket, team) -> None:
+    with writer.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Ticket._meta.db_table} SET team_id = %s WHERE id = %s",
+            [team.pk, ticket.pk],
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="slots are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_transactions_routing_to_one_team_do_not_wait_for_each_other():
+    """Two open transactions move tickets into the same team, status and priority. With one
+    count row per key the second waited for the first's commit (here: lock_timeout); each
+    now counts in a slot of its own, and the sums are right once both commit."""
+    team = factories.TeamFactory()
+    tickets = factories.TicketFactory.create_batch(3, team=None)
+    first, second = _writer(), _writer()
+    try:
+        _route(first, tickets[0], team)
+        _route(second, tickets[1], team)  # raised "canceling statement due to lock timeout"
+        second.commit()
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    assert TeamLoad.objects.filter(team=team).count() == 2  # one slot each
+    Ticket.objects.filter(pk=tickets[2].pk).update(team=team)  # alone: the lowest slot again
+    Ticket.objects.filter(pk=tickets[0].pk).update(team=None)  # out, counted in its slot
+    assert TeamLoad.objects.filter(team=team).count() == 2
+    assert counted() == truth() == {(team.pk, "new", "medium"): 2}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="slots are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_with_every_slot_taken_a_transaction_shares_the_first():
+    team = factories.TeamFactory()
+    ticket = factories.TicketFactory(team=None)
+    holder = connections.create_connection("default")
+    try:
+        with holder.cursor() as cursor:  # as if eight transactions were writing
+            for slot in range(load_triggers.SLOTS):
+                cursor.execute(
+                    "SELECT pg_advisory_lock(%s, %s)", [load_triggers.SLOT_LOCK_NAMESPACE, slot]
+                )
+        Ticket.objects.filter(pk=ticket.pk).update(team=team)
+    finally:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+        holder.close()
+    assert list(TeamLoad.objects.filter(team=team).values_list("slot", "tickets")) == [(0, 1)]
