@@ -27,7 +27,6 @@ from datetime import timedelta
 from django.db import connection
 
 from core import waves
-from core.heap import freeze_startup_heap
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +189,6 @@ def start_if_configured() -> None:
 
     if not getattr(settings, "EVENTS_IN_BACKGROUND", False) or deliverer.running:
         return
-    freeze_startup_heap()  # the server process delivers or hands over: its start stays out of GC
     if getattr(settings, "EVENTS_IN_A_PROCESS", True):
         from core.delivery_process import DeliveryProcess
 

@@ -17,6 +17,7 @@ from django.conf import settings  # noqa: E402
 
 from core.api.error_format import ApiErrorFormatASGI  # noqa: E402
 from core.deliverer import start_if_configured  # noqa: E402
+from core.heap import freeze_startup_heap  # noqa: E402
 from dashboard.websockets import websocket_urlpatterns as dashboard_sockets  # noqa: E402
 from desk.websockets import websocket_urlpatterns as desk_sockets  # noqa: E402
 from itsm.asgi_limits import ConcurrencyLimit  # noqa: E402
@@ -30,5 +31,8 @@ application = ProtocolTypeRouter(
     }
 )
 
+# What the process loaded to get here stays out of the collector's full passes, whichever
+# configuration it serves (core.heap).
+freeze_startup_heap()
 # Without a broker, this process delivers the outbox after its responses (core.deliverer).
 start_if_configured()

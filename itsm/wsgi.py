@@ -9,6 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
 application = get_wsgi_application()
 
 from core.deliverer import start_if_configured  # noqa: E402
+from core.heap import freeze_startup_heap  # noqa: E402
 
+# What the process loaded to get here stays out of the collector's full passes, whichever
+# configuration it serves (core.heap).
+freeze_startup_heap()
 # Without a broker, this process delivers the outbox after its responses (core.deliverer).
 start_if_configured()

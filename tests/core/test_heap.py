@@ -1,7 +1,10 @@
 """core.heap: a process that delivers events keeps what it loaded at start out of the garbage
-collector's passes (a Celery worker's processes, a server running the deliverer thread)."""
+collector's passes (a Celery worker's processes, every server process)."""
 
 import gc
+import os
+import subprocess
+import sys
 
 import pytest
 from celery import signals
@@ -25,12 +28,23 @@ def test_a_worker_freezes_what_it_loaded(unfrozen, signal):
     assert gc.isenabled()  # what comes later is collected as before
 
 
-def test_the_server_freezes_when_it_starts_the_deliverer(unfrozen, settings, monkeypatch):
+def test_starting_the_deliverer_is_not_what_freezes(unfrozen, settings, monkeypatch):
+    """The server's entry points freeze (below); the deliverer only starts."""
     started = []
     monkeypatch.setattr(deliverer_module.deliverer, "start", lambda impl: started.append(impl))
-    settings.EVENTS_IN_BACKGROUND = False
-    deliverer_module.start_if_configured()
-    assert gc.get_freeze_count() == 0 and not started
     settings.EVENTS_IN_BACKGROUND = True
     deliverer_module.start_if_configured()
-    assert gc.get_freeze_count() > 0 and len(started) == 1
+    assert len(started) == 1 and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("entry", ["itsm.asgi", "itsm.wsgi"])
+def test_a_server_process_freezes_whichever_configuration_it_serves(entry):
+    """A server process of the scale-out configuration (a worker delivers: no deliverer
+    here) froze nothing before, and paid full passes over its startup heap."""
+    code = f"import gc, {entry}; print(gc.get_freeze_count())"
+    env = {**os.environ, "EVENTS_IN_BACKGROUND": "false", "DJANGO_SETTINGS_MODULE": "itsm.settings"}
+    answer = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert answer.returncode == 0, answer.stderr[-2000:]
+    assert int(answer.stdout.split()[-1]) > 100_000
