@@ -19,6 +19,7 @@ class Case:
     clients: int
     creates: bool = False
     page: bool = False  # the agent's ticket list page (bench/http_pages.py, not wrk)
+    pace: int = 0  # creates a second the connections send together (0: as fast as answered)
 
 
 # Reads first, so that they see exactly the seeded tickets; then the creates.
@@ -32,6 +33,65 @@ CASES = [
     Case("webhook-1", "webhook delivery (floor, helpdesk: API create)", 1, creates=True),
     Case("webhook-4", "webhook delivery (floor, helpdesk: API create)", 4, creates=True),
 ]
+
+# A paced case's connections: enough that a pace is kept while answers take tens of
+# milliseconds, so that what is measured is whether the app keeps up, not the client.
+PACED_CLIENTS = 16
+_PACED = {
+    "create": "create ticket (API)",
+    "webhook": "webhook delivery (floor, helpdesk: API create)",
+}
+
+
+def select(keys: str) -> list[Case]:
+    """The cases ``--cases`` names (every fixed case when it names none), fixed ones first in
+    their order. Besides the fixed keys, ``create-rN`` and ``webhook-rN`` send creates at N a
+    second whatever the pace of the answers (open loop, up to PACED_CLIENTS in flight): the
+    rate each configuration sustains while it keeps API.md's second from commit to routed is
+    the fair comparison between them, where the fixed cases reward falling behind."""
+    names = [key for key in keys.split(",") if key]
+    fixed = [case for case in CASES if not names or case.key in names]
+    paced = []
+    for key in names:
+        kind, _, rate = key.rpartition("-r")
+        if any(case.key == key for case in CASES):
+            continue
+        if kind not in _PACED or not rate.isdigit() or int(rate) <= 0:
+            raise SystemExit(
+                f"unknown case {key!r} (fixed: {', '.join(c.key for c in CASES)};"
+                " paced: create-rN, webhook-rN)"
+            )
+        label = f"{_PACED[kind]}, paced at {int(rate)}/s"
+        paced.append(Case(key, label, PACED_CLIENTS, creates=True, pace=int(rate)))
+    return fixed + paced
+
+
+# wrk's connections share one Lua state per thread (``-t1``): each asks ``delay`` before its
+# next request, and the next request is due one interval after the last one due, so the
+# requests go out at the pace while a connection is free. LuaJIT's FFI reads the monotonic
+# clock (Lua's own clocks count seconds or CPU time).
+PACING = """
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clock_id, bench_timespec *into);
+]]
+local clock = ffi.new("bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)  -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+local interval = %s
+local due = nil
+delay = function()
+  local now = now_ms()
+  due = due or now
+  local wait = due - now
+  due = due + interval
+  if wait < 0 then return 0 end
+  return wait
+end
+"""
 
 
 @dataclass
@@ -137,6 +197,8 @@ request = function()
   return wrk.format("POST", {_lua_string(path)}, nil, body)
 end
 """
+        if case.pace:
+            script += PACING % f"{1000 / case.pace:.4f}"
         return script + REPORT, {**headers, "Content-Type": "application/json"}
     if case.key == "detail":
         paths = [f"{target.api}{ticket_id}/" for ticket_id in target.detail_ids]

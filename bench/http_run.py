@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from bench import http_helpdesk, http_procs, http_report, http_seed
-from bench.http_cases import CASES, Case, Target
+from bench import http_cases, http_helpdesk, http_procs, http_report, http_seed
+from bench.http_cases import Case, Target
 from bench.http_measure import Deployment, Result, measure
 
 # Named per run: two runs on one shared server must not drop each other's databases.
@@ -47,7 +47,7 @@ def run(*, args: argparse.Namespace, base_url: str, work: Path) -> None:
             print(f"helpdesk seeded in {time.monotonic() - started:.0f} s", flush=True)
             _settle(urls[2])
         postmaster = _postmaster(base_url)
-        cases = [c for c in CASES if not args.cases or c.key in args.cases.split(",")]
+        cases = http_cases.select(args.cases)
         rounds: dict[str, list[list[Result]]] = {}
         for round_ in range(args.rounds):
             for config in args.configs.split(","):
