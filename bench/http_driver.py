@@ -26,7 +26,10 @@ Beat is not started: its periodic jobs are not request work and would land on ra
 Cases (bench/http_cases.py): ticket list page 1, list with one status, detail (200 tickets in
 turn), the agent's ticket list page (project and helpdesk; helpdesk's is its page and its
 DataTable's data call), create through the API at 1 and 4 clients, and the webhook at 1 and 4
-clients (the floor and helpdesk have no webhook: they answer those with their API create). Each
+clients (the floor and helpdesk have no webhook: they answer those with their API create);
+named in --cases only, paced creates, ``create-rN`` and ``webhook-rN``: N a second from 16
+connections whatever the pace of the answers, where the fixed cases send the next request when
+the last is answered and so reward a configuration that answers first and routes later. Each
 is one ``wrk -t1`` run of --seconds with keep-alive, the apps taking turns to go first, after a
 short warm-up of every case; the page is viewed by one Python client for --seconds
 (bench/http_pages.py), and a read wrk got no answer to in its warm-up is timed as one request.
