@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Count, Sum
 
-from routing.selectors import RUNNING_STATUSES
+from routing.selectors import RUNNING_STATUSES, groups
 from routing.team_reads import team_snapshots
 from tests import factories
 from tickets import load_triggers
@@ -136,6 +136,19 @@ def test_transactions_routing_to_one_team_do_not_wait_for_each_other():
     Ticket.objects.filter(pk=tickets[0].pk).update(team=None)  # out, counted in its slot
     assert TeamLoad.objects.filter(team=team).count() == 2
     assert counted() == truth() == {(team.pk, "new", "medium"): 2}
+    slots = TeamLoad.objects.filter(team=team).order_by("slot").values_list("slot", "tickets")
+    assert list(slots) == [(0, 1), (1, 1)]
+    # What routing reads sums the slots (one ticket counted in each).
+    assert groups().get(pk=team.pk).current_load == 2
+    loads = {
+        snapshot.name: snapshot.load
+        for snapshot in team_snapshots(
+            category="network",
+            load_per_priority={"medium": 1.0},
+            running_statuses=RUNNING_STATUSES,
+        )
+    }
+    assert loads[team.name] == 2.0
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="slots are PostgreSQL's")
