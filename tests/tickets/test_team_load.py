@@ -1,14 +1,17 @@
 """tickets.TeamLoad: the counts of each team's tickets per status and priority, kept by the
 database's triggers through every kind of write, and what routing reads as a team's load."""
 
+import threading
+
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Count, Sum
 
 from routing.selectors import RUNNING_STATUSES, groups
 from routing.team_reads import team_snapshots
 from tests import factories
 from tickets import load_triggers
+from tickets.actions.decisions import TicketDecision, apply_decision
 from tickets.guards import owner_write_allowed
 from tickets.models import TeamLoad, Ticket
 
@@ -149,6 +152,44 @@ def test_transactions_routing_to_one_team_do_not_wait_for_each_other():
         )
     }
     assert loads[team.name] == 2.0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="slots are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_routing_decision_waits_for_no_other_decision_routing_to_the_same_team():
+    """Through the writer routing uses (tickets.actions.decisions): a thread's transaction
+    routes a ticket to the team and stays open, as a delivery batch does until it commits;
+    routing another ticket to that team beside it goes through within a 1 s lock timeout
+    (before the slots it was cancelled by the timeout)."""
+    team = factories.TeamFactory()
+    held, beside = factories.TicketFactory.create_batch(2, team=None)
+    decided, release, failures = threading.Event(), threading.Event(), []
+
+    def route_and_hold() -> None:
+        try:
+            with transaction.atomic():
+                apply_decision(ticket_id=held.pk, decision=TicketDecision(team_id=str(team.pk)))
+                decided.set()
+                release.wait(20)
+        except Exception as error:  # reported by the main thread
+            failures.append(error)
+            decided.set()
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=route_and_hold)
+    holder.start()
+    try:
+        assert decided.wait(20)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+            apply_decision(ticket_id=beside.pk, decision=TicketDecision(team_id=str(team.pk)))
+    finally:
+        release.set()
+        holder.join(20)
+    assert failures == []
+    assert counted() == truth() == {(team.pk, "new", "medium"): 2}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="slots are PostgreSQL's")
