@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from routing.selectors import RUNNING_STATUSES, groups
 from routing.team_reads import team_snapshots
 from tests import factories
+from tests.tickets.test_concurrency import run_together
 from tickets import load_triggers
 from tickets.actions.decisions import TicketDecision, apply_decision
 from tickets.guards import owner_write_allowed
@@ -163,32 +164,26 @@ def test_a_routing_decision_waits_for_no_other_decision_routing_to_the_same_team
     (before the slots it was cancelled by the timeout)."""
     team = factories.TeamFactory()
     held, beside = factories.TicketFactory.create_batch(2, team=None)
-    decided, release, failures = threading.Event(), threading.Event(), []
+    decided, routed = threading.Event(), threading.Event()
 
-    def route_and_hold() -> None:
-        try:
+    def route(index: int) -> None:
+        decision = TicketDecision(team_id=str(team.pk))
+        if index == 0:  # routes and keeps its transaction open until the other has routed
             with transaction.atomic():
-                apply_decision(ticket_id=held.pk, decision=TicketDecision(team_id=str(team.pk)))
+                apply_decision(ticket_id=held.pk, decision=decision)
                 decided.set()
-                release.wait(20)
-        except Exception as error:  # reported by the main thread
-            failures.append(error)
-            decided.set()
+                routed.wait(20)
+            return
+        try:
+            assert decided.wait(20)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                apply_decision(ticket_id=beside.pk, decision=decision)
         finally:
-            connection.close()
+            routed.set()
 
-    holder = threading.Thread(target=route_and_hold)
-    holder.start()
-    try:
-        assert decided.wait(20)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '1s'")
-            apply_decision(ticket_id=beside.pk, decision=TicketDecision(team_id=str(team.pk)))
-    finally:
-        release.set()
-        holder.join(20)
-    assert failures == []
+    assert run_together(route, 2) == [None, None]
     assert counted() == truth() == {(team.pk, "new", "medium"): 2}
 
 
