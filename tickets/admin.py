@@ -28,6 +28,7 @@ from tickets.models import (
     ReferenceCounter,
     Task,
     TeamLoad,
+    TeamLoadTotal,
     Ticket,
     TimelineEntry,
     TimeSpent,
@@ -302,12 +303,27 @@ class ReferenceCounterAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("prefix", "year", "last_value")
 
 
+@admin.register(TeamLoadTotal)
+class TeamLoadTotalAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    """A team's tickets per status and priority, as routing weighs them: the slots below
+    summed by a view, one row a key."""
+
+    list_display = ("team", "status", "priority", "tickets")
+    list_display_links = None  # a view's row has no page of its own
+    list_filter = ("status", "priority", "team")
+    search_fields = ("team__name", "team__slug")
+    list_select_related = ("team",)
+    ordering = ("team__name", "status", "priority")
+    show_full_result_count = False  # a second sum over the table for the same number
+
+
 @admin.register(TeamLoad)
-class TeamLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: the database's triggers keep these counts (tickets/load_triggers.py). On
+class TeamLoadAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    """The database's triggers keep these counts (tickets/load_triggers.py); a deleted row
+    would leave routing a team's load short, so none is edited or deleted here. On
     PostgreSQL a (team, status, priority) may have a row per slot, one per transaction that
-    wrote at the same time as another; its count is their sum, and one slot's may be below
-    zero."""
+    wrote at the same time as another; its count is their sum (Team loads shows it), and one
+    slot's may be below zero."""
 
     list_display = ("team", "status", "priority", "slot", "tickets")
     list_filter = ("status", "priority")

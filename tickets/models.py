@@ -377,5 +377,5 @@ class Attachment(models.Model):
 
 # Defined apart to keep this module short; imported here so Django finds it.
 from tickets.repeats import RepeatContact  # noqa: E402, F401
-from tickets.team_load import TeamLoad  # noqa: E402, F401
+from tickets.team_load import TeamLoad, TeamLoadTotal  # noqa: E402, F401
 from tickets.worklog import TimeSpent  # noqa: E402, F401

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 from django.db.models import Count, Sum
+from django.urls import reverse
 
 from routing.selectors import RUNNING_STATUSES, groups
 from routing.team_reads import team_snapshots
@@ -14,7 +15,7 @@ from tests.tickets.test_concurrency import run_together
 from tickets import load_triggers
 from tickets.actions.decisions import TicketDecision, apply_decision
 from tickets.guards import owner_write_allowed
-from tickets.models import TeamLoad, Ticket
+from tickets.models import TeamLoad, TeamLoadTotal, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,53 @@ def test_the_counts_follow_every_kind_of_write():
     )
     Ticket.objects.filter(team=blue).delete()
     assert counted() == truth() == {(red.pk, "in_progress", "critical"): 1}
+
+
+def _in_slots(team, status: str, priority: str, *counts: int) -> None:
+    """Rows in slots 1, 2, ... as concurrent transactions leave them (PostgreSQL); written
+    straight to the table, which only the triggers write in the product."""
+    TeamLoad.objects.bulk_create(
+        TeamLoad(team=team, status=status, priority=priority, slot=slot, tickets=n)
+        for slot, n in enumerate(counts, start=1)
+    )
+
+
+def test_the_totals_view_sums_each_key_over_its_slots_and_leaves_out_zeros():
+    team = factories.TeamFactory()
+    factories.TicketFactory.create_batch(3, team=team, priority="high", status="new")
+    _in_slots(team, "new", "high", 2, -1)  # one ticket more, in two transactions' slots
+    _in_slots(team, "waiting", "low", 1, -1)  # in and out again: nothing
+    totals = {
+        (row.team_id, row.status, row.priority): row.tickets for row in TeamLoadTotal.objects.all()
+    }
+    assert totals == counted() == {(team.pk, "new", "high"): 4}
+
+
+@pytest.mark.parametrize("teams", [2, 12])
+def test_the_admin_lists_team_load_summed_in_constant_queries(
+    client, admin_user, teams, django_assert_max_num_queries
+):
+    for team in factories.TeamFactory.create_batch(teams):
+        factories.TicketFactory.create_batch(2, team=team, priority="low", status="new")
+        _in_slots(team, "new", "low", 3, -1)
+    client.force_login(admin_user)
+    # session, user, the team filter's teams, the count, the menu's triage settings, the rows,
+    # the status and priority filters' values
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("admin:tickets_teamloadtotal_changelist"))
+    assert response.status_code == 200
+    shown = response.context["cl"].result_list
+    assert len(shown) == teams and {row.tickets for row in shown} == {4}
+    assert "delete_selected" not in response.content.decode()  # nor a load row deleted
+
+
+def test_no_load_row_is_deleted_through_the_admin(client, admin_user):
+    factories.TicketFactory(priority="low", status="new")
+    row = TeamLoad.objects.get()
+    client.force_login(admin_user)
+    deleting = client.post(reverse("admin:tickets_teamload_delete", args=[row.pk]), {"post": "yes"})
+    assert deleting.status_code == 403
+    assert TeamLoad.objects.filter(pk=row.pk, tickets=1).exists()
 
 
 def test_recount_rebuilds_counts_that_drifted():
