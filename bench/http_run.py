@@ -14,7 +14,7 @@ import psycopg
 
 from bench import http_cases, http_helpdesk, http_procs, http_report, http_seed
 from bench.http_cases import Case, Target
-from bench.http_measure import Deployment, Result, measure
+from bench.http_measure import Deployment, Result, machine_cpu, measure, wait_quiet
 
 # Named per run: two runs on one shared server must not drop each other's databases.
 PROJECT_DB, FLOOR_DB = f"bench_http_{os.getpid()}_project", f"bench_http_{os.getpid()}_floor"
@@ -369,6 +369,11 @@ def _configuration(
                 if not deployment.target.supports(case):
                     continue
                 run = f"run-{stamp}-{config}-{case.key}-{name}"
+                # Nothing of the case before (another app's worker, PostgreSQL's autovacuum of
+                # its rows) runs into this one's.
+                waited = wait_quiet(lambda: machine_cpu(deployments))
+                if waited > 1:
+                    print(f"  (waited {waited:.1f} s for the machine to go quiet)", flush=True)
                 result = measure(
                     deployment=deployment,
                     case=case,
