@@ -6,11 +6,10 @@ team's load."""
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Sum
 
 from core.audit import record_audit
 from tickets import load_triggers
-from tickets.models import TeamLoad, Ticket
+from tickets.models import TeamLoadTotal, Ticket
 
 
 @dataclass(frozen=True)
@@ -20,12 +19,8 @@ class Recount:
 
 
 def _counts() -> dict[tuple, int]:
-    rows = (
-        TeamLoad.objects.values_list("team_id", "status", "priority")
-        .annotate(n=Sum("tickets"))
-        .exclude(n=0)
-        .order_by()
-    )
+    """Each key's count as routing sums it (the view over the slots, zeros left out)."""
+    rows = TeamLoadTotal.objects.values_list("team_id", "status", "priority", "tickets")
     return {(team, status, priority): n for team, status, priority, n in rows}
 
 
