@@ -74,8 +74,7 @@ class ApiErrorFormatASGI:
 
         async def reshaping_send(message) -> None:
             if message["type"] == "http.response.start":
-                headers = dict(message.get("headers") or [])
-                content_type = headers.get(b"content-type", b"").decode("latin-1")
+                content_type = _header(message, b"content-type").decode("latin-1")
                 if needs_reshaping(message["status"], content_type):
                     held["start"] = message
                     return
@@ -89,10 +88,19 @@ class ApiErrorFormatASGI:
         await self.app(scope, receive, reshaping_send)
 
 
+def _header(start: dict, lowered: bytes) -> bytes:
+    """A header's value by its name in any case: Django's handler sends names as the response
+    set them ("Content-Type"), servers and other apps send them lowercased."""
+    for name, value in start.get("headers") or []:
+        if name.lower() == lowered:
+            return value
+    return b""
+
+
 async def _send_error(send, start: dict) -> None:
     body = error_body(plain_message(start["status"]))
     kept = {name.lower().encode() for name in KEPT_HEADERS}
-    headers = [(name, value) for name, value in start.get("headers") or [] if name in kept]
+    headers = [(name, value) for name, value in start.get("headers") or [] if name.lower() in kept]
     headers += [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

@@ -149,6 +149,25 @@ def test_uploads_still_reach_django_through_the_server(served):
         assert upload.json()["filename"] == "notes.txt"
 
 
+@pytest.mark.slow
+def test_api_errors_keep_their_field_messages_and_headers_over_the_server(served):
+    """What the API.md client sees over HTTP: the field messages DRF gave, and the headers
+    that say what to do (Allow, WWW-Authenticate), not a bare "Bad Request."."""
+    with httpx.Client(base_url=served, timeout=10) as api:
+        anonymous = api.get("/api/v1/tickets/")
+        assert anonymous.status_code == 401 and "Bearer" in anonymous.headers["WWW-Authenticate"]
+        token = api.post(
+            "/api/auth/token/", json={"username": "admin", "password": "admin-demo-2026"}
+        ).json()["access"]
+        api.headers["Authorization"] = f"Bearer {token}"
+        invalid = api.post("/api/v1/tickets/", json={"title": 5, "priority": "urgent"})
+        assert invalid.status_code == 400
+        errors = invalid.json()["errors"]
+        assert "requester" in errors and "is not a valid choice" in errors["priority"][0]
+        wrong_method = api.delete("/api/v1/tickets/")
+        assert wrong_method.status_code == 405 and "POST" in wrong_method.headers["Allow"]
+
+
 def output_text(output) -> str:
     output.seek(0)
     return output.read().decode(errors="replace")
