@@ -8,6 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from django.core.exceptions import ValidationError
 
 PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+# The weeks a period may name. Outside them nothing was calibrated, and the arithmetic on a
+# period (its end, the weeks before it) would leave the dates Python can hold (9999-W52 ends
+# in the year 10000).
+FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 
 @dataclass(frozen=True, order=True)
@@ -25,6 +29,11 @@ class Week:
             date.fromisocalendar(year, week, 1)
         except ValueError as error:
             raise ValidationError(f"{text} is not a week: {year} has no week {week}.") from error
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValidationError(
+                f"{text} is outside the weeks a period may name, "
+                f"{FIRST_YEAR}-W01 to {LAST_YEAR}-W52."
+            )
         return cls(year, week)
 
     @classmethod

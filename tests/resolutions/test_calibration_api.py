@@ -102,7 +102,9 @@ def test_a_formula_in_a_name_is_written_as_text(api, team, config, manager, admi
     assert "'=HYPERLINK(1)" in text.content.decode()
 
 
-@pytest.mark.parametrize("period", ["2026-53", "2026-W54", "x" * 200, "2026-W00", "'; drop"])
+@pytest.mark.parametrize(
+    "period", ["2026-53", "2026-W54", "x" * 200, "2026-W00", "'; drop", "9999-W52", "0001-W01"]
+)
 def test_a_bad_period_is_a_400_in_json(api, manager, period):
     api.as_(manager)
     for url in (
@@ -173,6 +175,13 @@ def test_queue_and_report_cost_the_same_queries_for_any_size(
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(f"/api/v1/calibration/?period={WEEK}").json()["results"]) == 10
         api.get(f"/api/v1/calibration/report/?period={WEEK}")
+
+
+def test_the_first_and_last_weeks_a_period_may_name_are_answered(api, manager):
+    for period in ("1970-W01", "9998-W52"):
+        assert (
+            api.as_(manager).get(f"/api/v1/calibration/report/?period={period}").status_code == 200
+        )
 
 
 def test_week_arithmetic():
