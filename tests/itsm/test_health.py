@@ -1,5 +1,5 @@
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 
 @pytest.mark.django_db
@@ -52,3 +52,9 @@ def test_a_dead_channel_layer_gives_503_naming_it(client):
 
 def test_health_refuses_other_methods(client):
     assert client.post("/health").status_code == 405
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_another_method_is_405_not_a_csrf_page(method):
+    response = getattr(Client(enforce_csrf_checks=True), method)("/health")
+    assert response.status_code == 405 and response["Allow"] == "GET"
