@@ -13,6 +13,7 @@ __all__ = [
     "ENVELOPE_TRANSITIONS",
     "OPEN_ENVELOPE_STATUSES",
     "EnvelopeClosed",
+    "EnvelopeOfFinishedTicket",
     "EnvelopeStatus",
     "InvalidEnvelopeTransition",
     "ensure_envelope_transition",
@@ -27,6 +28,20 @@ class InvalidEnvelopeTransition(InvalidTransition):
     def __init__(self, current: str, target: str) -> None:
         super().__init__(current, target, kind="envelope")
         self.args = (f"An envelope cannot go from '{current}' to '{target}'.",)
+
+
+class EnvelopeOfFinishedTicket(InvalidEnvelopeTransition):
+    """The envelope's ticket is resolved or closed: its envelope is not started or completed,
+    even while it still reads pending or active (escalations cancels it only once it hears of
+    the resolve, after the commit). The API answers 409."""
+
+    def __init__(self, ticket_status: str, current: str, target: str) -> None:
+        super().__init__(current, target)
+        self.ticket_status = ticket_status
+        self.args = (
+            f"The ticket is {ticket_status}: its envelope cannot go from '{current}' "
+            f"to '{target}'.",
+        )
 
 
 class EnvelopeStatus(models.TextChoices):

@@ -8,6 +8,11 @@ experts and the owner, the dashboard shows it).
 
 Envelope transitions (escalations.lifecycle): pending -> active (accept) -> completed
 (complete); pending|active -> cancelled (cancel). Anything else: InvalidTransition (409).
+
+A resolved ticket's open envelopes are cancelled when escalations hears of the resolve, after
+its commit (tickets, the lower floor, cannot call up here). Until then they still read pending
+or active, so accept, complete and the thread also read the ticket under its lock and refuse
+work on a resolved or closed one (409); cancelling stays allowed, it is what follows anyway.
 """
 
 from django.db import transaction
@@ -26,6 +31,7 @@ from escalations.events import (
 from escalations.lifecycle import (
     OPEN_ENVELOPE_STATUSES,
     EnvelopeClosed,
+    EnvelopeOfFinishedTicket,
     EnvelopeStatus,
     ensure_envelope_transition,
 )
@@ -88,6 +94,7 @@ def accept_envelope(*, envelope_id, actor) -> Envelope:
     if not may_accept(actor, envelope):
         raise NotPermitted("Only the named agent or an agent of the envelope's team accepts it.")
     ensure_envelope_transition(envelope.status, EnvelopeStatus.ACTIVE)
+    _ensure_ticket_open(envelope, EnvelopeStatus.ACTIVE)
     envelope.status = EnvelopeStatus.ACTIVE
     envelope.assigned_to = actor
     envelope.accepted_at = timezone.now()
@@ -113,6 +120,8 @@ def add_envelope_entry(*, envelope_id, actor, content: str) -> TimelineEntry:
         raise NotPermitted("Only the envelope's participants write in its thread.")
     if not envelope.is_open:
         raise EnvelopeClosed(f"The envelope is {envelope.status}: its thread is closed.")
+    if not envelope.ticket.is_open:  # the envelope's cancellation is on its way
+        raise EnvelopeClosed(f"The ticket is {envelope.ticket.status}: the thread is closed.")
     entry = add_thread_entry(
         ticket_id=envelope.ticket_id,
         envelope=envelope,
@@ -135,6 +144,7 @@ def complete_envelope(*, envelope_id, actor, summary: str) -> Envelope:
     if not (actor.pk in (envelope.assigned_to_id, ticket.owner_id) or is_manager_or_admin(actor)):
         raise NotPermitted("Only the expert who holds it or the owner completes an envelope.")
     ensure_envelope_transition(envelope.status, EnvelopeStatus.COMPLETED)
+    _ensure_ticket_open(envelope, EnvelopeStatus.COMPLETED)
     envelope.status = EnvelopeStatus.COMPLETED
     envelope.summary = summary.strip()
     envelope.closed_at = timezone.now()
@@ -195,6 +205,14 @@ def _lock(envelope_id) -> Envelope:
     envelope = lock_envelope(envelope_id)
     envelope.ticket = ticket
     return envelope
+
+
+def _ensure_ticket_open(envelope: Envelope, target: str) -> None:
+    """Refuse to move an envelope of a resolved or closed ticket on: it may still read open,
+    its cancellation waiting for the resolve's delivery. ``envelope.ticket`` is the row _lock
+    locked, so a resolve is either committed and seen here or waits for this transaction."""
+    if not envelope.ticket.is_open:
+        raise EnvelopeOfFinishedTicket(envelope.ticket.status, envelope.status, target)
 
 
 def _sync(*, ticket_id, actor):
