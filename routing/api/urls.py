@@ -1,6 +1,6 @@
 """Routing endpoints, relative to /api/v1/."""
 
-from django.urls import re_path
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from routing.api.views import (
@@ -18,7 +18,9 @@ router.register("routing/weights", WeightsViewSet, basename="routing-weights")
 router.register("routing/decisions", DecisionViewSet, basename="routing-decision")
 
 urlpatterns = [
-    # API.md's path has no trailing slash; the slashed form is accepted too (one route).
-    re_path(r"^handlers/allocate/?$", AllocateView.as_view(), name="handlers-allocate"),
+    # API.md's path has no trailing slash, and it is the one the schema shows; the slashed form
+    # is accepted too, the same view left out of the schema.
+    path("handlers/allocate", AllocateView.as_view(), name="handlers-allocate"),
+    path("handlers/allocate/", AllocateView.as_view(schema=None)),
     *router.urls,
 ]

@@ -40,8 +40,11 @@ def test_schema_is_served_and_documents_every_v1_path(client, agent):
         "/api/v1/contacts/",
         "/api/auth/token/",
         "/api/auth/token/refresh/",
+        "/api/v1/webhooks/ticket",  # API.md's own paths, without a trailing slash
+        "/api/v1/handlers/allocate",
     ):
         assert path in paths, path
+    assert "/api/v1/handlers/allocate/" not in paths  # accepted, not documented twice
     operations = [op for item in document["paths"].values() for op in item.values()]
     assert all(op.get("responses") for op in operations)
 

@@ -245,14 +245,11 @@ def test_dry_run_decides_and_stores_nothing(team, other_team, manager):
     assert before == after
 
 
-def test_dry_run_without_any_active_group_answers_allocation_null(manager):
-    body = (
-        client_for(manager)
-        .post("/api/v1/handlers/allocate", {"ticket": STANDARD, "dry_run": True}, format="json")
-        .json()
-    )
-    assert body["allocation"] is None
-    assert "No eligible team" in body["rationale"]
+@pytest.mark.parametrize("path", ["/api/v1/handlers/allocate", "/api/v1/handlers/allocate/"])
+def test_dry_run_without_any_active_group_answers_allocation_null(manager, path):
+    body = client_for(manager).post(path, {"ticket": STANDARD, "dry_run": True}, format="json")
+    assert body.json()["allocation"] is None
+    assert "No eligible team" in body.json()["rationale"]
 
 
 @pytest.mark.parametrize(
