@@ -61,11 +61,13 @@ def _narrowing(conditions) -> tuple[frozenset[str], float | None]:
 
 @transaction.atomic
 def _fire_rule(*, rule_id: int, envelope_id, ticket_id, now) -> int:
-    lock_ticket(ticket_id)
+    ticket = lock_ticket(ticket_id)
     envelope = lock_envelope(envelope_id)
     already = EscalationRuleFiring.objects.filter(rule_id=rule_id, envelope=envelope).exists()
     if already or not envelope.is_open:
         return 0  # another beat run got here first, or the envelope just closed
+    if not ticket.is_open:
+        return 0  # resolved since the tick read it: the envelope's cancellation is on its way
     facts = {
         "status": envelope.status,
         "age_hours": (now - envelope.created_at).total_seconds() / 3600,

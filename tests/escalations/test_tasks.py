@@ -6,14 +6,16 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
+from core import tasks as core_tasks
 from escalations import tasks
 from escalations.actions import age_rules, envelopes
 from escalations.models import EscalationRuleFiring
 from notifications.models import Notification, NotificationQueue
 from tests import factories
 from tests.escalations.factories import EnvelopeFactory
+from tests.escalations.test_resolve_window import HeldDeliverer
 from tests.routing.factories import RoutingRuleFactory
-from tickets.actions import updates
+from tickets.actions import lifecycle, updates
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +72,30 @@ def test_the_rule_fires_once_when_the_envelope_is_old_enough(clock, owned, agent
     assert alerts.count() == 1
     queued = NotificationQueue.objects.get(user=watchers, event_type="alert")
     assert queued.payload["message"] == f"Escalation {envelope.pk} waiting 4+ hours"
+
+
+def test_no_rule_fires_for_an_envelope_whose_ticket_was_resolved_after_the_tick_read_it(
+    clock, owned, agent, dba, watchers, monkeypatch
+):
+    """The tick found the envelope open (its query runs before any lock); the ticket was
+    resolved before the firing locked it, and the envelope's cancellation has not arrived
+    (escalations hears of the resolve after its commit): the firing finds the ticket resolved."""
+    rule = age_rule(4)
+    envelope = envelopes.open_envelope(ticket_id=owned.pk, actor=agent, team=dba, reason="x")
+    clock.move_to(T0 + timedelta(hours=5))
+    found = list(
+        age_rules.envelopes_due_for_rule(rule_id=rule.pk, statuses={"pending"}, opened_before=None)
+    )
+    assert found == [envelope]
+    monkeypatch.setattr(core_tasks, "deliverer", HeldDeliverer())  # the resolve's event waits
+    lifecycle.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="done")
+    envelope.refresh_from_db()
+    assert envelope.status == "pending"
+    now = T0 + timedelta(hours=5)
+    fired = age_rules._fire_rule(
+        rule_id=rule.pk, envelope_id=envelope.pk, ticket_id=owned.pk, now=now
+    )
+    assert fired == 0 and not EscalationRuleFiring.objects.exists()
 
 
 def test_each_rule_fires_once_per_envelope(clock, owned, agent, dba, other_team, watchers):
