@@ -4,9 +4,9 @@ whatever the number of rows)."""
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
+from escalations.lifecycle import EnvelopeStatus
 from org.models import AgentProfile, Team
+from routing.actions.rule_checks import known_sources
 from routing.models import TriageKeyword
 from routing.rules import NOTIFY_TARGETS
 from tickets.lifecycle import TicketStatus
@@ -15,7 +15,6 @@ from tickets.requesters import Tier
 
 # The condition fields whose value is picked from a list (equals / in).
 ENUM_FIELDS = ("priority", "type", "source", "status", "tier", "team")
-BUILT_IN_SOURCES = ("web", "portal", "api", "email")
 NOTIFY_LABELS = {
     "requester": "The requester",
     "owner": "The ticket's owner",
@@ -40,7 +39,7 @@ class RuleOptions:
         agent_rows = agents.order_by("user__email").values_list(
             "user__email", "user__first_name", "user__last_name"
         )
-        sources = sorted({*BUILT_IN_SOURCES, *getattr(settings, "INTEGRATION_SOURCES", {})})
+        sources = known_sources()
         categories = set(TriageKeyword.objects.values_list("category", flat=True).distinct())
         for capabilities in Team.objects.values_list("capabilities", flat=True):
             categories.update(str(c).lower() for c in capabilities or ())
@@ -49,7 +48,9 @@ class RuleOptions:
                 "priority": list(Priority.choices),
                 "type": list(TicketType.choices),
                 "source": [(source, source) for source in sources],
-                "status": list(TicketStatus.choices),
+                # The ticket's statuses, and an envelope's for escalation.age_exceeded (the
+                # action's check refuses a status the rule's event does not have).
+                "status": _merged(TicketStatus.choices, EnvelopeStatus.choices),
                 "tier": list(Tier.choices),
                 "team": [(slug, name) for slug, name in teams],
             },
@@ -80,6 +81,10 @@ class RuleOptions:
         if unknown:
             groups.append(("Unknown", [(value, f"{value} (unknown)") for value in unknown]))
         return [("", "---------"), *groups]
+
+
+def _merged(*choices: Choices) -> Choices:
+    return list({value: (value, label) for group in choices for value, label in group}.values())
 
 
 FLAG_CHOICES = list(CaseFlag.Kind.choices)
