@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from core.roles import STAFF_ROLE_GROUPS
-from escalations.lifecycle import EnvelopeStatus
 from org.models import Team
 from routing.rules import parse_condition
 from tickets.lifecycle import TicketStatus
@@ -30,6 +29,9 @@ from tickets.requesters import Tier
 BUILT_IN_SOURCES = ("web", "portal", "api", "email")
 # On this event ``status`` is the envelope's, not the ticket's (escalations.actions.age_rules).
 ENVELOPE_STATUS_EVENT = "escalation.age_exceeded"
+# What ``status`` means on an event an app above routing raises, as that app registers it
+# (escalations stands above routing: it says its envelope statuses from its ready()).
+_EVENT_STATUSES: dict[str, tuple[tuple[str, str], ...]] = {}
 # Only these operators compare with a whole value; contains and matches take any text.
 VALUE_OPS = ("equals", "in")
 
@@ -48,13 +50,30 @@ class RuleProblem:
         return f"{kind} {self.index}: {self.message}"
 
 
+def event_statuses(event: str, choices) -> None:
+    """``status`` in a rule of ``event`` is one of these (value, label) pairs, not a ticket's."""
+    _EVENT_STATUSES[event] = tuple((str(value), str(label)) for value, label in choices)
+
+
+def status_choices(event: str) -> list[tuple[str, str]]:
+    return list(_EVENT_STATUSES.get(event, TicketStatus.choices))
+
+
+def every_status_choice() -> list[tuple[str, str]]:
+    """A ticket's statuses, then those of the events that have their own (the admin's list)."""
+    merged = {value: (value, label) for value, label in TicketStatus.choices}
+    for choices in _EVENT_STATUSES.values():
+        merged.update({value: (value, label) for value, label in choices if value not in merged})
+    return list(merged.values())
+
+
 def known_sources() -> tuple[str, ...]:
     return tuple(sorted({*BUILT_IN_SOURCES, *getattr(settings, "INTEGRATION_SOURCES", {})}))
 
 
 def closed_values(event: str) -> dict[str, tuple[str, ...]]:
     """The condition fields whose values form a closed set, with that set, on ``event``."""
-    status = EnvelopeStatus.values if event == ENVELOPE_STATUS_EVENT else TicketStatus.values
+    status = [value for value, _ in status_choices(event)]
     return {
         "priority": tuple(Priority.values),
         "type": tuple(TicketType.values),

@@ -4,12 +4,10 @@ whatever the number of rows)."""
 
 from dataclasses import dataclass, field
 
-from escalations.lifecycle import EnvelopeStatus
 from org.models import AgentProfile, Team
-from routing.actions.rule_checks import known_sources
+from routing.actions.rule_checks import every_status_choice, known_sources
 from routing.models import TriageKeyword
 from routing.rules import NOTIFY_TARGETS
-from tickets.lifecycle import TicketStatus
 from tickets.models import CaseFlag, Priority, TicketType
 from tickets.requesters import Tier
 
@@ -50,7 +48,7 @@ class RuleOptions:
                 "source": [(source, source) for source in sources],
                 # The ticket's statuses, and an envelope's for escalation.age_exceeded (the
                 # action's check refuses a status the rule's event does not have).
-                "status": _merged(TicketStatus.choices, EnvelopeStatus.choices),
+                "status": every_status_choice(),
                 "tier": list(Tier.choices),
                 "team": [(slug, name) for slug, name in teams],
             },
@@ -81,10 +79,6 @@ class RuleOptions:
         if unknown:
             groups.append(("Unknown", [(value, f"{value} (unknown)") for value in unknown]))
         return [("", "---------"), *groups]
-
-
-def _merged(*choices: Choices) -> Choices:
-    return list({value: (value, label) for group in choices for value, label in group}.values())
 
 
 FLAG_CHOICES = list(CaseFlag.Kind.choices)
