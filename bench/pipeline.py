@@ -332,8 +332,8 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        import_rules(text=routing_bench.RULES)
         teams, members, contacts = routing_bench.seed_people()
+        import_rules(text=routing_bench.RULES)  # after the teams it names
         seeder = routing_bench.Seeder(teams, members, contacts)
         for _ in range(0, args.open, 10_000):
             seeder.tickets(min(10_000, args.open - seeder.count), open_work=True)

@@ -338,8 +338,8 @@ def main() -> None:
             f"new tickets {'without' if args.uncategorised else 'with'} a category; semantic "
             f"triage {'off' if args.no_triage else settings.TRIAGE_PROVIDER}"
         )
-        import_rules(text=RULES)
         teams, members, contacts = seed_people()
+        import_rules(text=RULES)  # after the teams: a rule naming a missing team is refused
         seeder = Seeder(teams, members, contacts, uncategorised=args.uncategorised)
         seeder.tickets(1500, open_work=True)
         rows = [

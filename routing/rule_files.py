@@ -2,7 +2,7 @@
 YAML read with line numbers, so an error names the line; every rule checked as routing.rules
 checks one from the admin or the API. All or nothing: a file with one bad rule loads none."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import yaml
 
@@ -50,14 +50,21 @@ def load_yaml(text: str):
         raise RuleFileError([RuleError(f"not valid YAML: {reason}", line)]) from None
 
 
-def parse_rules_file(text: str, flag_kinds: Iterable[str] | None = None) -> list[dict]:
+# Given the shaped rules of a file, the problems of each (routing.actions.rule_checks: what a
+# rule names must exist). Passed in: this module reads files and knows no database.
+RulesCheck = Callable[[list[dict]], list[list[str]]]
+
+
+def parse_rules_file(
+    text: str, flag_kinds: Iterable[str] | None = None, check: RulesCheck | None = None
+) -> list[dict]:
     """Every rule of a rules file, or RuleFileError listing every problem (line and reason)."""
     document = load_yaml(text)
     if isinstance(document, Mapping) and "rules" in document:
         document = document["rules"]
     if not isinstance(document, list) or not document:
         raise RuleFileError([RuleError("the file must be a non-empty list of rules", 1)])
-    rules, problems, seen = [], [], {}
+    rules, problems, seen, lines = [], [], {}, []
     for position, entry in enumerate(document, start=1):
         try:
             rule = validate_rule(entry, position, flag_kinds)
@@ -73,8 +80,11 @@ def parse_rules_file(text: str, flag_kinds: Iterable[str] | None = None) -> list
             )
         seen[rule["name"]] = line_of(entry)
         rules.append(rule)
+        lines.append(line_of(entry))
+    for rule, line, found in zip(rules, lines, check(rules) if check else [], strict=False):
+        problems.extend(RuleError(f"rule {rule['name']!r}: {message}", line) for message in found)
     if problems:
-        raise RuleFileError(problems)
+        raise RuleFileError(sorted(problems, key=lambda problem: problem.line or 0))
     return rules
 
 

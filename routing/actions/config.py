@@ -7,6 +7,7 @@ from django.db import transaction
 from core.audit import record_audit
 from core.config_history import json_ready, record_change
 from core.exceptions import DomainValidationError
+from routing.actions.rule_checks import RuleProblem, rule_problems, rules_problems
 from routing.models import WEIGHT_FIELDS, RoutingRule, ScoringWeights
 from routing.rule_files import parse_rules_file, parse_weights_file
 from routing.rules import RuleError, validate_rule
@@ -51,7 +52,7 @@ def import_rules(*, text: str, actor=None) -> tuple[int, int]:
     """Load a rules file (see routing.rules for the format): every rule is created or, by
     name, replaced. An invalid file raises RuleFileError and nothing is written.
     Returns (created, updated)."""
-    specs = parse_rules_file(text, _flag_kinds())
+    specs = parse_rules_file(text, _flag_kinds(), check=_file_problems)
     created = updated = 0
     for spec in specs:
         rule = RoutingRule.objects.select_for_update().filter(name=spec["name"]).first()
@@ -76,10 +77,7 @@ def save_rule(
     *, actor, document: dict, rule: RoutingRule | None = None, note: str = ""
 ) -> RoutingRule:
     """Create or change one rule from its YAML/API document (the admin form builds one)."""
-    try:
-        spec = parse_rules_file_entry(document)
-    except RuleError as error:
-        raise DomainValidationError({"non_field_errors": [str(error)]}) from error
+    spec = check_rule(document)
     if rule is not None and rule.pk is None:
         rule = None  # an unsaved instance (the admin's add form): a new rule
     if rule is not None:
@@ -102,8 +100,38 @@ def save_rule(
 
 
 def parse_rules_file_entry(document: dict) -> dict:
+    """The shape of one rule document (routing.rules); raises RuleError."""
     position = document.get("order", 10) if isinstance(document, dict) else 10
     return validate_rule(document, position if isinstance(position, int) else 1, _flag_kinds())
+
+
+def check_rule(document: dict) -> dict:
+    """The one check of a rule document before it is stored, whichever door it came through:
+    its shape, then what it names (routing.actions.rule_checks). Returns the rule's fields, or
+    raises DomainValidationError with a message per field of the document."""
+    try:
+        spec = parse_rules_file_entry(document)
+    except RuleError as error:
+        raise DomainValidationError({"non_field_errors": [str(error)]}) from error
+    problems = rule_problems(spec)
+    if problems:
+        raise DomainValidationError(problem_messages(problems, document))
+    return spec
+
+
+def problem_messages(problems: list[RuleProblem], document: dict) -> dict[str, list[str]]:
+    """Under the document's own field: ``trigger`` for a condition, ``action`` or ``actions``
+    for an action (whichever the document used)."""
+    action_field = "action" if "action" in document else "actions"
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        field_name = "trigger" if problem.part == "conditions" else action_field
+        errors.setdefault(field_name, []).append(f"{problem}.")
+    return errors
+
+
+def _file_problems(specs: list[dict]) -> list[list[str]]:
+    return [[f"{problem}." for problem in found] for found in rules_problems(specs)]
 
 
 @transaction.atomic

@@ -1,15 +1,17 @@
 """The rule form: trigger, conditions and actions as rows (formsets) instead of JSON.
 
 Each row is read back into the rule grammar's own shapes and checked by routing.rules
-(``parse_condition``, ``validate_action``), and the whole rule by the action's own entry check
-(``routing.actions.config.parse_rules_file_entry``): the form builds the YAML/API document, so a
-rule saved here is stored exactly as the same rule imported from YAML."""
+(``parse_condition``, ``validate_action``), and the whole rule by the actions' own check
+(``routing.actions.config.check_rule``: its shape, and that the teams, agents and values it
+names exist): the form builds the YAML/API document, so a rule saved here is stored exactly as
+the same rule imported from YAML, and refused for the same reasons."""
 
 from django import forms
 from django.forms import formset_factory
 from django.forms.models import construct_instance
 
-from routing.actions.config import parse_rules_file_entry
+from core.exceptions import DomainValidationError
+from routing.actions.config import check_rule
 from routing.admin.rule_options import ENUM_FIELDS, FLAG_CHOICES, PRIORITY_CHOICES, RuleOptions
 from routing.models import RoutingRule
 from routing.rules import (
@@ -201,6 +203,11 @@ ConditionFormSet = _rows(ConditionForm)
 ActionFormSet = _rows(ActionForm)
 
 
+def error_list(error: DomainValidationError) -> list[str]:
+    """The action's field messages as the form's own (each names its condition or action)."""
+    return [message for messages in error.errors.values() for message in messages]
+
+
 class RoutingRuleForm(forms.ModelForm):
     """The rule's own fields, with its conditions and actions as two formsets."""
 
@@ -252,9 +259,9 @@ class RoutingRuleForm(forms.ModelForm):
             "actions": actions,
         }
         try:
-            spec = parse_rules_file_entry(self.document)
-        except RuleError as error:
-            raise forms.ValidationError(error.message) from None
+            spec = check_rule(self.document)
+        except DomainValidationError as error:
+            raise forms.ValidationError(error_list(error)) from None
         self.instance.conditions, self.instance.actions = spec["conditions"], spec["actions"]
         self.spec = spec
         return data
@@ -266,3 +273,20 @@ class RoutingRuleForm(forms.ModelForm):
         # and actions would only repeat them. The name's uniqueness is still checked.
         construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         self.validate_unique()
+
+
+class RuleListForm(forms.ModelForm):
+    """A row of the change list's inline edits (order, active). The stored rule with the new
+    values goes through the actions' check as any write does: a rule naming a team deleted
+    since is refused with the reason on its row, not at save (where it would be a 500)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        edited = {name: data[name] for name in ("order", "active") if name in data}
+        try:
+            check_rule({**self.instance.document(), **edited})
+        except DomainValidationError as error:
+            raise forms.ValidationError(error_list(error)) from None
+        return data

@@ -4,18 +4,15 @@ whatever the number of rows)."""
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from org.models import AgentProfile, Team
+from routing.actions.rule_checks import every_status_choice, known_sources
 from routing.models import TriageKeyword
 from routing.rules import NOTIFY_TARGETS
-from tickets.lifecycle import TicketStatus
 from tickets.models import CaseFlag, Priority, TicketType
 from tickets.requesters import Tier
 
 # The condition fields whose value is picked from a list (equals / in).
 ENUM_FIELDS = ("priority", "type", "source", "status", "tier", "team")
-BUILT_IN_SOURCES = ("web", "portal", "api", "email")
 NOTIFY_LABELS = {
     "requester": "The requester",
     "owner": "The ticket's owner",
@@ -40,7 +37,7 @@ class RuleOptions:
         agent_rows = agents.order_by("user__email").values_list(
             "user__email", "user__first_name", "user__last_name"
         )
-        sources = sorted({*BUILT_IN_SOURCES, *getattr(settings, "INTEGRATION_SOURCES", {})})
+        sources = known_sources()
         categories = set(TriageKeyword.objects.values_list("category", flat=True).distinct())
         for capabilities in Team.objects.values_list("capabilities", flat=True):
             categories.update(str(c).lower() for c in capabilities or ())
@@ -49,7 +46,9 @@ class RuleOptions:
                 "priority": list(Priority.choices),
                 "type": list(TicketType.choices),
                 "source": [(source, source) for source in sources],
-                "status": list(TicketStatus.choices),
+                # The ticket's statuses, and an envelope's for escalation.age_exceeded (the
+                # action's check refuses a status the rule's event does not have).
+                "status": every_status_choice(),
                 "tier": list(Tier.choices),
                 "team": [(slug, name) for slug, name in teams],
             },

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from core.admin_mixins import ConfigHistoryAdminMixin
 from routing import decide
 from routing.actions import config, history
-from routing.admin.rule_forms import RoutingRuleForm
+from routing.admin.rule_forms import RoutingRuleForm, RuleListForm
 from routing.admin.try_it import TryItForm, try_rule
 from routing.admin.versions import versions_view
 from routing.models import RoutingRule
@@ -62,6 +62,9 @@ class RoutingRuleAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for rule in queryset:
             config.delete_rule(actor=request.user, rule=rule)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, **{"form": RuleListForm, **kwargs})
 
     # --- pages ---------------------------------------------------------------------------
 

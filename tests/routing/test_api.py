@@ -93,6 +93,7 @@ RULE = {
 
 
 def test_rules_crud_in_the_yaml_shape(admin_user, agent):
+    factories.TeamFactory(slug="senior-support")
     admin = client_for(admin_user)
     created = admin.post("/api/v1/routing/rules/", RULE, format="json")
     assert created.status_code == 201, created.content

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from routing.models import RoutingRule, ScoringWeights
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, TeamFactory
 from tests.routing.factories import unrouted_ticket
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,9 @@ FIXTURES = Path(__file__).resolve().parent / "data"
 
 
 def test_import_rules_loads_the_shared_fixture_and_is_repeatable():
+    # The fixture's rules name these teams; a rule naming a team that does not exist is refused.
+    TeamFactory(slug="senior-support")
+    TeamFactory(slug="escalation-managers")
     out = StringIO()
     call_command("import_rules", str(FIXTURES / "routing_rules.yaml"), stdout=out)
     assert "2 new, 0 updated" in out.getvalue()

@@ -25,6 +25,11 @@ V1 = """\
 """
 
 
+@pytest.fixture(autouse=True)
+def _teams_the_rules_name(other_team):
+    """V1's rules assign to team:apps (``other_team``); a rule naming no team is refused."""
+
+
 def rule_set() -> str:
     return export_text(RoutingRule.objects.order_by("order", "name"))
 
