@@ -110,7 +110,8 @@ def create_contact(
     if not is_staff_role(actor):
         raise NotPermitted("Only agents, managers and admins add contacts.")
     if password is not None and not is_manager_or_admin(actor):
-        raise NotPermitted(PASSWORD_BY_MANAGERS)
+        # API.md: an agent may add the contact but not its password, a field error (400).
+        raise DomainValidationError({"password": [PASSWORD_BY_MANAGERS]})
     email = User.objects.normalize_email(email).strip().lower()
     try:
         validate_email(email)
