@@ -2,7 +2,7 @@
 
 Org stands below tickets and routing, so what only they know reaches it by registration from
 their AppConfig.ready (docs/architecture.md): tickets tells how an agent's current load is
-counted and which ticket categories are in use."""
+counted, which ticket categories are in use and whether a requester has an address."""
 
 from collections.abc import Callable, Iterable
 
@@ -15,6 +15,9 @@ from org.models import AgentProfile, Team, TeamLead
 LoadExpression = Callable[[str], Expression]
 _load_expressions: list[LoadExpression] = []
 _category_sources: list[Callable[[], Iterable[str]]] = []
+# Takes an e-mail address; returns why someone outside org holds it, "" when nobody does.
+AddressHolder = Callable[[str], str]
+_address_holders: list[AddressHolder] = []
 
 
 def count_agent_load(expression: LoadExpression) -> None:
@@ -25,6 +28,21 @@ def count_agent_load(expression: LoadExpression) -> None:
 def suggest_categories(source: Callable[[], Iterable[str]]) -> None:
     if source not in _category_sources:
         _category_sources.append(source)
+
+
+def hold_addresses(holder: AddressHolder) -> None:
+    if holder not in _address_holders:
+        _address_holders.append(holder)
+
+
+def address_held_elsewhere(email: str) -> str:
+    """Why this address is someone's outside org (a requester's), or "": a login must not take
+    it (API.md: an address is a staff member's or a contact's, never both)."""
+    for holder in _address_holders:
+        reason = holder(email)
+        if reason:
+            return reason
+    return ""
 
 
 def with_load(rows: QuerySet, *, user_path: str = "user_id") -> QuerySet:

@@ -6,9 +6,11 @@ class TicketsConfig(AppConfig):
     verbose_name = "Tickets"
 
     def ready(self) -> None:
-        # Org stands below tickets: it learns an agent's load and the categories in use here.
-        from org.selectors import count_agent_load, suggest_categories
-        from tickets.selectors import categories_in_use, open_owned_count
+        # Org stands below tickets: it learns an agent's load, the categories in use and the
+        # requesters' addresses (no agent takes one) here.
+        from org.selectors import count_agent_load, hold_addresses, suggest_categories
+        from tickets.selectors import categories_in_use, contact_address_reason, open_owned_count
 
         count_agent_load(open_owned_count)
         suggest_categories(categories_in_use)
+        hold_addresses(contact_address_reason)

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from core.branches import AnyOf, filter_any
 from core.roles import Role, role_of
 from org.selectors import team_ids_of
-from tickets.models import Attachment, Task, Ticket, TimelineEntry
+from tickets.models import Attachment, Contact, Task, Ticket, TimelineEntry
 
 # Apps above tickets that let an agent see more tickets: each grant takes the user and returns
 # a subquery of ticket ids (escalations: the tickets whose envelope the agent holds or may
@@ -159,3 +159,12 @@ def categories_in_use() -> list[str]:
         .distinct()
     )
     return list(categories[:CATEGORY_SUGGESTIONS])
+
+
+CONTACT_HAS_ADDRESS = "A requester (contact) has this e-mail address."
+
+
+def contact_address_reason(email: str) -> str:
+    """Why no login may take this address (a contact has it, in any case), or "". Registered
+    with org (org.selectors.hold_addresses), which stands below tickets."""
+    return CONTACT_HAS_ADDRESS if Contact.objects.filter(email__iexact=email).exists() else ""

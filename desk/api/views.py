@@ -152,7 +152,8 @@ class TicketViewSet(
         description=(
             "Requesters send title, description, type, category and open for themselves. "
             "Agents, managers and admins also send requester {email, name}, priority, urgency "
-            "and impact."
+            "and impact. A requester e-mail no contact has yet makes one, unless a login (a "
+            "staff member's) has it: 400 on `requester.email`."
         ),
         request=s.StaffTicketCreateSerializer,
         responses={201: TicketSerializer, 400: ERRORS, 403: ERRORS},

@@ -59,7 +59,7 @@ def _new_ticket(request: HttpRequest, data: dict, is_requester: bool) -> NewTick
 
 
 # The actions' field names that the form calls otherwise.
-FIELD_NAMES = {"file": "files", "requester_email": "email"}
+FIELD_NAMES = {"file": "files", "requester_email": "email", "requester.email": "email"}
 
 
 def _to_fields(form: NewTicketForm, failure: DomainValidationError) -> None:

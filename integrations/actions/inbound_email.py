@@ -8,7 +8,7 @@ import hashlib
 import imaplib
 import logging
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,10 +16,13 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import record_audit
+from integrations.actions.webhooks import placeholder_requester, refused_requester
 from integrations.mail import ParsedMail, parse
 from integrations.models import InboundEmail, Mailbox
+from integrations.standard import Person
 from notifications.models import NotificationQueue
 from tickets.actions import attachments, creation, timeline
+from tickets.actions.logins import AddressHasLogin
 from tickets.models import Contact, Ticket, TimelineEntry
 
 logger = logging.getLogger(__name__)
@@ -110,18 +113,29 @@ def find_thread(mail: ParsedMail) -> Ticket | None:
 
 
 def _new_ticket(mail: ParsedMail) -> Ticket:
-    ticket = creation.create_ticket(
-        actor=None,
-        data=creation.NewTicket(
-            title=mail.subject or "(no subject)",
-            requester_email=mail.from_email,
-            requester_name=mail.from_name,
-            description=mail.body,
-            source=SOURCE,
-            external_id=mail.message_key,
-            external_metadata={"message_id": mail.message_id[:500]},
-        ),
+    data = creation.NewTicket(
+        title=mail.subject or "(no subject)",
+        requester_email=mail.from_email,
+        requester_name=mail.from_name,
+        description=mail.body,
+        source=SOURCE,
+        external_id=mail.message_key,
+        external_metadata={"message_id": mail.message_id[:500]},
     )
+    try:
+        ticket = creation.create_ticket(actor=None, data=data)
+    except AddressHasLogin as refusal:
+        # Sent from a staff member's address: no contact is made under it, and a mail cannot
+        # be refused, so the ticket takes the placeholder requester (as a webhook's does).
+        refused = refused_requester(Person(mail.from_email, mail.from_name), refusal)
+        metadata = {**data.external_metadata, "requester_refused": refused}
+        data = replace(
+            data,
+            requester_email=placeholder_requester(SOURCE),
+            requester_name="",
+            external_metadata=metadata,
+        )
+        ticket = creation.create_ticket(actor=None, data=data)
     _attach(mail, ticket, TimelineEntry.Visibility.PUBLIC)
     return ticket
 

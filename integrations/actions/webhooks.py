@@ -24,11 +24,13 @@ from integrations.standard import (
     UPDATE,
     Comment,
     InboundEvent,
+    Person,
     StandardTicket,
     clean_data,
     derive_priority,
 )
 from tickets.actions import contacts, creation, timeline, updates
+from tickets.actions.logins import AddressHasLogin
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TimelineEntry
 from tickets.selectors import lock_ticket
@@ -246,8 +248,22 @@ def _create_or_update(*, event: InboundEvent, source: str, actor) -> Result:
 
 
 def _create(*, standard: StandardTicket, actor) -> Ticket:
+    try:
+        return _open(standard=standard, actor=actor)
+    except AddressHasLogin as refusal:
+        # API.md asks a delivery for a title and a source id only: a staff member named as the
+        # requester does not fail it (nor its retries). Tickets makes no contact under their
+        # address; the ticket gets the placeholder requester and keeps the address named.
+        refused = refused_requester(standard.requester, refusal)
+        unnamed = replace(standard, requester=Person())  # the CRM id too: not the placeholder's
+        return _open(standard=unnamed, actor=actor, refused=refused)
+
+
+def _open(*, standard: StandardTicket, actor, refused: dict | None = None) -> Ticket:
     location = standard.requester_location
     metadata = clean_data(dict(standard.external_metadata))
+    if refused is not None:
+        metadata["requester_refused"] = refused
     if standard.ticket_number:
         metadata["ticket_number"] = standard.ticket_number
     if location is not None:
@@ -287,6 +303,12 @@ def _create(*, standard: StandardTicket, actor) -> Ticket:
 def placeholder_requester(source: str) -> str:
     """Sources that do not name the requester's e-mail (Jira hides it by default)."""
     return f"unknown+{source}@integrations.invalid"
+
+
+def refused_requester(person: Person, refusal: AddressHasLogin) -> dict:
+    """What a ticket keeps in its metadata of a requester tickets refused (a staff address)."""
+    reason = " ".join(message for messages in refusal.errors.values() for message in messages)
+    return {"email": person.email, "name": person.name, "reason": reason}
 
 
 def _update(*, ticket: Ticket, standard: StandardTicket, actor) -> Result:

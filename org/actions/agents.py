@@ -14,6 +14,7 @@ from core.audit import record_audit
 from core.exceptions import DomainValidationError
 from core.roles import Role, forget_role
 from org.models import AgentProfile, Team
+from org.selectors import address_held_elsewhere
 
 User = get_user_model()
 
@@ -46,6 +47,7 @@ def create_agent(*, actor, data: NewAgent) -> AgentProfile:
     if data.role not in (Role.AGENT, Role.MANAGER):
         raise DomainValidationError({"role": ["Must be 'agent' or 'manager'."]})
     _check_login(data.username, data.email)
+    _refuse_held_address(data.email)
     if User.objects.filter(username=data.username).exists():
         raise DomainValidationError({"username": ["This username is taken."]})
     if data.password is not None:
@@ -157,7 +159,17 @@ def _set_person(user, person: Person) -> None:
     taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
     if email.lower() != user.email.lower() and taken.exists():
         raise DomainValidationError({"email": ["Another user has this e-mail address."]})
+    if email.lower() != user.email.lower():
+        _refuse_held_address(email)
     first, _, last = person.name.partition(" ")
     if (user.first_name, user.last_name, user.email) != (first, last, email):
         user.first_name, user.last_name, user.email = first, last, email
         user.save(update_fields=["first_name", "last_name", "email"])
+
+
+def _refuse_held_address(email: str) -> None:
+    """A staff login never takes a requester's address: the contact's mail and tickets would
+    be the agent's too (API.md refuses the converse on contacts). Tickets knows the contacts."""
+    reason = address_held_elsewhere(email)
+    if reason:
+        raise DomainValidationError({"email": [reason]})

@@ -162,6 +162,7 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericView
 
     @extend_schema(
         summary="Create an agent or manager: user, profile, role and teams in one step (admin)",
+        description="An `email` a requester (contact) has is refused: 400 on `email`.",
         request=AgentSerializer,
         responses={201: AgentSerializer, 400: ERRORS, 403: ERRORS},
     )

@@ -102,9 +102,10 @@ def test_a_webhook_create_costs_a_constant_number_of_statements(queued):
     assert Ticket.objects.count() == tickets
 
 
-def test_a_new_requester_costs_two_statements_more(manager, queued):
-    """Their company by e-mail domain, and the contact in a savepoint of its own (so a
-    concurrent first ticket of the same address finds the other's contact)."""
+def test_a_new_requester_costs_three_statements_more(manager, queued):
+    """Whether a login (a staff member's) has the address (refused then), their company by
+    e-mail domain, and the contact in a savepoint of its own (so a concurrent first ticket of
+    the same address finds the other's contact)."""
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(manager)}")
     client.post("/api/v1/tickets/", api_body(0), format="json")
@@ -112,8 +113,9 @@ def test_a_new_requester_costs_two_statements_more(manager, queued):
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/v1/tickets/", body, format="json")
     assert response.status_code == 201
-    # The contact read that found none, the company, and SAVEPOINT, INSERT, RELEASE.
-    assert len(statements(queries)) == (6 if POSTGRESQL else 11) + 4, statements(queries)
+    # The contact read that found none, the login read, the company, and SAVEPOINT, INSERT,
+    # RELEASE.
+    assert len(statements(queries)) == (6 if POSTGRESQL else 11) + 5, statements(queries)
     assert Contact.objects.get(email="new@customer.example").name == "New"
 
 

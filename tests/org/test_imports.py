@@ -91,6 +91,25 @@ def test_an_agent_file_with_one_bad_row_shows_the_error_and_writes_nothing(
     assert not AuditLog.objects.exists()
 
 
+def test_an_agent_file_cannot_give_an_agent_a_requesters_address(client, admin_user, team):
+    """Neither a new agent nor a known one takes a contact's address (any case)."""
+    factories.AgentFactory(username="gail", email="gail@example.com", teams=[team])
+    factories.ContactFactory(email="pat@customer.example")
+    client.force_login(admin_user)
+    text = (
+        "username,name,email,teams,skills,max_capacity,timezone,is_available\n"
+        "erin,Erin Example,Pat@Customer.example,network,,8,UTC,1\n"
+        "gail,Gail Ng,PAT@customer.example,network,,3,UTC,1\n"
+    )
+
+    result = upload(client, "org_agentprofile", text).context["result"]
+
+    taken = {"email": ["A requester (contact) has this e-mail address."]}
+    assert [row.field_specific_errors for row in result.invalid_rows] == [taken, taken]
+    assert not AgentProfile.objects.filter(user__username="erin").exists()
+    assert AgentProfile.objects.get(user__username="gail").user.email == "gail@example.com"
+
+
 def test_an_agent_file_creates_and_updates_agents_with_audit_rows(client, admin_user, team):
     existing = factories.AgentFactory(username="gail", email="gail@example.com", teams=[team])
     factories.TeamFactory(slug="apps")

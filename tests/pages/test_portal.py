@@ -11,7 +11,7 @@ from django.urls import reverse
 from routing.models import TriageKeyword
 from tests import factories
 from tickets.actions import attachments
-from tickets.models import Attachment, Ticket, TimelineEntry
+from tickets.models import Attachment, Contact, Ticket, TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,18 @@ def test_staff_still_file_for_a_requester_by_email(client, agent, team):
     response = file_ticket(client, email="someone@example.com")
     assert response.status_code == 302
     assert Ticket.objects.get().requester.email == "someone@example.com"
+
+
+def test_staff_cannot_file_for_a_colleagues_address(client, agent, other_agent):
+    """A staff address is no requester's (API.md): the e-mail field says so, nothing written."""
+    client.force_login(agent)
+    response = file_ticket(client, email=other_agent.email.upper())
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_email_error"' in body
+    assert "This address belongs to an existing login." in body
+    assert not Ticket.objects.exists()
+    assert not Contact.objects.filter(email__iexact=other_agent.email).exists()
 
 
 def reply(client, ticket, **data):

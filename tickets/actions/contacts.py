@@ -14,8 +14,8 @@ from core.roles import is_manager_or_admin, is_staff_role
 from tickets.actions.companies import clean_crm_id
 from tickets.actions.logins import (
     PASSWORD_BY_MANAGERS,
-    address_has_login,
     invite_contact,
+    refuse_address_with_login,
     set_contact_password,
 )
 from tickets.companies import company_for_email
@@ -40,7 +40,8 @@ _CONTACT_BY_EMAIL = CompiledQuery(
 def get_or_create_contact(*, email: str, name: str = "", crm_id: str | None = None) -> Contact:
     """The requester with this CRM id, else with this address (any case), created when new
     (with the CRM id, in the company of the address's domain); a known name is kept. A known
-    contact without a CRM id takes the one given; one with another id keeps its own."""
+    contact without a CRM id takes the one given; one with another id keeps its own. No new
+    contact for an address a login has: AddressHasLogin on ``requester.email``."""
     email = User.objects.normalize_email(email).strip()
     if not email:
         raise DomainValidationError({"requester": ["A requester e-mail address is required."]})
@@ -51,6 +52,8 @@ def get_or_create_contact(*, email: str, name: str = "", crm_id: str | None = No
     if contact is None:
         contact = _CONTACT_BY_EMAIL.first(email)
     if contact is None:
+        # A new requester, never under a staff member's address (as create_contact refuses).
+        refuse_address_with_login(email, field="requester.email")
         contact, created = _new_contact(email=email, name=name, crm_id=crm_id)
     if crm_id is not None and not created and contact.crm_id is None:  # found by address
         contact.crm_id = crm_id
@@ -110,7 +113,8 @@ def create_contact(
     if not is_staff_role(actor):
         raise NotPermitted("Only agents, managers and admins add contacts.")
     if password is not None and not is_manager_or_admin(actor):
-        raise NotPermitted(PASSWORD_BY_MANAGERS)
+        # API.md: an agent may add the contact but not its password, a field error (400).
+        raise DomainValidationError({"password": [PASSWORD_BY_MANAGERS]})
     email = User.objects.normalize_email(email).strip().lower()
     try:
         validate_email(email)
@@ -118,8 +122,7 @@ def create_contact(
         raise DomainValidationError({"email": error.messages}) from error
     if Contact.objects.filter(email__iexact=email).exists():
         raise DomainValidationError({"email": ["A contact with this e-mail address exists."]})
-    if address_has_login(email):
-        raise DomainValidationError({"email": ["This address belongs to an existing login."]})
+    refuse_address_with_login(email)
     if tier not in Tier.values:
         raise DomainValidationError({"tier": [f"Unknown tier '{tier}'."]})
     crm_id = clean_crm_id(crm_id)

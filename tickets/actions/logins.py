@@ -28,6 +28,24 @@ def address_has_login(email: str, *, except_user_id=None) -> bool:
     return logins.exists()
 
 
+ADDRESS_HAS_LOGIN = "This address belongs to an existing login."
+
+
+class AddressHasLogin(DomainValidationError):
+    """A new contact refused: a login (a staff member's) has the address already. An address is
+    one person's: a contact under a colleague's would hold their mail and tickets as a
+    requester's. Doors that may not fail for it (webhooks, inbound mail) catch this one."""
+
+    def __init__(self, field: str = "email") -> None:
+        super().__init__({field: [ADDRESS_HAS_LOGIN]})
+
+
+def refuse_address_with_login(email: str, *, field: str = "email") -> None:
+    """Raise AddressHasLogin (on ``field``) when a login already has this address."""
+    if address_has_login(email):
+        raise AddressHasLogin(field)
+
+
 @transaction.atomic
 def invite_contact(*, actor, contact_id) -> Contact:
     """Send the contact a one-time link to choose a password (notifications mails it after the
@@ -70,8 +88,7 @@ def _locked_contact(contact_id) -> Contact:
 def _new_login(contact: Contact, *, password: str | None):
     """The contact's login, under its own address. Refused when another login already uses the
     address: linking it would let that login read this contact's tickets."""
-    if address_has_login(contact.email):
-        raise DomainValidationError({"email": ["This address belongs to an existing login."]})
+    refuse_address_with_login(contact.email)
     user = User.objects.create_user(
         username=contact.email,
         email=contact.email,

@@ -282,7 +282,8 @@ class ContactCreateSerializer(StrictInputSerializer):
         default=None,
         write_only=True,
         max_length=128,
-        help_text="Managers and admins only: the contact's password, set directly.",
+        help_text="Managers and admins only: the contact's password, set directly (an "
+        "agent's is refused, 400 on `password`; invite the contact instead).",
     )
 
 

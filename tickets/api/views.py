@@ -102,7 +102,8 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     @extend_schema(
         summary="Add a contact, for an address no contact or login uses yet",
         description="With `invite`, the contact is e-mailed a one-time link to choose a "
-        "password. Only managers and admins may set `password` directly (403 for agents).",
+        "password. Only managers and admins may set `password` directly (an agent's is a 400 "
+        "on `password`). An address a contact or a login (a staff member's) has: 400 on `email`.",
         request=s.ContactCreateSerializer,
         responses={201: s.ContactSerializer, 400: ERRORS, 403: ERRORS},
     )
