@@ -20,7 +20,9 @@ one waiting for a connection that never comes back.
 """
 
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import IO
 
 from asgiref.sync import sync_to_async
 from django import db
@@ -64,6 +66,22 @@ class OneHandOffASGIHandler(ASGIHandler):
     def _in_thread(self, function, *args):
         return sync_to_async(function, thread_sensitive=False, executor=self.executor)(*args)
 
+    def create_request(self, scope, body_file):
+        """Django's request, told the length of a body that came without one.
+
+        A chunked body reaches the application de-chunked (daphne and uvicorn alike), with no
+        content-length header, and Django's ASGIRequest then sets no CONTENT_LENGTH: DRF reads
+        such a request's data as empty, Django's multipart parser too, and the size limit
+        (core.api.middleware) cannot refuse it before reading it. The whole body is already
+        in ``body_file`` (read_body), so its size is its length, as a header would have said.
+        """
+        request, response = super().create_request(scope, body_file)
+        if request is not None and "CONTENT_LENGTH" not in request.META:
+            size = spooled_size(body_file)
+            if size:
+                request.META["CONTENT_LENGTH"] = str(size)
+        return request, response
+
     def respond(self, scope, body_file) -> HttpResponseBase:
         """Everything sync of one request, in the calling (pool) thread."""
         set_script_prefix(get_script_prefix(scope))
@@ -86,6 +104,13 @@ class OneHandOffASGIHandler(ASGIHandler):
             # one holds go back now, as request_finished would give them back.
             db.close_old_connections()
         return response
+
+
+def spooled_size(body_file: IO[bytes]) -> int:
+    """The size of a body read whole into a file, which is left at its start."""
+    size = body_file.seek(0, os.SEEK_END)
+    body_file.seek(0)
+    return size
 
 
 def get_asgi_application() -> OneHandOffASGIHandler:
