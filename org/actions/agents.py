@@ -17,6 +17,7 @@ from org.models import AgentProfile, Team
 from org.selectors import address_held_elsewhere
 
 User = get_user_model()
+EMAIL_TAKEN = "Another user has this e-mail address."
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def create_agent(*, actor, data: NewAgent) -> AgentProfile:
     _refuse_held_address(data.email)
     if User.objects.filter(username=data.username).exists():
         raise DomainValidationError({"username": ["This username is taken."]})
+    if User.objects.filter(email__iexact=data.email).exists():  # as _set_person refuses it
+        raise DomainValidationError({"email": [EMAIL_TAKEN]})
     if data.password is not None:
         validate_new_password(data.password, username=data.username, email=data.email)
     teams = teams_by_slug(data.team_slugs)
@@ -158,7 +161,7 @@ def _set_person(user, person: Person) -> None:
     _check_login(user.username, email)
     taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk)
     if email.lower() != user.email.lower() and taken.exists():
-        raise DomainValidationError({"email": ["Another user has this e-mail address."]})
+        raise DomainValidationError({"email": [EMAIL_TAKEN]})
     if email.lower() != user.email.lower():
         _refuse_held_address(email)
     first, _, last = person.name.partition(" ")

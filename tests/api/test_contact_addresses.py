@@ -153,3 +153,17 @@ def test_an_agent_with_a_fresh_address_is_still_created(api, admin_user, team):
     )
     assert response.status_code == 201, response.json()
     assert User.objects.get(username="alice.agent").email == "alice@desk.example"
+
+
+@pytest.mark.parametrize("address", ["nina@desk.example", "NINA@desk.example"])
+def test_another_staff_members_address_for_a_new_agent_is_a_400_on_email(
+    api, admin_user, team, address
+):
+    factories.AgentFactory(username="nina", email="nina@desk.example", teams=[team])
+    before = counts()
+    response = api.as_(admin_user).post(
+        "/api/v1/agents/", AGENT | {"email": address}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert response.json()["errors"] == {"email": ["Another user has this e-mail address."]}
+    assert counts() == before and not User.objects.filter(username="alice.agent").exists()
