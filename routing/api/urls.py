@@ -21,6 +21,6 @@ urlpatterns = [
     # API.md's path has no trailing slash, and it is the one the schema shows; the slashed form
     # is accepted too, the same view left out of the schema.
     path("handlers/allocate", AllocateView.as_view(), name="handlers-allocate"),
-    path("handlers/allocate/", AllocateView.as_view(schema=None)),
+    path("handlers/allocate/", AllocateView.as_view(schema=None), name="handlers-allocate-slash"),
     *router.urls,
 ]

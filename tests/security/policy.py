@@ -30,6 +30,7 @@ POLICY = {
     # Integrations: their two doors, nothing else; managers may ask for a decision too.
     "webhook-ticket post": "key",
     "handlers-allocate post": "key mgr admin",
+    "handlers-allocate-slash post": "key mgr admin",  # the same view, with a trailing slash
     # Tickets: lists are filtered per role (checked by content), objects by visibility.
     "ticket-list get": PEOPLE,
     "ticket-list post": PEOPLE,
