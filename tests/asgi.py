@@ -23,10 +23,16 @@ def http_scope(
     }
 
 
-async def http_get(app, path: str, **scope) -> tuple[int, dict, bytes]:
-    """(status, headers, body) of the whole answer."""
-    communicator = ApplicationCommunicator(app, http_scope(path, **scope))
-    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+async def http_request(
+    app, path: str, *, method: str = "GET", parts: tuple[bytes, ...] = (b"",), **scope
+) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of the whole answer to a request whose body arrives in
+    ``parts``, one ``http.request`` message each (several: as a server hands on a chunked
+    body). Header names as the application sent them."""
+    communicator = ApplicationCommunicator(app, http_scope(path, **scope) | {"method": method})
+    for number, part in enumerate(parts, start=1):
+        more = number < len(parts)
+        await communicator.send_input({"type": "http.request", "body": part, "more_body": more})
     try:
         start = await communicator.receive_output(10)
         body = b""
@@ -39,3 +45,8 @@ async def http_get(app, path: str, **scope) -> tuple[int, dict, bytes]:
     finally:
         communicator.stop()
     return start["status"], dict(start["headers"]), body
+
+
+async def http_get(app, path: str, **scope) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of the whole answer."""
+    return await http_request(app, path, **scope)

@@ -7,33 +7,15 @@ mean something to the client. Django's handler sends header names as the respons
 import asyncio
 import json
 
-from asgiref.testing import ApplicationCommunicator
-
 from core.api.error_format import ApiErrorFormatASGI
 from itsm.asgi import application
-from tests.asgi import http_scope
+from tests.asgi import http_request
 
 
-async def _call(app, path: str, *, method: str = "GET", body: bytes = b"", headers=()) -> tuple:
-    scope = http_scope(path, headers=headers) | {"method": method}
-    communicator = ApplicationCommunicator(app, scope)
-    await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
-    try:
-        start = await communicator.receive_output(10)
-        content = b""
-        while True:
-            message = await communicator.receive_output(10)
-            content += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        await communicator.wait(10)
-    finally:
-        communicator.stop()
-    return start["status"], {k.lower(): v for k, v in start["headers"]}, content
-
-
-def call(app, path: str, **options) -> tuple:
-    return asyncio.run(_call(app, path, **options))
+def call(app, path: str, *, body: bytes = b"", **options) -> tuple:
+    """(status, headers by lowercased name, body)."""
+    status, headers, content = asyncio.run(http_request(app, path, parts=(body,), **options))
+    return status, {name.lower(): value for name, value in headers.items()}, content
 
 
 def test_drf_field_messages_reach_the_client():

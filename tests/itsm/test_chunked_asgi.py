@@ -9,14 +9,13 @@ import json
 import tempfile
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse
 from django.test import override_settings
 
 from core.api.middleware import BodySizeLimitMiddleware
 from itsm.asgi_handler import OneHandOffASGIHandler
-from tests.asgi import http_scope
+from tests.asgi import http_request, http_scope
 
 CHUNKED = [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")]
 LIMIT = 1024 * 1024  # DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -30,28 +29,12 @@ def urls():
         yield
 
 
-def post_scope(headers=CHUNKED) -> dict:
-    return http_scope("/api/echo/", headers=headers) | {"method": "POST"}
-
-
 async def post_in_parts(app, parts: list[bytes], headers=CHUNKED) -> tuple[int, bytes]:
     """(status, body) of a POST whose body arrives in these parts, one message each."""
-    communicator = ApplicationCommunicator(app, post_scope(headers))
-    for number, part in enumerate(parts, start=1):
-        more = number < len(parts)
-        await communicator.send_input({"type": "http.request", "body": part, "more_body": more})
-    try:
-        start = await communicator.receive_output(10)
-        body = b""
-        while True:
-            message = await communicator.receive_output(10)
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        await communicator.wait(10)
-    finally:
-        communicator.stop()
-    return start["status"], body
+    status, _, body = await http_request(
+        app, "/api/echo/", method="POST", parts=tuple(parts), headers=headers
+    )
+    return status, body
 
 
 def test_a_body_in_two_messages_without_a_length_is_read_whole():
@@ -89,7 +72,9 @@ def test_the_size_limit_refuses_an_undeclared_body_over_it_with_413_not_400():
     with tempfile.SpooledTemporaryFile() as body_file:
         body_file.write(b"x" * (LIMIT + 1))
         body_file.seek(0)
-        request = ASGIRequest(post_scope(), body_file)
+        request = ASGIRequest(
+            http_scope("/api/echo/", headers=CHUNKED) | {"method": "POST"}, body_file
+        )
         assert "CONTENT_LENGTH" not in request.META
         response = BodySizeLimitMiddleware(lambda request: HttpResponse("passed"))(request)
     assert response.status_code == 413
