@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from core import dispatch
+
 logger = logging.getLogger(__name__)
 
 
@@ -76,3 +78,21 @@ def created_in_one_burst(actor, titles: list[str], **fields) -> list:
         ]
         transaction.get_connection().run_on_commit.clear()  # delivered by the test
     return created
+
+
+class QueuedDeliverer:
+    """The server's deliverer, busy: commits queue their streams, as in a server after the
+    response, until ``deliver`` runs them. Set it as ``core.tasks.deliverer`` (the ``queued``
+    fixture does) to look at what an action answered before its events were delivered."""
+
+    running = True
+
+    def __init__(self) -> None:
+        self.streams: list[str] = []
+
+    def submit(self, stream: str) -> None:
+        self.streams.append(stream)
+
+    def deliver(self) -> None:
+        while self.streams:
+            dispatch.drain(self.streams.pop(0))

@@ -5,10 +5,12 @@ import zlib
 import factory.random
 import pytest
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from core import memo
+from core import tasks as core_tasks
 from tests import factories
-from tests.commits import emulate_commits
+from tests.commits import QueuedDeliverer, emulate_commits
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist still runs
@@ -44,6 +46,27 @@ def _fresh_cache():
     yield
     cache.clear()
     memo.forget_all()
+
+
+@pytest.fixture
+def api():
+    """An API client; ``api.as_(user)`` signs it in (None: anonymous)."""
+
+    class Client(APIClient):
+        def as_(self, user):
+            self.force_authenticate(user=user)
+            return self
+
+    return Client()
+
+
+@pytest.fixture
+def queued(monkeypatch) -> QueuedDeliverer:
+    """Creates answer before their delivery; the streams they queued are in ``.streams``, and
+    ``.deliver()`` runs them."""
+    deliverer = QueuedDeliverer()
+    monkeypatch.setattr(core_tasks, "deliverer", deliverer)
+    return deliverer
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 parallel envelopes, invalid transitions (409) and tasks under an envelope."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from escalations.actions import envelopes
 from tests import factories
@@ -11,16 +10,6 @@ from tickets.actions import lifecycle, ownership
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    class Client(APIClient):
-        def as_(self, user):
-            self.force_authenticate(user=user)
-            return self
-
-    return Client()
 
 
 def envelopes_url(ticket) -> str:

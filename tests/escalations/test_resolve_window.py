@@ -7,52 +7,25 @@ queued) so the window stays open for as long as a test needs. The envelope's act
 ticket under its lock, so nothing started in the window stands."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from core import dispatch
 from core import tasks as core_tasks
 from core.exceptions import InvalidTransition
 from core.models import AuditLog, OutboxEvent
 from escalations.actions import envelopes
 from escalations.models import Envelope
+from tests.commits import QueuedDeliverer
 from tickets.actions import lifecycle
 from tickets.models import TimelineEntry
 
 pytestmark = pytest.mark.django_db
 
 
-class HeldDeliverer:
-    """The server's deliverer, busy: commits queue their streams; ``deliver`` runs them."""
-
-    running = True
-
-    def __init__(self) -> None:
-        self.streams: list[str] = []
-
-    def submit(self, stream: str) -> None:
-        self.streams.append(stream)
-
-    def deliver(self) -> None:
-        while self.streams:
-            dispatch.drain(self.streams.pop(0))
-
-
-@pytest.fixture
-def api():
-    class Client(APIClient):
-        def as_(self, user):
-            self.force_authenticate(user=user)
-            return self
-
-    return Client()
-
-
 @pytest.fixture
 def hold(monkeypatch):
     """Call it to hold every later commit's delivery (the setup before it is delivered)."""
 
-    def held() -> HeldDeliverer:
-        deliverer = HeldDeliverer()
+    def held() -> QueuedDeliverer:
+        deliverer = QueuedDeliverer()
         monkeypatch.setattr(core_tasks, "deliverer", deliverer)
         return deliverer
 

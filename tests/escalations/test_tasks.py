@@ -12,8 +12,8 @@ from escalations.actions import age_rules, envelopes
 from escalations.models import EscalationRuleFiring
 from notifications.models import Notification, NotificationQueue
 from tests import factories
+from tests.commits import QueuedDeliverer
 from tests.escalations.factories import EnvelopeFactory
-from tests.escalations.test_resolve_window import HeldDeliverer
 from tests.routing.factories import RoutingRuleFactory
 from tickets.actions import lifecycle, updates
 
@@ -87,7 +87,7 @@ def test_no_rule_fires_for_an_envelope_whose_ticket_was_resolved_after_the_tick_
         age_rules.envelopes_due_for_rule(rule_id=rule.pk, statuses={"pending"}, opened_before=None)
     )
     assert found == [envelope]
-    monkeypatch.setattr(core_tasks, "deliverer", HeldDeliverer())  # the resolve's event waits
+    monkeypatch.setattr(core_tasks, "deliverer", QueuedDeliverer())  # the resolve's event waits
     lifecycle.resolve_ticket(ticket_id=owned.pk, actor=agent, resolution="done")
     envelope.refresh_from_db()
     assert envelope.status == "pending"

@@ -13,7 +13,6 @@ from desk.pages.common import ticket_rows, with_sla
 from desk.pages.list_rows import list_rows
 from sla.models import SLAClock
 from tests import factories
-from tests.api.conftest import api  # noqa: F401 - the API client fixture make_desk uses
 from tests.api.test_ticket_list_rows import make_desk
 from tickets.models import Ticket
 
@@ -57,7 +56,7 @@ def render(text: str, rows, **context) -> str:
         {},
     ],
 )
-def test_the_tag_writes_what_the_templates_wrote(api, manager, agent, team, context):  # noqa: F811
+def test_the_tag_writes_what_the_templates_wrote(api, manager, agent, team, context):
     make_desk(api, manager, agent, team)
     factories.TicketFactory(team=team, title='<script>alert("x")</script> & co')
     late = Ticket.objects.filter(title="Disk").values("pk")

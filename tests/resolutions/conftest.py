@@ -63,16 +63,3 @@ def new(amount: str = "10.00", currency: str = "EUR", **overrides) -> NewResolut
 
 def resolve(ticket, agent, amount: str = "10.00", **overrides):
     return create_resolution(actor=agent, ticket_id=ticket.pk, data=new(amount, **overrides))
-
-
-@pytest.fixture
-def api():
-    """An API client; `api.as_(user)` signs it in (None: anonymous)."""
-    from rest_framework.test import APIClient
-
-    class Client(APIClient):
-        def as_(self, user):
-            self.force_authenticate(user=user)
-            return self
-
-    return Client()

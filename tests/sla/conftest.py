@@ -53,16 +53,3 @@ def open_ticket(manager, team):
         return creation.create_ticket(actor=manager, data=creation.NewTicket(**data))
 
     return open_
-
-
-@pytest.fixture
-def api():
-    """An API client; ``api.as_(user)`` signs it in."""
-    from rest_framework.test import APIClient
-
-    class Client(APIClient):
-        def as_(self, user):
-            self.force_authenticate(user=user)
-            return self
-
-    return Client()
