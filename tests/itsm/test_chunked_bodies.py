@@ -4,7 +4,6 @@ sent so is answered exactly as the same body sent with a Content-Length, and one
 limit gets the same 413 in the error format, with nothing written."""
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.dashboard.server import manage, prepare_database
+from tests.dashboard.server import manage
 from tests.itsm.processes import procfile
-from tests.itsm.test_server import daphne
+from tests.itsm.test_server import daphne, demo_environment
 
 pytestmark = pytest.mark.embedded  # its servers are a SQLite file of their own, no Redis
 ADMIN = {"username": "admin", "password": "admin-demo-2026"}
@@ -26,15 +25,7 @@ def database(tmp_path_factory) -> tuple[dict, Path, str]:
     """The server's environment, its SQLite file (seeded, with the demo admin) and a generic
     integration key."""
     data = tmp_path_factory.mktemp("chunked")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "itsm.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
-    }
-    prepare_database(env)
-    for command in (["seed_demo", "--tickets", "2"], ["demo_admin"]):
-        manage(env, *command)
+    env = demo_environment(data, tickets=2)
     key = manage(env, "create_api_key", "--source", "generic", "--name", "chunked")
     return env, data / "db.sqlite3", key.strip().splitlines()[-1]
 

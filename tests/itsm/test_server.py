@@ -28,9 +28,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    data = tmp_path_factory.mktemp("served")
+def demo_environment(data: Path, *, tickets: int) -> dict:
+    """A server's environment on a SQLite file in ``data``, migrated and seeded as `make run`
+    does (``tickets`` demo tickets, the demo admin)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     env |= {
         "DJANGO_SETTINGS_MODULE": "itsm.settings",
@@ -38,9 +38,14 @@ def served(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
     }
     prepare_database(env)
-    for command in (["seed_demo", "--tickets", "8"], ["demo_admin"]):
+    for command in (["seed_demo", "--tickets", str(tickets)], ["demo_admin"]):
         manage(env, *command)
-    with daphne(env) as base:
+    return env
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    with daphne(demo_environment(tmp_path_factory.mktemp("served"), tickets=8)) as base:
         yield base
 
 
