@@ -14,14 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.db.models.functions import Lower
 
-from core.roles import STAFF_ROLE_GROUPS
 from org.models import Team
 from routing.rules import parse_condition
 from tickets.lifecycle import TicketStatus
+from tickets.mentions import staff_users
 from tickets.models import Priority, TicketType
 from tickets.requesters import Tier
 
@@ -140,9 +138,7 @@ def _existing_agents(emails: set[str]) -> set[str]:
     assign to (through their teams) and notifications can reach (notifications.recipients)."""
     if not emails:
         return set()
-    staff = Q(is_superuser=True) | Q(groups__name__in=STAFF_ROLE_GROUPS)
-    staff |= Q(agent_profile__isnull=False)
-    users = get_user_model().objects.filter(staff, is_active=True).annotate(low=Lower("email"))
+    users = staff_users().annotate(low=Lower("email"))
     return set(users.filter(low__in=emails).values_list("low", flat=True))
 
 
