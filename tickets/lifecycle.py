@@ -74,3 +74,12 @@ def ensure_transition(current: str, target: str) -> None:
 def ensure_task_transition(current: str, target: str) -> None:
     if target not in TASK_TRANSITIONS.get(current, frozenset()):
         raise InvalidTransition(current, target, kind="task")
+
+
+class TaskOfClosedTicket(InvalidTransition):
+    """A closed ticket is final, its tasks with it (a resolved one may still have its tasks
+    tidied up: it can be reopened). The API answers 409."""
+
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(current, target, kind="task")
+        self.args = (f"The ticket is closed: its task cannot go from '{current}' to '{target}'.",)

@@ -360,6 +360,24 @@ def test_tasks_over_http(api, ticket, agent, team):
     assert junk.status_code == 400
 
 
+def test_a_closed_tickets_tasks_stay_as_they_were(api, ticket, agent):
+    """Closed is final, tasks too (409, nothing changes); a resolved ticket's tasks may still be
+    tidied up, since it can be reopened."""
+    api.as_(agent).post(url(ticket, "accept"))
+    tidied = tasks.create_task(ticket_id=ticket.pk, actor=agent, title="Order the spare")
+    kept = tasks.create_task(ticket_id=ticket.pk, actor=agent, title="Swap the disk")
+    assert api.as_(agent).post(url(ticket, "resolve"), {"resolution": "Done"}).status_code == 200
+    moved = api.as_(agent).patch(f"/api/v1/tasks/{tidied.pk}/", {"status": "cancelled"})
+    assert moved.status_code == 200 and moved.json()["status"] == "cancelled"
+    assert api.as_(agent).post(url(ticket, "close")).status_code == 200
+
+    refused = api.as_(agent).patch(f"/api/v1/tasks/{kept.pk}/", {"status": "done"})
+    assert refused.status_code == 409
+    assert "closed" in str(refused.json())
+    kept.refresh_from_db()
+    assert kept.status == "todo" and kept.completed_at is None
+
+
 def test_tasks_of_invisible_tickets_are_404(api, ticket, agent, other_agent, requester):
     api.as_(agent).post(url(ticket, "accept"))
     task = tasks.create_task(ticket_id=ticket.pk, actor=agent, title="x")

@@ -9,7 +9,7 @@ from core.display import display_name
 from core.exceptions import DomainValidationError
 from core.roles import is_manager_or_admin, is_staff_role
 from tickets.actions.access import ensure_works_ticket
-from tickets.lifecycle import TaskStatus, ensure_task_transition
+from tickets.lifecycle import TaskOfClosedTicket, TaskStatus, TicketStatus, ensure_task_transition
 from tickets.models import Task, TimelineEntry
 from tickets.selectors import lock_ticket
 
@@ -66,9 +66,14 @@ def create_task(
 def set_task_status(*, task_id, actor, status: str) -> Task:
     if status not in TaskStatus.values:
         raise DomainValidationError({"status": [f"Unknown task status '{status}'."]})
-    task = Task.objects.select_for_update().select_related("ticket").get(pk=task_id)
+    # The ticket first, as every action on it locks: a close waits for this change or is seen.
+    ticket = lock_ticket(Task.objects.values_list("ticket_id", flat=True).get(pk=task_id))
+    task = Task.objects.select_for_update().get(pk=task_id)
+    task.ticket = ticket
     if not (task.assigned_to_id == actor.pk or is_manager_or_admin(actor)):
-        ensure_works_ticket(actor, task.ticket)
+        ensure_works_ticket(actor, ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        raise TaskOfClosedTicket(task.status, status)
     ensure_task_transition(task.status, status)
     previous = task.status
     task.status = status
