@@ -49,11 +49,11 @@ class BlendWeights:
     # The classifier's top category times its confidence: the category's choice, and the
     # teams' ranking when the classifier gives no probabilities (was the only team vote).
     classifier: float = 0.06
-    classifier_log: float = 0.038  # the log of its probability for each team's categories
+    classifier_log: float = 0.024  # the log of its probability for each team's categories
     learned: float = 0.0  # the share of the embedding centroid once a team has many lessons
     neighbour: float = 0.0  # the share of the nearest lesson once a team has many
     learned_half: float = 4.0  # lessons at which those two shares are half theirs
-    learned_lexical: float = 0.36  # n-grams against the centroid of its lessons (was 1.0)
+    learned_lexical: float = 0.46  # n-grams against the centroid of its lessons (was 1.0)
     lexical_half: float = 10.0  # lessons at which that weight is half its value
     temperature: float = 0.06  # calibrated (expected calibration error) on the same split
     shortlist_ratio: float = 0.5  # teams within this share of the top probability
