@@ -154,13 +154,15 @@ def _fit_and_evaluate(texts, categories, priorities, *, test_size: float, seed: 
     )
 
 
-def best_guess(pipeline: Pipeline | None, text: str) -> tuple[str, float] | None:
-    if pipeline is None:
-        return None
+def class_probabilities(pipeline: Pipeline, text: str) -> tuple[tuple[str, float], ...]:
+    """Every class with its probability (semantic triage weighs each team by them)."""
     with threadpool_limits(limits=1):
-        probabilities = pipeline.predict_proba([text])[0]
-    best = int(np.argmax(probabilities))
-    return str(pipeline.classes_[best]), float(probabilities[best])
+        row = pipeline.predict_proba([text])[0]
+    return tuple((str(c), float(p)) for c, p in zip(pipeline.classes_, row, strict=True))
+
+
+def best_guess(pipeline: Pipeline | None, text: str) -> tuple[str, float] | None:
+    return max(class_probabilities(pipeline, text), key=lambda pair: pair[1]) if pipeline else None
 
 
 # --- models in the database -------------------------------------------------------------------
@@ -328,6 +330,7 @@ class Prediction:
     category_confidence: float
     priority: str | None
     priority_confidence: float | None
+    category_probabilities: tuple[tuple[str, float], ...] = ()
 
 
 def predict(title: str, description: str = "") -> Prediction | None:
@@ -341,7 +344,8 @@ def predict(title: str, description: str = "") -> Prediction | None:
     if not pipelines:
         return None
     text = ticket_text(title, description)
-    category, category_confidence = best_guess(pipelines["category"], text)
+    probabilities = class_probabilities(pipelines["category"], text)
+    category, category_confidence = max(probabilities, key=lambda pair: pair[1])
     priority = best_guess(pipelines.get("priority"), text)
     return Prediction(
         model_id=model_id,
@@ -350,6 +354,7 @@ def predict(title: str, description: str = "") -> Prediction | None:
         category_confidence=round(category_confidence, 4),
         priority=priority[0] if priority else None,
         priority_confidence=round(priority[1], 4) if priority else None,
+        category_probabilities=probabilities,
     )
 
 

@@ -3,8 +3,10 @@
 A team's semantic similarity is the cosine between the ticket and its profile, moved towards
 the cosine with the centroid of the tickets it learned from as those accumulate (weight
 ``n / (n + learned_half)``), and towards the best cosine with one of those tickets (nearest
-neighbour). The keyword map's category and the learned classifier's category add to the score
-of every team whose capabilities list them. A softmax with a temperature turns the scores
+neighbour). The keyword map's category adds to the score of every team whose capabilities list
+it; the learned classifier adds the log of the probability it gives each team's categories (a
+product of experts with the blend's softmax: a confident classifier moves the ranking, an
+unsure one, nearly uniform, does not). A softmax with a temperature turns the scores
 into probabilities; the top one is the confidence."""
 
 from dataclasses import dataclass, field
@@ -30,21 +32,28 @@ class Signals:
     classifier_confidence: float = 0.0
     # Above the learned model's own threshold (TriageSettings): it names the category.
     classifier_trusted: bool = False
+    # The classifier's probability for every category it knows, as (category, p) pairs.
+    classifier_probabilities: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
 class BlendWeights:
     """Defaults chosen by cross-validation inside the history half of the labelled set
     (docs/triage.md): the n-gram centroid of a team's lessons helped there; the embedding
-    centroid and the nearest lessons did not."""
+    centroid and the nearest lessons did not. ``classifier_log`` and ``learned_lexical`` are
+    the weights a conditional logit fitted on that half (routing.semantic.stacking: the
+    profiles' reading as a fixed offset, the lessons' evidence cross-fitted)."""
 
     lexical: float = 2.0  # character n-grams of the ticket against each profile (was 1.0)
     keyword: float = 0.08
+    # The classifier's top category times its confidence: the category's choice, and the
+    # teams' ranking when the classifier gives no probabilities (was the only team vote).
     classifier: float = 0.06
+    classifier_log: float = 0.024  # the log of its probability for each team's categories
     learned: float = 0.0  # the share of the embedding centroid once a team has many lessons
     neighbour: float = 0.0  # the share of the nearest lesson once a team has many
     learned_half: float = 4.0  # lessons at which those two shares are half theirs
-    learned_lexical: float = 1.0  # n-grams against the centroid of the team's lessons
+    learned_lexical: float = 0.46  # n-grams against the centroid of its lessons (was 1.0)
     lexical_half: float = 10.0  # lessons at which that weight is half its value
     temperature: float = 0.06  # calibrated (expected calibration error) on the same split
     shortlist_ratio: float = 0.5  # teams within this share of the top probability
@@ -122,6 +131,22 @@ def semantic_similarity(vector: np.ndarray, team: TeamVector, weights: BlendWeig
     return similarity
 
 
+PROBABILITY_FLOOR = 1e-4  # one category the classifier rules out cannot veto a team alone
+
+
+def classifier_log_votes(teams: list[TeamVector], signals: Signals) -> np.ndarray:
+    """Each team's log of the classifier's probability for the likeliest category it lists.
+    A team that lists none of the classifier's categories gets the uniform probability: the
+    classifier knows nothing of it, for or against."""
+    known = {category.lower(): p for category, p in signals.classifier_probabilities}
+    uniform = 1.0 / max(len(known), 1)
+    votes = []
+    for team in teams:
+        listed = [known[c.lower()] for c in team.capabilities if c.lower() in known]
+        votes.append(max(listed, default=uniform))
+    return np.log(np.maximum(votes, PROBABILITY_FLOOR))
+
+
 def rank_teams(
     vector: np.ndarray,
     teams: list[TeamVector],
@@ -153,10 +178,15 @@ def rank_teams(
         scores += weights.learned_lexical * share * learned_lexical
     if learned_scores is not None and use_semantic:
         scores += learned_scores
+    voted = bool(signals.classifier_probabilities) and weights.classifier_log > 0
+    if voted:
+        scores += weights.classifier_log * classifier_log_votes(teams, signals)
     for index, team in enumerate(teams):
         capabilities = {c.lower() for c in team.capabilities}
         if signals.keyword_category and signals.keyword_category in capabilities:
             scores[index] += weights.keyword
+        if voted:
+            continue
         if signals.classifier_category and signals.classifier_category in capabilities:
             scores[index] += weights.classifier * signals.classifier_confidence
     probabilities = _softmax(scores, weights.temperature)

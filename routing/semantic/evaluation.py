@@ -188,7 +188,7 @@ def evaluate(
     for ticket in tickets:
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
         guess, confidence, by_class = classifier_guess(model, ticket)
-        signals = blend.Signals(keyword, guess, confidence)
+        signals = blend.Signals(keyword, guess, confidence, False, tuple(by_class.items()))
         only_keywords = blend.Signals(keyword_category=keyword)
         ranked = blend.rank_teams(
             np.zeros(provider.dim), vectors, only_keywords, weights, use_semantic=False

@@ -240,6 +240,7 @@ def signals(title: str, description: str, keyword_map) -> blend.Signals:
         classifier_trusted=bool(
             prediction and prediction.category_confidence >= prediction.threshold
         ),
+        classifier_probabilities=prediction.category_probabilities if prediction else (),
     )
 
 

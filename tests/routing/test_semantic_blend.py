@@ -99,3 +99,35 @@ def test_no_team_means_no_confidence():
         threshold=0.5, provider="test",
     )  # fmt: skip
     assert result.confidence == 0.0 and result.needs_triage and result.teams == ()
+
+
+def test_a_confident_classifier_moves_the_ranking_and_an_unsure_one_does_not():
+    # The profiles lean to printing by 0.08; the classifier is sure it is network. Its vote
+    # counts as the log of its probability (a product of experts with the softmax); as a
+    # linear 0.06 x confidence (the vote before) it was worth at most 0.06 and lost; now 0.11.
+    vector = (axis(0) * 0.67 + axis(1) * 0.75) / np.linalg.norm([0.67, 0.75])
+    sure = (("network", 0.98), ("printer", 0.01), ("security", 0.01))
+    voted = blend.Signals(classifier_category="network", classifier_confidence=0.98)
+    linear = replace(WEIGHTS, classifier_log=0.0)
+    assert blend.rank_teams(vector, teams(), voted, linear)[0].team_id == "p"
+    assert blend.rank_teams(vector, teams(), replace(voted, classifier_probabilities=sure),
+                            WEIGHTS)[0].team_id == "n"  # fmt: skip
+    flat = (("network", 0.34), ("printer", 0.33), ("security", 0.33))
+    unsure = blend.Signals(classifier_category="network", classifier_confidence=0.34,
+                           classifier_probabilities=flat)  # fmt: skip
+    plain = blend.rank_teams(vector, teams(), blend.Signals(), WEIGHTS)
+    ranked = blend.rank_teams(vector, teams(), unsure, WEIGHTS)
+    assert [r.team_id for r in ranked] == [r.team_id for r in plain]
+    assert abs(ranked[0].score - ranked[1].score - (plain[0].score - plain[1].score)) < 0.01
+
+
+def test_a_team_the_classifier_does_not_know_is_neither_helped_nor_ruled_out():
+    known = (("network", 0.5), ("printer", 0.5))  # no security among its classes
+    signals = blend.Signals(classifier_probabilities=known)
+    votes = blend.classifier_log_votes(teams(), signals)
+    assert np.allclose(votes, np.log([0.5, 0.5, 0.5]))  # uniform over what it knows
+    # a category it rules out costs a bounded amount, not an infinite one
+    floor = blend.classifier_log_votes(
+        teams(), blend.Signals(classifier_probabilities=(("network", 1.0), ("printer", 0.0)))
+    )
+    assert np.isfinite(floor).all() and floor[1] == np.log(blend.PROBABILITY_FLOOR)

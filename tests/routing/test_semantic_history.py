@@ -128,7 +128,9 @@ def test_transfers_and_resolutions_teach_the_final_teams_lexical_profile(
     printing,  # noqa: F811
     settings,
 ):
-    settings.TRIAGE_BLEND = {"lexical_half": 1.0}  # three lessons weigh 3/4 (default: 3/13)
+    # Three lessons weigh 3/4 (default: 3/13), and at the centroid's weight before the fitted
+    # one (1.0, not 0.46): the test is about which team learns, not how much it counts.
+    settings.TRIAGE_BLEND = {"lexical_half": 1.0, "learned_lexical": 1.0}
 
     def printing_learned() -> float:
         _, learned = service.state().lexicon.scores("badge reader at the door", "")

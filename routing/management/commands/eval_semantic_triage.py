@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from routing import selectors
 from routing.semantic import cross_validation as cv
 from routing.semantic import evaluation as ev
-from routing.semantic import service
+from routing.semantic import service, stacking
 from routing.semantic.providers import get_provider
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
@@ -152,6 +152,12 @@ class Command(BaseCommand):
         for name, top1, top3, error in rows:
             rates = f"top-1 {top1:>6.1%}  top-3 {top3:>6.1%}  ECE {error:.3f}"
             self.stdout.write(f"  {name:<42} {rates}")
+        fitted = stacking.fit(
+            teams=teams, history=history, provider=provider, keyword_map=keyword_map,
+            weights=weights, seed=options["seed"],
+        )  # fmt: skip
+        found = ", ".join(f"{name} {value:.3f}" for name, value in fitted.items())
+        self.stdout.write(f"\nhistory's weights fitted on the history half (stacking): {found}")
 
     def _table(self, title: str, scores: dict, before: bool) -> None:
         self.stdout.write(f"\n{title}")
