@@ -4,12 +4,14 @@ import logging
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 
 from core import dispatch, waves
 from core.background import run_or_queue
 from core.deliverer import deliverer, gather_pause
+from core.kicker import kicker
 
 logger = logging.getLogger(__name__)
 
@@ -180,11 +182,31 @@ def delivered_after_response() -> bool:
 
 def schedule_drain(stream: str) -> None:
     """After a commit that recorded events on ``stream``: deliver them (on a worker with a
-    broker; in a server process of the embedded mode by its background thread, after the
-    response; anywhere else right here)."""
+    broker, asked for by a server process's own thread, after the response; in a server
+    process of the embedded mode by its background delivery; anywhere else right here)."""
     if deliverer.running:
         deliverer.submit(stream)
-    elif drain_stream.app.conf.task_always_eager or _claim(DRAIN_QUEUED):
+    elif drain_stream.app.conf.task_always_eager:
+        run_or_queue(drain_stream, stream)
+    elif kicker.running:
+        kicker.submit(stream)
+    else:
+        request_drain(stream)
+
+
+def start_drain_requests() -> None:
+    """Called by the server entry points: with a broker, a commit's drain is asked for by a
+    thread of the server process after the response (core.kicker), not by the request."""
+    if not getattr(settings, "DRAIN_REQUESTS_IN_BACKGROUND", False) or kicker.running:
+        return
+    if not drain_stream.app.conf.task_always_eager:
+        kicker.start(request_drain)
+
+
+def request_drain(stream: str) -> None:
+    """Queue a drain task for ``stream`` unless one is queued or running already (which looks
+    again before it ends, and so finds the stream)."""
+    if _claim(DRAIN_QUEUED):
         run_or_queue(drain_stream, stream)
 
 

@@ -18,6 +18,7 @@ from django.conf import settings  # noqa: E402
 from core.api.error_format import ApiErrorFormatASGI  # noqa: E402
 from core.deliverer import start_if_configured  # noqa: E402
 from core.heap import freeze_startup_heap  # noqa: E402
+from core.tasks import start_drain_requests  # noqa: E402
 from dashboard.websockets import websocket_urlpatterns as dashboard_sockets  # noqa: E402
 from desk.websockets import websocket_urlpatterns as desk_sockets  # noqa: E402
 from itsm.asgi_limits import ConcurrencyLimit  # noqa: E402
@@ -34,5 +35,7 @@ application = ProtocolTypeRouter(
 # What the process loaded to get here stays out of the collector's full passes, whichever
 # configuration it serves (core.heap).
 freeze_startup_heap()
-# Without a broker, this process delivers the outbox after its responses (core.deliverer).
+# Without a broker, this process delivers the outbox after its responses (core.deliverer);
+# with one, a thread of it asks the workers for drains after them (core.kicker).
 start_if_configured()
+start_drain_requests()

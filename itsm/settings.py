@@ -179,6 +179,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 EVENTS_IN_BACKGROUND = env.bool("EVENTS_IN_BACKGROUND", default=not REDIS_URL)
 EVENTS_IN_A_PROCESS = env.bool("EVENTS_IN_A_PROCESS", default=True)
 EVENTS_PROCESS_NICE = env.int("EVENTS_PROCESS_NICE", default=0)  # >0 can starve it (README)
+# With a broker, a server process asks the workers for a commit's drain from a thread of its
+# own, after the response, not on the request's thread (core.kicker).
+DRAIN_REQUESTS_IN_BACKGROUND = env.bool("DRAIN_REQUESTS_IN_BACKGROUND", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
