@@ -31,15 +31,18 @@ return false
 
 # The sliding window's check (core.api.throttling): the window before's count weighs ARGV[1];
 # under the rate ARGV[2] the call is counted in this window, whose count lives ARGV[3] seconds.
-# Counts are plain integers, as Django's serializer stores them, so either path reads the other's.
+# ARGV[4] calls were let through by the asking process since its last check and are counted
+# first, whatever the answer. Counts are plain integers, as Django's serializer stores them, so
+# either path reads the other's.
 WINDOW_COUNT = """
 local previous = tonumber(redis.call('GET', KEYS[1]) or '0')
-local current = tonumber(redis.call('GET', KEYS[2]) or '0')
-if previous * tonumber(ARGV[1]) + current >= tonumber(ARGV[2]) then
-    return {previous, current, 0}
+local current = tonumber(redis.call('GET', KEYS[2]) or '0') + tonumber(ARGV[4])
+local allowed = previous * tonumber(ARGV[1]) + current < tonumber(ARGV[2])
+local add = tonumber(ARGV[4]) + (allowed and 1 or 0)
+if add > 0 and redis.call('INCRBY', KEYS[2], add) == add then
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
 end
-if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
-return {previous, current, 1}
+return {previous, current, allowed and 1 or 0}
 """
 
 # The process's pools, clients and scripts: (server URL, pool options) -> them.
@@ -88,10 +91,19 @@ class ReusedClientRedisCache(RedisCache):
         self._class = ReusedClientRedisCacheClient
 
     def count_in_window(
-        self, previous: str, current: str, *, weight: float, limit: int, timeout: int
+        self,
+        previous: str,
+        current: str,
+        *,
+        weight: float,
+        limit: int,
+        timeout: int,
+        admitted: int = 0,
     ) -> tuple[int, int, bool]:
-        """The counts of the window before and of this one, as they were, and whether
+        """Count ``admitted`` calls let through meanwhile in ``current``; then the counts of
+        the window before and of this one, as they were before this call, and whether
         ``previous x weight + current`` was under ``limit``, in which case this call is counted
-        in ``current`` (which lives ``timeout`` seconds from its first count)."""
+        in ``current`` too (which lives ``timeout`` seconds from its first count)."""
         keys = [self.make_and_validate_key(previous), self.make_and_validate_key(current)]
-        return self._cache.count_in_window(keys, [repr(float(weight)), limit, int(timeout)])
+        args = [repr(float(weight)), limit, int(timeout), int(admitted)]
+        return self._cache.count_in_window(keys, args)

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from core import memo
 from core import tasks as core_tasks
+from core.api.throttling import forget_local_counts
 from tests import factories
 from tests.commits import QueuedDeliverer, emulate_commits
 
@@ -43,9 +44,11 @@ def _fresh_cache():
     """Throttle counters, cached values and memos never leak from one test into the next."""
     cache.clear()
     memo.forget_all()
+    forget_local_counts()
     yield
     cache.clear()
     memo.forget_all()
+    forget_local_counts()
 
 
 @pytest.fixture

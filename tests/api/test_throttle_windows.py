@@ -4,6 +4,7 @@ weighed by how much of it the sliding window still covers, constant work whateve
 import pytest
 from django.core.cache import cache
 
+from core.api import throttling
 from core.api.throttling import WindowRateThrottle
 
 
@@ -62,26 +63,60 @@ def test_retry_after_is_when_the_estimate_falls_below_the_rate():
     assert calls(1, at=6_066.1) == [True]
 
 
-def test_each_call_costs_the_same_whatever_the_rate(monkeypatch):
-    """DRF's history list grew with the rate; here two cache operations a call at any count,
-    one with Redis (itsm.redis_cache's count_in_window: one round trip)."""
-    monkeypatch.setitem(Fixed.THROTTLE_RATES, "test-window", "1000000/min")
+def record_operations(monkeypatch) -> list[str]:
+    """The shared cache's operations the throttle makes, by name."""
     operations = []
-    one_trip = hasattr(cache, "count_in_window")
-    for name in ("get_many", "incr", "add", "set") + (("count_in_window",) if one_trip else ()):
+    names = ("get_many", "incr", "add", "set", "count_in_window")
+    for name in [n for n in names if hasattr(cache, n)]:
         real = getattr(cache, name)
         monkeypatch.setattr(
             cache,
             name,
             lambda *a, _real=real, _name=name, **k: operations.append(_name) or _real(*a, **k),
         )
+    return operations
+
+
+def checks(operations: list[str]) -> int:
+    """Checks with the shared cache: one round trip each with Redis, a read each without."""
+    return operations.count("count_in_window") + operations.count("get_many")
+
+
+def test_each_call_costs_the_same_whatever_the_rate(monkeypatch):
+    """DRF's history list grew with the rate; here one count per window, whatever the count,
+    and checks with the cache only every SYNC_SECONDS while far from the rate."""
+    monkeypatch.setitem(Fixed.THROTTLE_RATES, "test-window", "1000000/min")
+    operations = record_operations(monkeypatch)
     assert all(calls(3000, at=6_000.0))
-    if one_trip:
-        assert operations == ["count_in_window"] * 3000
-    else:
-        assert operations.count("get_many") == 3000
-        assert len(operations) == 2 * 3000
-    assert cache.get("throttle_test_window_caller:100") == 3000  # one count, not a list
+    assert checks(operations) == 1  # the first call; the 2,999 after it counted here
+    assert all(calls(1, at=6_000.0 + throttling.SYNC_SECONDS + 0.01))
+    assert checks(operations) == 2
+    assert cache.get("throttle_test_window_caller:100") == 3001  # one count, not a list
+
+
+def test_near_the_rate_every_call_checks(monkeypatch):
+    """10 a minute, a margin of 2: the first call checks, the next seven are counted here
+    (the estimate with each stays 2 under 10), then each call checks until the answer is no."""
+    operations = record_operations(monkeypatch)
+    answers = []
+    for _ in range(11):
+        before = checks(operations)
+        answers.append((Fixed().allow_request(None, None), checks(operations) - before))
+    assert answers == [(True, 1)] + [(True, 0)] * 7 + [(True, 1)] * 2 + [(False, 1)]
+    assert cache.get("throttle_test_window_caller:100") == 10
+
+
+def test_another_processes_calls_count_at_the_next_check(monkeypatch):
+    """What other processes let through is seen at the next check, at most SYNC_SECONDS on."""
+    monkeypatch.setitem(Fixed.THROTTLE_RATES, "test-window", "100/min")
+    assert all(calls(10, at=6_000.0))
+    cache.incr("throttle_test_window_caller:100", 85)  # the other processes' calls
+    # Until its next check this process counts by what it knew: up to 94 (a margin of 5).
+    assert all(calls(84, at=6_000.1))
+    # Its next check counts its own 84 with the others': 179 already, no more this window.
+    assert calls(1, at=6_000.0 + throttling.SYNC_SECONDS + 0.01) == [False]
+    assert cache.get("throttle_test_window_caller:100") == 179
+    assert calls(5, at=6_001.0) == [False] * 5
 
 
 @pytest.mark.skipif(
@@ -90,7 +125,8 @@ def test_each_call_costs_the_same_whatever_the_rate(monkeypatch):
 def test_the_one_trip_check_and_the_generic_one_read_each_other_s_counts():
     """A process on an older release (get_many, then incr) and one with the script count the
     same windows: the counts are plain integers either way, and the key's expiry is set."""
-    calls(4, at=6_000.0)  # the script
+    for n in range(4):  # the script, each call a check of its own
+        calls(1, at=6_000.0 + n * (throttling.SYNC_SECONDS + 0.01))
     generic = cache.get_many(["throttle_test_window_caller:100"])
     assert generic == {"throttle_test_window_caller:100": 4}
     cache.incr("throttle_test_window_caller:100", 5)  # the generic path's increment
