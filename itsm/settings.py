@@ -171,16 +171,14 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-# Without a broker, tasks run in-process right away; errors surface to the caller.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # without a broker tasks run in-process, errors raise
 # Without one, a server process delivers the outbox after the response: in a child process of
 # its own (core.delivery_process), so deliveries run on another core than the requests, or
-# with EVENTS_IN_A_PROCESS=false in a thread of the server's (core.deliverer).
+# with EVENTS_IN_A_PROCESS=false in a thread of the server's (core.deliverer). With one, a
+# thread of the server process asks the workers for a commit's drain after it (core.kicker).
 EVENTS_IN_BACKGROUND = env.bool("EVENTS_IN_BACKGROUND", default=not REDIS_URL)
 EVENTS_IN_A_PROCESS = env.bool("EVENTS_IN_A_PROCESS", default=True)
 EVENTS_PROCESS_NICE = env.int("EVENTS_PROCESS_NICE", default=0)  # >0 can starve it (README)
-# With a broker, a server process asks the workers for a commit's drain from a thread of its
-# own, after the response, not on the request's thread (core.kicker).
 DRAIN_REQUESTS_IN_BACKGROUND = env.bool("DRAIN_REQUESTS_IN_BACKGROUND", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

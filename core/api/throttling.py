@@ -26,8 +26,9 @@ from rest_framework.throttling import SimpleRateThrottle
 # most SYNC_SECONDS. Each check with the cache was a round trip on the request's path: with
 # Redis on a machine whose cores the worker and PostgreSQL keep busy, 0.52 ms of a create's
 # 6.8 ms at one client, waiting for Redis to be scheduled (0.35 ms in the embedded file cache;
-# docs/benchmarks.md, "The door's round trips"). The price: other processes' calls since their
-# last check are not seen, at most SYNC_SECONDS' worth; near the rate every call checks.
+# docs/benchmarks.md, "The door's round trips to Redis"). The price: other processes' calls
+# since their last check are not seen, at most SYNC_SECONDS' worth; near the rate every call
+# checks.
 SYNC_SECONDS = 0.25
 MARGIN_SHARE = 0.05
 MARGIN_MIN = 2
