@@ -83,7 +83,13 @@ class WindowRateThrottle(SimpleRateThrottle):
         margin = max(MARGIN_MIN, math.ceil(self.num_requests * MARGIN_SHARE))
         with _seen_lock:
             seen = _seen.get(self.key)
-            if seen is None or seen.window != window or self.now - seen.checked_at > SYNC_SECONDS:
+            if (
+                seen is None
+                or seen.window != window
+                or not (
+                    0 <= self.now - seen.checked_at <= SYNC_SECONDS  # a clock set back checks too
+                )
+            ):
                 return False
             counts = seen.previous, seen.current + seen.admitted
             if self._estimate_at(*counts, weight) + 1 + margin > self.num_requests:

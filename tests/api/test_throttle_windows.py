@@ -106,6 +106,14 @@ def test_near_the_rate_every_call_checks(monkeypatch):
     assert cache.get("throttle_test_window_caller:100") == 10
 
 
+def test_a_clock_set_back_checks_with_the_cache(monkeypatch):
+    operations = record_operations(monkeypatch)
+    assert all(calls(2, at=6_010.0))
+    assert checks(operations) == 1
+    assert all(calls(1, at=6_005.0))  # the same window, earlier than the last check
+    assert checks(operations) == 2
+
+
 def test_another_processes_calls_count_at_the_next_check(monkeypatch):
     """What other processes let through is seen at the next check, at most SYNC_SECONDS on."""
     monkeypatch.setitem(Fixed.THROTTLE_RATES, "test-window", "100/min")
