@@ -94,7 +94,9 @@ def _centroids(history, truth: np.ndarray, words: Lexicon, size: int, half: floa
         norm2[own] += -2 * gram[np.ix_(own, members)].sum(axis=1) + gram[own, own]
         counts[own] -= 1
         cosine = sums / np.sqrt(np.maximum(norm2, 1e-12))
-        found[:, team] = np.where(counts > 0, cosine * counts / (counts + half), 0.0)
+        # A lesson alone in its team has no centroid left: no evidence (and no 0 / 0).
+        share = np.divide(counts, counts + half, out=np.zeros_like(counts), where=counts > 0)
+        found[:, team] = cosine * share
     return found
 
 
