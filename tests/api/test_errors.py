@@ -1,8 +1,10 @@
 """Hostile and malformed input: always a 4xx in the one error format, never a 500 or HTML."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -139,6 +141,20 @@ def test_throttled_callers_get_429_with_retry_after(api, manager, rates):
     assert codes == [200, 200, 200]
     assert_error(last, 429)
     assert int(last["Retry-After"]) > 0
+
+
+def test_a_caller_counted_in_the_process_is_still_stopped_at_the_rate(
+    api, manager, rates, time_machine
+):
+    """20 a minute: most of the calls are counted by the process between its checks with the
+    cache (core.api.throttling); the 21st is still refused, and the cache holds all 20. The
+    clock stands half-way through a window, so no window ends during the calls."""
+    time_machine.move_to(datetime(2026, 12, 5, 12, 0, 30, tzinfo=UTC), tick=False)
+    rates(caller="20/min", anon="3/min", token="3/min")
+    codes = [api.as_(manager).get("/api/v1/tickets/").status_code for _ in range(21)]
+    assert codes == [200] * 20 + [429]
+    window = int(datetime(2026, 12, 5, 12, 0, tzinfo=UTC).timestamp() // 60)
+    assert cache.get(f"throttle_caller_user:{manager.pk}:{window}") == 20
 
 
 def test_forged_forwarded_for_does_not_dodge_the_anonymous_throttle(api, rates):

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core import tasks as core_tasks
+from core.kicker import Kicker
 from core.models import OutboxEvent
 from itsm.celery import app as celery_app
 from routing.tasks import route_ticket_task
@@ -132,6 +134,37 @@ def test_a_worker_delivers_the_events_of_a_ticket_created_here(worker, through_t
     assert SLAClock.objects.filter(ticket=ticket).exists()
     names = OutboxEvent.objects.filter(stream=f"ticket:{ticket.pk}").order_by("id")
     assert list(names.values_list("name", flat=True)) == ["ticket.created", "ticket.routed"]
+
+
+def test_a_ticket_created_over_the_api_is_routed_by_way_of_the_servers_drain_thread(
+    worker, through_the_broker, api, settings, monkeypatch
+):
+    """The server's door with a broker: the API create answers, the server's own thread
+    (core.kicker, started as itsm.asgi starts it) asks Redis for the drain, the worker routes."""
+    settings.DRAIN_REQUESTS_IN_BACKGROUND = True
+    server_thread = Kicker()
+    monkeypatch.setattr(core_tasks, "kicker", server_thread)
+    core_tasks.start_drain_requests()
+    assert server_thread.running
+    team = factories.TeamFactory(slug="network", capabilities=["network"])
+    manager = factories.ManagerFactory()
+    created = api.as_(manager).post(
+        "/api/v1/tickets/",
+        {
+            "title": "VPN down on the 4th floor",
+            "description": "Nothing connects since this morning.",
+            "category": "network",
+            "requester": {"email": "ada@example.com", "name": "Ada Moss"},
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    try:
+        wait_delivered(worker)
+    finally:
+        server_thread.stop()
+    ticket = Ticket.objects.get(pk=created.json()["id"])
+    assert ticket.team == team
 
 
 def create_tickets(count: int) -> list[Ticket]:
