@@ -3,7 +3,10 @@
 A team's semantic similarity is the cosine between the ticket and its profile, moved towards
 the cosine with the centroid of the tickets it learned from as those accumulate (weight
 ``n / (n + learned_half)``), and towards the best cosine with one of those tickets (nearest
-neighbour). The keyword map's category adds to the score of every team whose capabilities list
+neighbour). A profile lists topics (the clauses of its description, its capabilities, its
+examples): the cosine with the closest one adds to the score, as the n-grams against it do, so
+a ticket about one thing a broad team does is not lost in the mean of all of them. The
+keyword map's category adds to the score of every team whose capabilities list
 it; the learned classifier adds the log of the probability it gives each team's categories (a
 product of experts with the blend's softmax: a confident classifier moves the ranking, an
 unsure one, nearly uniform, does not). A softmax with a temperature turns the scores
@@ -23,6 +26,7 @@ class TeamVector:
     learned: np.ndarray | None = None  # unit centroid of its lessons
     learned_count: int = 0
     neighbours: np.ndarray | None = None  # (k, dim) unit vectors of its lessons
+    topics: np.ndarray | None = None  # (k, dim) unit vectors of its profile's topics
 
 
 @dataclass(frozen=True)
@@ -44,18 +48,22 @@ class BlendWeights:
     the weights a conditional logit fitted on that half (routing.semantic.stacking: the
     profiles' reading as a fixed offset, the lessons' evidence cross-fitted)."""
 
-    lexical: float = 2.0  # character n-grams of the ticket against each profile (was 1.0)
-    keyword: float = 0.08
+    # The profile's weights, in units of the profile's cosine, and the temperature: fitted
+    # together on the history half before any history (stacking.fit_profiles; 2026-12-05).
+    lexical: float = 1.81  # character n-grams of the ticket against each profile (was 2.0)
+    topic: float = 0.44  # the cosine with the profile's closest topic (vectors.profile_topics)
+    lexical_topic: float = 0.30  # the n-grams against the profile's closest topic
+    keyword: float = 0.053  # was 0.08
     # The classifier's top category times its confidence: the category's choice, and the
     # teams' ranking when the classifier gives no probabilities (was the only team vote).
     classifier: float = 0.06
-    classifier_log: float = 0.024  # the log of its probability for each team's categories
+    classifier_log: float = 0.023  # log of its probability for each team's categories (0.024)
     learned: float = 0.0  # the share of the embedding centroid once a team has many lessons
     neighbour: float = 0.0  # the share of the nearest lesson once a team has many
     learned_half: float = 4.0  # lessons at which those two shares are half theirs
-    learned_lexical: float = 0.46  # n-grams against the centroid of its lessons (was 1.0)
+    learned_lexical: float = 0.96  # n-grams against its lessons' centroid (0.46 at T 0.06)
     lexical_half: float = 10.0  # lessons at which that weight is half its value
-    temperature: float = 0.06  # calibrated (expected calibration error) on the same split
+    temperature: float = 0.093  # the same fit's (was 0.06, chosen by calibration error)
     shortlist_ratio: float = 0.5  # teams within this share of the top probability
     shortlist_size: int = 3
 
@@ -119,6 +127,18 @@ def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+def topic_similarities(vector: np.ndarray, teams: list[TeamVector]) -> np.ndarray:
+    """Each team's cosine with its closest topic; a team without topics, its profile's."""
+    return np.array(
+        [
+            float((team.topics @ vector).max())
+            if team.topics is not None and len(team.topics)
+            else float(team.profile @ vector)
+            for team in teams
+        ]
+    )
+
+
 def semantic_similarity(vector: np.ndarray, team: TeamVector, weights: BlendWeights) -> float:
     similarity = float(team.profile @ vector)
     if team.learned_count and team.learned is not None:
@@ -158,9 +178,11 @@ def rank_teams(
     lesson_counts: np.ndarray | None = None,
     use_semantic: bool = True,
     learned_scores: np.ndarray | None = None,
+    lexical_topics: np.ndarray | None = None,
 ) -> list[RankedTeam]:
     """Every team, best first (ties by name). ``lexical``: the ticket's character n-gram
-    similarity with each team's profile, in the order of ``teams``; ``learned_lexical`` with
+    similarity with each team's profile, in the order of ``teams``; ``lexical_topics`` with
+    its closest topic; ``learned_lexical`` with
     the centroid of each team's lessons, weighted by how many it has (``lesson_counts``).
     ``use_semantic`` False ranks on the keyword and classifier signals alone (the
     evaluation's baselines). ``learned_scores``: a history model's scores, in the same order,
@@ -171,8 +193,12 @@ def rank_teams(
         [semantic_similarity(vector, team, weights) if use_semantic else 0.0 for team in teams]
     )
     scores = similarities.copy()
+    if use_semantic and weights.topic:
+        scores += weights.topic * topic_similarities(vector, teams)
     if lexical is not None and use_semantic:
         scores += weights.lexical * lexical
+    if lexical_topics is not None and use_semantic:
+        scores += weights.lexical_topic * lexical_topics
     if learned_lexical is not None and lesson_counts is not None and use_semantic:
         share = lesson_counts / (lesson_counts + weights.lexical_half)
         scores += weights.learned_lexical * share * learned_lexical
@@ -252,6 +278,7 @@ def triage(
     lexical: np.ndarray | None = None,
     learned_lexical: np.ndarray | None = None,
     lesson_counts: np.ndarray | None = None,
+    lexical_topics: np.ndarray | None = None,
 ) -> TriageResult:
     ranked = rank_teams(
         vector,
@@ -261,6 +288,7 @@ def triage(
         lexical=lexical,
         learned_lexical=learned_lexical,
         lesson_counts=lesson_counts,
+        lexical_topics=lexical_topics,
     )
     by_id = {team.team_id: team for team in teams}
     top = by_id[ranked[0].team_id] if ranked else None

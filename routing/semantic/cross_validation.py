@@ -17,6 +17,16 @@ SEEDS = 5
 # Weights compared with the configured ones (docs/triage.md).
 CANDIDATES = {
     "profiles only (no history)": {"learned_lexical": 0.0},
+    "no topics (until 2026-12-05)": {"topic": 0.0, "lexical_topic": 0.0},
+    "no topics, the weights until 2026-12-05": {
+        "topic": 0.0,
+        "lexical_topic": 0.0,
+        "lexical": 2.0,
+        "keyword": 0.08,
+        "temperature": 0.06,
+        "learned_lexical": 0.46,
+        "classifier_log": 0.024,
+    },
     "n-grams of the profiles 1.0 (until 2026-12-04)": {"lexical": 1.0},
     "n-grams of the profiles 1.5": {"lexical": 1.5},
     "n-grams of the profiles 2.5": {"lexical": 2.5},

@@ -106,7 +106,11 @@ def _team(spec: dict) -> Team:
 
 def lexicon(teams: list[dict], history: list[LabelledTicket] | None = None) -> Lexicon:
     """The teams' n-grams; with ``history``, each ticket a lesson of its team."""
-    words = Lexicon(["\n".join(service.team_parts(_team(spec))) for spec in teams])
+    profiles = [_team(spec) for spec in teams]
+    words = Lexicon(
+        ["\n".join(service.team_parts(team)) for team in profiles],
+        topics=[service.team_topics(team) for team in profiles],
+    )
     index = {spec["slug"]: position for position, spec in enumerate(teams)}
     words.learn(
         [
@@ -136,6 +140,7 @@ def team_vectors(teams: list[dict], provider, history=None, vectors=None) -> lis
                 learned=unit(np.sum(lessons, axis=0)) if lessons else None,
                 learned_count=len(lessons),
                 neighbours=np.vstack(lessons[-service.NEIGHBOURS_PER_TEAM :]) if lessons else None,
+                topics=service.topic_vectors(team, provider),
             )
         )
     return found
@@ -199,8 +204,13 @@ def evaluate(
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
         embedding = blend.rank_teams(vector, vectors, blend.Signals(), weights)
         scores["embedding"].add(ticket.team, [r.team_id for r in embedding])
-        lexical, learned = words.scores(ticket.title, ticket.description)
-        read = {"lexical": lexical, "learned_lexical": learned, "lesson_counts": words.counts}
+        lexical = words.scores(ticket.title, ticket.description)
+        read = {
+            "lexical": lexical.profile,
+            "learned_lexical": lexical.learned,
+            "lesson_counts": words.counts,
+            "lexical_topics": lexical.topics,
+        }
         if taught is not None:
             read["learned_scores"] = taught.scores(reading(ticket, vector, words))
         semantic = blend.rank_teams(vector, vectors, blend.Signals(), weights, **read)
@@ -228,9 +238,14 @@ def teach(learner, teams, history, history_vectors, provider, words, keyword_map
     order = [spec["slug"] for spec in teams]
     for ticket, vector in zip(history, history_vectors, strict=True):
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
-        lexical, _ = words.scores(ticket.title, ticket.description)
+        lexical = words.scores(ticket.title, ticket.description)
         ranked = blend.rank_teams(
-            vector, vectors, blend.Signals(keyword_category=keyword), weights, lexical=lexical
+            vector,
+            vectors,
+            blend.Signals(keyword_category=keyword),
+            weights,
+            lexical=lexical.profile,
+            lexical_topics=lexical.topics,
         )
         by_id = {r.team_id: r.score for r in ranked}
         prior = np.array([by_id[slug] for slug in order])
@@ -264,14 +279,15 @@ def timed_triage(
     for ticket in tickets:
         started, cpu_started = time.perf_counter(), time.thread_time()
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
-        lexical, learned = words.scores(ticket.title, ticket.description)
+        lexical = words.scores(ticket.title, ticket.description)
         signals = blend.Signals(
             triage.guess_category(ticket.title, ticket.description, keyword_map)
         )
         blend.triage(
             vector=vector, teams=vectors, categories={}, signals=signals, weights=weights,
-            threshold=0.4, provider=provider.name, lexical=lexical,
-            learned_lexical=learned, lesson_counts=words.counts,
+            threshold=0.4, provider=provider.name, lexical=lexical.profile,
+            learned_lexical=lexical.learned, lesson_counts=words.counts,
+            lexical_topics=lexical.topics,
         )  # fmt: skip
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - cpu_started) * 1000)

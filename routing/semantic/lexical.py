@@ -14,6 +14,7 @@ every lesson; it is computed on read from the stored lessons, and a lesson's row
 the process (``rows``) so a reload transforms only the lessons it has not seen."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,8 +41,19 @@ class Lesson:
     description: str
 
 
+class LexicalScores(NamedTuple):
+    """The ticket's n-gram cosine with each profile, with each team's closest topic (None
+    without topics) and with each team's lessons' centroid (None without lessons)."""
+
+    profile: np.ndarray
+    learned: np.ndarray | None = None
+    topics: np.ndarray | None = None
+
+
 class Lexicon:
-    def __init__(self, profiles: list[str], ids: tuple = ()) -> None:
+    def __init__(
+        self, profiles: list[str], ids: tuple = (), topics: list[list[str]] | None = None
+    ) -> None:
         self.size = len(profiles)
         self.ids = ids  # whose profiles, in order (the service reuses a lexicon for the same)
         self.hashing = HashingVectorizer(
@@ -62,9 +74,20 @@ class Lexicon:
             self.idf = np.log((1 + len(profiles)) / (1 + frequency)) + 1
             # Kept as csr: its product with a ticket's row converts nothing (csc took 0.3 ms).
             self.matrix = self._weigh(counts).T.tocsr()
+        self.topic_matrix, self.topic_starts = self._topics(profiles, topics)
         self.rows: dict[tuple, sp.csr_matrix] = {}
         self.learned: sp.csr_matrix | None = None  # features x teams, unit columns (csr)
         self.counts = np.zeros(self.size)
+
+    def _topics(self, profiles: list[str], topics) -> tuple[sp.csr_matrix | None, np.ndarray]:
+        """Every team's topics as columns, team after team (a team that lists none reads as
+        its whole profile); ``starts``: where each team's columns begin."""
+        if not profiles or topics is None:
+            return None, np.zeros(0, dtype=int)
+        lists = [found or [profile or "-"] for found, profile in zip(topics, profiles, strict=True)]
+        texts = [glossary().annotate(topic) for found in lists for topic in found]
+        starts = np.cumsum([0, *(len(found) for found in lists[:-1])])
+        return self.transform(texts).T.tocsr(), starts
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         return self._weigh(self.hashing.transform(texts))
@@ -106,13 +129,18 @@ class Lexicon:
             np.bincount(teams, minlength=self.size).astype(float),
         )
 
-    def scores(self, title: str, description: str) -> tuple[np.ndarray, np.ndarray | None]:
-        """The cosine of the ticket with each profile and with each team's lessons' centroid
-        (None without lessons), in the order given."""
+    def scores(self, title: str, description: str) -> LexicalScores:
+        """The cosine of the ticket with each profile, its closest topic and its lessons'
+        centroid, in the order given."""
         if self.matrix is None:
-            return np.zeros(0), None
+            return LexicalScores(np.zeros(0))
         row = self.transform([ticket_text(title, description)])
         profile = np.asarray((row @ self.matrix).todense()).ravel()
-        if self.learned is None:
-            return profile, None
-        return profile, np.asarray((row @ self.learned).todense()).ravel()
+        topics = None
+        if self.topic_matrix is not None:
+            each = np.asarray((row @ self.topic_matrix).todense()).ravel()
+            topics = np.maximum.reduceat(each, self.topic_starts)
+        learned = None
+        if self.learned is not None:
+            learned = np.asarray((row @ self.learned).todense()).ravel()
+        return LexicalScores(profile, learned, topics)

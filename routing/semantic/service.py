@@ -25,7 +25,7 @@ from routing.semantic import blend
 from routing.semantic.glossary import current as glossary
 from routing.semantic.lexical import Lesson, Lexicon
 from routing.semantic.providers import get_provider, provider_name
-from routing.semantic.vectors import from_bytes, profile_text_parts, unit
+from routing.semantic.vectors import from_bytes, profile_text_parts, profile_topics, unit
 
 PROFILE_KEY = "routing:semantic:profiles"
 LEARNED_KEY = "routing:semantic:learned"
@@ -168,7 +168,11 @@ def _lexicon(active: list[Team], lessons: dict, keys: tuple) -> Lexicon:
     if same and current.lexicon is not None and current.lexicon.ids == ids:
         lexicon = current.lexicon
     else:
-        lexicon = Lexicon(["\n".join(team_parts(team)) for team in active], ids=ids)
+        lexicon = Lexicon(
+            ["\n".join(team_parts(team)) for team in active],
+            ids=ids,
+            topics=[team_topics(team) for team in active],
+        )
     lexicon.learn(
         [
             Lesson(key, index, title or "", description or "")
@@ -190,6 +194,34 @@ def team_parts(team: Team) -> list[str]:
 
 def team_vector(team: Team, provider) -> np.ndarray:
     return unit(provider.embed(team_parts(team)).mean(axis=0))
+
+
+def team_topics(team: Team) -> list[str]:
+    return profile_topics(
+        description=team.description,
+        capabilities=team.capabilities,
+        examples=team.example_tickets,
+    )
+
+
+# A profile's topic vectors, by provider and topics. Embedded in the process, not stored: a
+# dozen teams' 400 short topics take about 30 ms, once per process and profile text, where
+# the reload of lessons every few seconds would otherwise embed them again.
+_topic_vectors: dict[tuple, np.ndarray] = {}
+TOPIC_CACHE_SIZE = 1000
+
+
+def topic_vectors(team: Team, provider) -> np.ndarray:
+    topics = tuple(team_topics(team))
+    key = (provider.name, topics)
+    found = _topic_vectors.get(key)
+    if found is None:
+        words = glossary()
+        found = provider.embed([words.annotate(topic) for topic in topics])
+        if len(_topic_vectors) >= TOPIC_CACHE_SIZE:
+            _topic_vectors.clear()  # profiles edited a thousand times: start again
+        _topic_vectors[key] = found
+    return found
 
 
 def category_vector(profile: CategoryProfile, provider) -> np.ndarray:
@@ -216,6 +248,7 @@ def _team_vector(team: Team, row, neighbours, provider) -> blend.TeamVector:
         learned=learned,
         learned_count=count,
         neighbours=neighbours,
+        topics=topic_vectors(team, provider),
     )
 
 
@@ -251,9 +284,7 @@ def triage_ticket(title: str, description: str, keyword_map) -> blend.TriageResu
     current = state()
     if not current.teams:
         return None
-    lexical, learned_lexical = (
-        current.lexicon.scores(title, description) if current.lexicon else (None, None)
-    )
+    read = current.lexicon.scores(title, description) if current.lexicon else None
     return blend.triage(
         vector=ticket_vector(title, description),
         teams=current.teams,
@@ -262,9 +293,10 @@ def triage_ticket(title: str, description: str, keyword_map) -> blend.TriageResu
         weights=current.weights,
         threshold=current.threshold,
         provider=current.provider,
-        lexical=lexical,
-        learned_lexical=learned_lexical,
+        lexical=read.profile if read else None,
+        learned_lexical=read.learned if read else None,
         lesson_counts=current.lexicon.counts if current.lexicon else None,
+        lexical_topics=read.topics if read else None,
     )
 
 

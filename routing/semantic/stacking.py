@@ -43,6 +43,38 @@ def fit(*, teams, history, provider, keyword_map, weights, seed: int = 0) -> dic
     }
 
 
+PROFILE_FEATURES = ("similarity", "topic", "lexical", "lexical_topic", "keyword")
+
+
+def fit_profiles(*, teams, history, provider, keyword_map) -> dict[str, float]:
+    """The profile's weights and the temperature, fitted before any history on the history
+    half: a conditional logit over what the profiles say of each ticket (its cosine with the
+    profile and with the closest topic, the n-grams against both, the keyword map's vote).
+    The weights come out in logit units; divided by the profile cosine's they are the blend's
+    (which counts that cosine once), and its inverse is the temperature."""
+    slugs = [spec["slug"] for spec in teams]
+    truth = np.array([slugs.index(t.team) for t in history])
+    words = ev.lexicon(teams)
+    vectors = ev.team_vectors(teams, provider)
+    features = np.stack(
+        [_profile_features(t, vectors, words, keyword_map, provider) for t in history]
+    )
+    beta = _conditional_logit(np.zeros(features.shape[:2]), features, truth)
+    unit = beta[0] or 1.0
+    found = {name: float(b / unit) for name, b in zip(PROFILE_FEATURES[1:], beta[1:], strict=True)}
+    return {**found, "temperature": float(1 / unit)}
+
+
+def _profile_features(ticket, vectors, words: Lexicon, keyword_map, provider) -> np.ndarray:
+    vector = service.ticket_vector(ticket.title, ticket.description, provider)
+    lexical = words.scores(ticket.title, ticket.description)
+    keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
+    voted = [float(bool(keyword) and keyword in team.capabilities) for team in vectors]
+    similarity = np.array([float(team.profile @ vector) for team in vectors])
+    topics = blend.topic_similarities(vector, vectors)
+    return np.stack([similarity, topics, lexical.profile, lexical.topics, voted], axis=1)
+
+
 def _prior(teams, history, provider, keyword_map, weights, words: Lexicon) -> np.ndarray:
     """The blend's scores before any history: the profiles and the keyword map."""
     before = ev.team_vectors(teams, provider)
@@ -50,9 +82,16 @@ def _prior(teams, history, provider, keyword_map, weights, words: Lexicon) -> np
     for ticket in history:
         keyword = triage.guess_category(ticket.title, ticket.description, keyword_map)
         vector = service.ticket_vector(ticket.title, ticket.description, provider)
-        lexical, _ = words.scores(ticket.title, ticket.description)
+        lexical = words.scores(ticket.title, ticket.description)
         signals = blend.Signals(keyword_category=keyword)
-        ranked = blend.rank_teams(vector, before, signals, weights, lexical=lexical)
+        ranked = blend.rank_teams(
+            vector,
+            before,
+            signals,
+            weights,
+            lexical=lexical.profile,
+            lexical_topics=lexical.topics,
+        )
         by_id = {r.team_id: r.score for r in ranked}
         rows.append([by_id[spec["slug"]] for spec in teams])
     return np.array(rows)

@@ -90,7 +90,7 @@ def test_the_lexicon_keeps_one_centroid_per_team_and_only_transforms_new_lessons
     words = Lexicon(["wifi vpn network badge", "printer toner"])
     words.learn([Lesson((1,), 1, "badge reader broken", ""), Lesson((2,), 1, "lost badge", "")])
     assert list(words.counts) == [0, 2]
-    profile, learned = words.scores("my badge does not work", "")
+    profile, learned, _ = words.scores("my badge does not work", "")
     assert learned[1] > 0.2 and learned[0] == 0 and profile[0] > profile[1]
     kept = words.rows[(1,)]
     # Lesson 2 moved to team 0 (a new key) and lesson 1 stays: only the moved one is new.
@@ -99,7 +99,7 @@ def test_the_lexicon_keeps_one_centroid_per_team_and_only_transforms_new_lessons
     assert set(words.rows) == {(1,), (3,)}
     assert list(words.counts) == [1, 1]
     words.learn([])
-    assert words.scores("badge", "")[1] is None and list(words.counts) == [0, 0]
+    assert words.scores("badge", "").learned is None and list(words.counts) == [0, 0]
 
 
 def test_a_lessons_weight_grows_with_how_many_the_team_has():
@@ -133,7 +133,7 @@ def test_transfers_and_resolutions_teach_the_final_teams_lexical_profile(
     settings.TRIAGE_BLEND = {"lexical_half": 1.0, "learned_lexical": 1.0}
 
     def printing_learned() -> float:
-        _, learned = service.state().lexicon.scores("badge reader at the door", "")
+        learned = service.state().lexicon.scores("badge reader at the door", "").learned
         return 0.0 if learned is None else learned[service.state().lexicon.ids.index(printing.pk)]
 
     assert printing_learned() == 0.0

@@ -158,6 +158,14 @@ class Command(BaseCommand):
         )  # fmt: skip
         found = ", ".join(f"{name} {value:.3f}" for name, value in fitted.items())
         self.stdout.write(f"\nhistory's weights fitted on the history half (stacking): {found}")
+        profiles = stacking.fit_profiles(
+            teams=teams, history=history, provider=provider, keyword_map=keyword_map
+        )
+        found = ", ".join(f"{name} {value:.3f}" for name, value in profiles.items())
+        self.stdout.write(
+            f"the profile's weights fitted on the history half before history, in units of "
+            f"the profile's cosine: {found}"
+        )
 
     def _table(self, title: str, scores: dict, before: bool) -> None:
         self.stdout.write(f"\n{title}")
