@@ -46,8 +46,17 @@ def document(
         "decided_at": _datetime.to_representation(decided_at),
         # Semantic triage's reading (routing.semantic.blend.TriageResult.document); null when
         # none ran (the ticket had a category, or semantic triage is off).
-        "triage": triage or None,
+        "triage": _triage(triage),
     }
+
+
+def _triage(found: dict | None) -> dict | None:
+    """The stored document in today's shape: a decision taken before topics were read
+    (2026-12-05) names none for its teams."""
+    if not found:
+        return None
+    teams = [{"topic": "", **team} for team in found.get("teams", [])]
+    return {**found, "teams": teams}
 
 
 def decision_payload(decision: AllocationDecision) -> dict:

@@ -166,6 +166,12 @@ class TriageTeamSerializer(serializers.Serializer):
     name = serializers.CharField()
     similarity = serializers.FloatField(help_text="Cosine of the ticket with the team's profile.")
     probability = serializers.FloatField()
+    topic = serializers.CharField(
+        allow_blank=True,
+        help_text="The topic of the team's profile (a clause of its description, a capability "
+        "or an example) closest to the ticket: what it matched. Blank in decisions taken "
+        "before topics were read.",
+    )
 
 
 class TriageSerializer(serializers.Serializer):

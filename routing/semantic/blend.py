@@ -27,6 +27,7 @@ class TeamVector:
     learned_count: int = 0
     neighbours: np.ndarray | None = None  # (k, dim) unit vectors of its lessons
     topics: np.ndarray | None = None  # (k, dim) unit vectors of its profile's topics
+    topic_names: tuple[str, ...] = ()  # their texts, in the same order
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class RankedTeam:
     similarity: float
     score: float
     probability: float
+    topic: str = ""  # the profile's topic closest to the ticket: what it matched
 
     def document(self) -> dict:
         return {
@@ -82,7 +84,16 @@ class RankedTeam:
             "name": self.name,
             "similarity": round(self.similarity, 4),
             "probability": round(self.probability, 4),
+            "topic": self.topic,
         }
+
+    def label(self) -> str:
+        topic = self.topic if len(self.topic) <= TOPIC_SHOWN else self.topic[: TOPIC_SHOWN - 3]
+        closest = f" ({topic}...)" if topic != self.topic else f" ({topic})" if topic else ""
+        return f"{self.name} {self.similarity:.2f}{closest}"
+
+
+TOPIC_SHOWN = 60  # characters of the closest topic in the rationale
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ class TriageResult:
 
     def summary(self) -> str:
         """One sentence for the decision's rationale."""
-        top = ", ".join(f"{t.name} {t.similarity:.2f}" for t in self.teams[:3])
+        top = ", ".join(team.label() for team in self.teams[:3])
         text = f"Triage ({self.provider}) ranked {top}; confidence {self.confidence:.2f}"
         if self.needs_triage:
             text += f", below {self.threshold:.2f}: needs triage"
@@ -129,14 +140,16 @@ def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
 
 def topic_similarities(vector: np.ndarray, teams: list[TeamVector]) -> np.ndarray:
     """Each team's cosine with its closest topic; a team without topics, its profile's."""
-    return np.array(
-        [
-            float((team.topics @ vector).max())
-            if team.topics is not None and len(team.topics)
-            else float(team.profile @ vector)
-            for team in teams
-        ]
-    )
+    return np.array([_closest_topic(vector, team)[0] for team in teams])
+
+
+def _closest_topic(vector: np.ndarray, team: TeamVector) -> tuple[float, str]:
+    if team.topics is None or not len(team.topics):
+        return float(team.profile @ vector), ""
+    cosines = team.topics @ vector
+    best = int(cosines.argmax())
+    name = team.topic_names[best] if best < len(team.topic_names) else ""
+    return float(cosines[best]), name
 
 
 def semantic_similarity(vector: np.ndarray, team: TeamVector, weights: BlendWeights) -> float:
@@ -193,8 +206,9 @@ def rank_teams(
         [semantic_similarity(vector, team, weights) if use_semantic else 0.0 for team in teams]
     )
     scores = similarities.copy()
+    closest = [_closest_topic(vector, team) if use_semantic else (0.0, "") for team in teams]
     if use_semantic and weights.topic:
-        scores += weights.topic * topic_similarities(vector, teams)
+        scores += weights.topic * np.array([cosine for cosine, _ in closest])
     if lexical is not None and use_semantic:
         scores += weights.lexical * lexical
     if lexical_topics is not None and use_semantic:
@@ -217,8 +231,10 @@ def rank_teams(
             scores[index] += weights.classifier * signals.classifier_confidence
     probabilities = _softmax(scores, weights.temperature)
     ranked = [
-        RankedTeam(team.team_id, team.name, float(sim), float(score), float(p))
-        for team, sim, score, p in zip(teams, similarities, scores, probabilities, strict=True)
+        RankedTeam(team.team_id, team.name, float(sim), float(score), float(p), topic)
+        for team, sim, score, p, (_, topic) in zip(
+            teams, similarities, scores, probabilities, closest, strict=True
+        )
     ]
     ranked.sort(key=lambda r: (-r.score, r.name, r.team_id))
     return ranked

@@ -141,6 +141,7 @@ def team_vectors(teams: list[dict], provider, history=None, vectors=None) -> lis
                 learned_count=len(lessons),
                 neighbours=np.vstack(lessons[-service.NEIGHBOURS_PER_TEAM :]) if lessons else None,
                 topics=service.topic_vectors(team, provider),
+                topic_names=tuple(service.team_topics(team)),
             )
         )
     return found

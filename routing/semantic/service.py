@@ -249,6 +249,7 @@ def _team_vector(team: Team, row, neighbours, provider) -> blend.TeamVector:
         learned_count=count,
         neighbours=neighbours,
         topics=topic_vectors(team, provider),
+        topic_names=tuple(team_topics(team)),
     )
 
 

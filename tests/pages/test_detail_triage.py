@@ -16,7 +16,14 @@ TRIAGE = {
     "threshold": 0.4,
     "needs_triage": True,
     "teams": [
-        {"team_id": "a", "name": "Network Team", "similarity": 0.6123, "probability": 0.31},
+        {
+            "team_id": "a",
+            "name": "Network Team",
+            "similarity": 0.6123,
+            "probability": 0.31,
+            "topic": "VPN & remote access",
+        },
+        # a decision taken before topics were read has none
         {"team_id": "b", "name": "Identity & Access", "similarity": 0.5871, "probability": 0.27},
     ],
     "shortlist": ["a", "b"],
@@ -44,6 +51,8 @@ def test_the_page_names_triages_top_teams_with_similarity_and_confidence(client,
     assert 'id="triage"' in body
     assert 'Network Team <span class="muted">similarity 0.61' in body
     assert 'Identity &amp; Access <span class="muted">similarity 0.59' in body
+    assert "probability 0.31, closest to “VPN &amp; remote access”</span>" in body
+    assert "probability 0.27</span>" in body  # no topic, nothing said
     assert "confidence <strong>0.31</strong>" in body
     assert 'id="needs-triage"' in body
 

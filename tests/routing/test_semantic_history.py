@@ -195,6 +195,7 @@ def test_the_decisions_api_shows_the_triage_document(
     assert body["triage"]["provider"] == "hashing"
     assert body["triage"]["teams"][0]["name"] == "Print"
     assert set(body["triage"]) >= {"confidence", "needs_triage", "shortlist", "category"}
+    assert body["triage"]["teams"][0]["topic"]  # what Print's profile matched
     with_category = unrouted_ticket(category="network", title="vpn")
     other = route_ticket(ticket_id=with_category.pk)
     listed = client.get("/api/v1/routing/decisions/?page_size=10").json()["results"]

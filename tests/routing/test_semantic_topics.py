@@ -44,9 +44,10 @@ def test_a_ticket_about_one_of_a_broad_teams_topics_goes_to_that_team():
     # Facilities does eight things; the ticket is about one of them (axis 3). Identity does
     # one thing, only somewhat like the ticket. By the profiles' means identity is closer.
     facilities_topics = np.vstack([axis(i) for i in range(1, 8)] + [axis(3)])
+    names = ("badges", "parking", "lockers", "heating", "lighting", "cleaning", "lifts", "keys")
     facilities = blend.TeamVector(
         "f", "Facilities", ("facilities",), unit(facilities_topics.sum(axis=0)),
-        topics=facilities_topics,
+        topics=facilities_topics, topic_names=names,
     )  # fmt: skip
     identity = blend.TeamVector("i", "Identity", ("access",), unit(axis(0) + axis(3) * 0.6))
     ticket = unit(axis(3) + axis(0) * 0.2)
@@ -56,6 +57,8 @@ def test_a_ticket_about_one_of_a_broad_teams_topics_goes_to_that_team():
     assert without[0].team_id == "i"
     ranked = blend.rank_teams(ticket, [facilities, identity], blend.Signals(), WEIGHTS)
     assert ranked[0].team_id == "f"
+    assert ranked[0].topic == "lockers"  # what it matched, named in the rationale
+    assert ranked[0].label().endswith("(lockers)") and ranked[1].topic == ""
     # The similarity shown is still the profile's; a team without topics reads as its profile.
     assert ranked[0].similarity == pytest.approx(float(facilities.profile @ ticket))
     assert blend.topic_similarities(ticket, [identity])[0] == pytest.approx(
@@ -119,3 +122,25 @@ def test_the_profiles_weights_and_temperature_come_from_one_fit():
     )
     assert set(found) == {"topic", "lexical", "lexical_topic", "keyword", "temperature"}
     assert found["temperature"] > 0 and all(value >= 0 for value in found.values())
+
+
+@pytest.mark.django_db
+def test_a_decision_taken_before_topics_reads_with_a_blank_topic(client):
+    from routing.models import AllocationDecision
+    from tests import factories
+
+    ticket = factories.TicketFactory()
+    old = {"provider": "wordllama", "category": "", "confidence": 0.8, "threshold": 0.4,
+           "needs_triage": False, "shortlist": ["a"], "keyword_category": "",
+           "classifier_category": "",
+           "teams": [{"team_id": "a", "name": "Net", "similarity": 0.5,
+                      "probability": 0.8}]}  # fmt: skip
+    decision = AllocationDecision.objects.create(
+        ticket=ticket, event="ticket.created", method="scoring", team=ticket.team,
+        team_name=ticket.team.name, scores={}, rationale="", confidence=0.8, triage=old,
+    )  # fmt: skip
+    client.force_login(factories.ManagerFactory())
+    body = client.get(f"/api/v1/routing/decisions/{decision.pk}/").json()
+    assert body["triage"]["teams"] == [
+        {"team_id": "a", "name": "Net", "similarity": 0.5, "probability": 0.8, "topic": ""}
+    ]

@@ -110,6 +110,11 @@ def test_the_decision_stores_triage_and_explains_it(network, printing):
     assert ticket.category == "printer"
     assert "Triage (hashing) ranked Print" in decision.rationale
     assert "confidence" in decision.rationale
+    # what it matched: the closest of Print's topics, in the document and the rationale
+    topic = decision.triage["teams"][0]["topic"]
+    assert topic in {"printer toner paper jam scanner", "printer", "printer out of toner",
+                     "paper jam on floor 2"}  # fmt: skip
+    assert f"Print {decision.triage['teams'][0]['similarity']:.2f} ({topic})" in decision.rationale
 
 
 def test_a_ticket_with_a_category_is_routed_as_before(network, printing):
