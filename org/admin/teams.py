@@ -126,8 +126,11 @@ class TeamAdmin(ConfigHistoryAdminMixin, ActionImportMixin, ImportExportMixin, a
         (
             "Triage profile",
             {
-                "description": "What routing's triage compares new tickets with; saved, the "
-                "profile is embedded again.",
+                "description": "What routing's triage compares new tickets with. Each clause "
+                "of the description (between commas, full stops or brackets), each capability "
+                "and each example is also read as a topic of its own, so list the things the "
+                "team does: a ticket about one of them matches it. Saved, the profile is "
+                "embedded again.",
                 "fields": ("description", "example_tickets"),
             },
         ),

@@ -47,6 +47,7 @@ def test_the_team_page_edits_the_profile_and_the_save_embeds_it(client, admin_us
     assert change.after["example_tickets"] == ["VPN drops at home", "no wifi in room 3"]
     page = client.get(reverse("admin:org_team_change", args=[team.pk])).content.decode()
     assert "VPN drops at home\nno wifi in room 3" in page
+    assert "is also read as a topic of its own" in page  # how to write one, said where it is
 
 
 def test_an_example_too_long_is_refused_with_a_field_message(client, admin_user, team):
