@@ -204,19 +204,20 @@ def team_topics(team: Team) -> list[str]:
     )
 
 
-# A profile's topic vectors, by provider and topics. Embedded in the process, not stored: a
-# dozen teams' 400 short topics take about 30 ms, once per process and profile text, where
-# the reload of lessons every few seconds would otherwise embed them again.
+# A profile's topic vectors, by provider, glossary and topics. Embedded in the process, not
+# stored: a dozen teams' 400 short topics take about 30 ms, once per process and profile text,
+# where the reload of lessons every few seconds would otherwise embed them again.
 _topic_vectors: dict[tuple, np.ndarray] = {}
 TOPIC_CACHE_SIZE = 1000
 
 
 def topic_vectors(team: Team, provider) -> np.ndarray:
-    topics = tuple(team_topics(team))
-    key = (provider.name, topics)
+    topics, words = tuple(team_topics(team)), glossary()
+    # The glossary's identity too: another configuration of it annotates the topics anew
+    # (glossary.current keeps each one built for the process's life, so ids are not reused).
+    key = (provider.name, id(words), topics)
     found = _topic_vectors.get(key)
     if found is None:
-        words = glossary()
         found = provider.embed([words.annotate(topic) for topic in topics])
         if len(_topic_vectors) >= TOPIC_CACHE_SIZE:
             _topic_vectors.clear()  # profiles edited a thousand times: start again

@@ -144,3 +144,16 @@ def test_a_decision_taken_before_topics_reads_with_a_blank_topic(client):
     assert body["triage"]["teams"] == [
         {"team_id": "a", "name": "Net", "similarity": 0.5, "probability": 0.8, "topic": ""}
     ]
+
+
+@pytest.mark.django_db
+def test_topics_are_read_with_the_glossary_and_again_when_it_changes(settings):
+    team = Team(name="Print", description="Imprimante bloquée, toner", capabilities=[])
+    provider = get_provider()
+    settings.TRIAGE_GLOSSARY = False
+    plain = service.topic_vectors(team, provider)
+    settings.TRIAGE_GLOSSARY = True
+    annotated = service.topic_vectors(team, provider)
+    # "Imprimante bloquée" reads "... / printer ..." with the glossary: another vector
+    assert not np.allclose(plain[0], annotated[0])
+    assert np.allclose(plain[1], annotated[1])  # "toner" is the same in both
