@@ -6,7 +6,7 @@ so no door (admin, shell, a careless update) can move a ticket along an edge tha
 
 from django.db import models
 
-from core.exceptions import InvalidTransition
+from core.exceptions import DomainError, InvalidTransition
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -74,6 +74,11 @@ def ensure_transition(current: str, target: str) -> None:
 def ensure_task_transition(current: str, target: str) -> None:
     if target not in TASK_TRANSITIONS.get(current, frozenset()):
         raise InvalidTransition(current, target, kind="task")
+
+
+class TicketNotOpen(DomainError):
+    """Work added to a resolved or closed ticket (a task): a conflict with its state, as a
+    task's change on a closed ticket is. The API answers 409."""
 
 
 class TaskOfClosedTicket(InvalidTransition):

@@ -302,8 +302,9 @@ class TicketViewSet(
     @extend_schema(
         methods=["POST"],
         summary="Add a task (owner, manager, admin)",
+        description="409 when the ticket is resolved or closed: it takes no new tasks.",
         request=s.TaskCreateSerializer,
-        responses={201: s.TaskSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS},
+        responses={201: s.TaskSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS, 409: ERRORS},
     )
     @ticket_part()
     def tasks(self, request: Request, pk=None) -> Response:

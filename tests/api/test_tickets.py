@@ -378,6 +378,18 @@ def test_a_closed_tickets_tasks_stay_as_they_were(api, ticket, agent):
     assert kept.status == "todo" and kept.completed_at is None
 
 
+def test_a_resolved_ticket_takes_no_new_task(api, ticket, agent):
+    """A state conflict like the others (409, nothing written), not a 400 of bad input."""
+    api.as_(agent).post(url(ticket, "accept"))
+    assert api.as_(agent).post(url(ticket, "resolve"), {"resolution": "Done"}).status_code == 200
+    refused = api.as_(agent).post(url(ticket, "tasks"), {"title": "One more thing"})
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "errors": {"non_field_errors": ["The ticket is resolved: it takes no new tasks."]}
+    }
+    assert not ticket.tasks.exists()
+
+
 def test_tasks_of_invisible_tickets_are_404(api, ticket, agent, other_agent, requester):
     api.as_(agent).post(url(ticket, "accept"))
     task = tasks.create_task(ticket_id=ticket.pk, actor=agent, title="x")

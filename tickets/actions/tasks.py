@@ -9,7 +9,13 @@ from core.display import display_name
 from core.exceptions import DomainValidationError
 from core.roles import is_manager_or_admin, is_staff_role
 from tickets.actions.access import ensure_works_ticket
-from tickets.lifecycle import TaskOfClosedTicket, TaskStatus, TicketStatus, ensure_task_transition
+from tickets.lifecycle import (
+    TaskOfClosedTicket,
+    TaskStatus,
+    TicketNotOpen,
+    TicketStatus,
+    ensure_task_transition,
+)
 from tickets.models import Task, TimelineEntry
 from tickets.selectors import lock_ticket
 
@@ -38,7 +44,7 @@ def create_task(
     if envelope is None or envelope.assigned_to_id != actor.pk:
         ensure_works_ticket(actor, ticket)
     if not ticket.is_open:
-        raise DomainValidationError({"non_field_errors": ["The ticket is no longer open."]})
+        raise TicketNotOpen(f"The ticket is {ticket.status}: it takes no new tasks.")
     if assigned_to is not None and not (assigned_to.is_active and is_staff_role(assigned_to)):
         raise DomainValidationError({"assigned_to": ["Tasks go to active agents only."]})
     task = Task.objects.create(
