@@ -4,7 +4,7 @@ actions (tickets.actions); the ticket page's inlines and forms are in tickets.ad
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from import_export.admin import ImportExportMixin
 
@@ -108,6 +108,16 @@ class TicketAdmin(admin.ModelAdmin):
     inlines = (TimelineEntryInline, TaskInline, CaseFlagInline)
     actions = ("close_tickets", "reopen_tickets", "transfer_ownership")
     date_hierarchy = "created_at"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The actions may refuse part of a save the forms let through (a task added to a
+        resolved ticket, a note on a closed one): the admin's transaction rolls all of it
+        back, and the page says why instead of failing."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was saved: {describe(error)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
         data = form.cleaned_data

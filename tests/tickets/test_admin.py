@@ -107,6 +107,32 @@ def test_admin_note_inline_posts_through_the_service(admin_client, populated):
     assert entry.visibility == "internal"
 
 
+def test_a_save_the_actions_refuse_is_said_and_nothing_of_it_kept(admin_client, populated):
+    # a new task on the resolved ticket, with a note: the action refuses the task, the
+    # admin's transaction drops the note too, and the page says why (it was a 500)
+    ticket = populated[0]
+    existing = list(ticket.tasks.all())
+    data = _change_form(ticket) | {
+        "timeline-TOTAL_FORMS": "1",
+        "timeline-0-type": "note",
+        "timeline-0-visibility": "internal",
+        "timeline-0-content": "Added a task",
+        "tasks-TOTAL_FORMS": str(len(existing) + 1),
+        "tasks-INITIAL_FORMS": str(len(existing)),
+    }
+    for index, task in enumerate(existing):
+        data |= {f"tasks-{index}-id": str(task.pk), f"tasks-{index}-ticket": str(ticket.pk)}
+        data |= {f"tasks-{index}-title": task.title}
+    data |= {f"tasks-{len(existing)}-title": "One more", f"tasks-{len(existing)}-ticket": ticket.pk}
+    change = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    response = admin_client.post(change, data, follow=True)
+    assert response.redirect_chain == [(change, 302)]
+    said = [str(message) for message in response.context["messages"]]
+    assert said == ["Nothing was saved: The ticket is resolved: it takes no new tasks."]
+    assert list(ticket.tasks.all()) == existing
+    assert not ticket.timeline.filter(content="Added a task").exists()
+
+
 def test_close_action_calls_the_service_and_reports_refusals(admin_client, populated):
     resolved, in_progress = populated[0], populated[1]
     response = admin_client.post(
