@@ -69,8 +69,8 @@ class Scaled:
         return self.weight * self.model.scores(reading)
 
 
-def folds(history: list[LabelledTicket], seed: int, seeds: int = SEEDS):
-    for offset in range(seeds):
+def folds(history: list[LabelledTicket], seed: int, seeds: int | None = None):
+    for offset in range(SEEDS if seeds is None else seeds):
         first, second = split(history, seed + offset)
         yield first, second
         yield second, first
@@ -84,7 +84,7 @@ def cross_validate(
     keyword_map,
     weights,
     seed: int,
-    seeds: int = SEEDS,
+    seeds: int | None = None,
 ) -> list[tuple[str, float, float, float]]:
     """The blend's mean top-1, top-3 and expected calibration error over the folds, for the
     configured weights, each candidate change to them, and each history model added."""

@@ -4,6 +4,7 @@ two evaluation commands."""
 import json
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -13,10 +14,13 @@ from django.utils import timezone
 
 from core.models import AuditLog, ConfigChange
 from routing.models import AllocationDecision, CategoryProfile, TriageVector
-from routing.semantic import service
+from routing.semantic import cross_validation as cv
+from routing.semantic import service, stacking
 from tests import factories
 from tests.org.test_admin_people import _team_form
 from tickets.guards import owner_write_allowed
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +176,32 @@ def test_triage_accuracy_reports_the_weeks_resolved_tickets(team, other_team):
     call_command("triage_accuracy", stdout=out)
     row = out.getvalue().splitlines()[1].split()
     assert row[1:5] == ["3", "66.7%", "66.7%", "66.7%"]
+
+
+def test_the_evaluation_command_prints_the_cross_validation_and_both_fits(tmp_path, monkeypatch):
+    # ten tickets a team of the bundled set: enough for the folds, quicker with hashing; the
+    # history fit averaged over 3 cross-fits, not 40, and one seed of folds, not five (the
+    # counts only steady the means)
+    monkeypatch.setattr(stacking, "REPEATS", 3)
+    monkeypatch.setattr(cv, "SEEDS", 1)
+    rows = json.loads((DATA / "triage_tickets.json").read_text(encoding="utf-8"))["tickets"]
+    kept, seen = [], {}
+    for row in rows:
+        seen[row["team"]] = seen.get(row["team"], 0) + 1
+        if seen[row["team"]] <= 10:
+            kept.append(row)
+    tickets = tmp_path / "tickets.json"
+    tickets.write_text(json.dumps({"tickets": kept}), encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "eval_semantic_triage", "--provider", "hashing", "--no-matrices", "--cv",
+        "--tickets", str(tickets), stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert "cross-validation inside the history half (two folds x 1 seeds)" in text
+    assert "no topics (until 2026-12-05)" in text
+    assert "history's weights fitted on the history half (stacking): classifier_log" in text
+    fitted = text.split("in units of the profile's cosine: ")[1].splitlines()[0]
+    values = dict(part.split() for part in fitted.split(", "))
+    assert set(values) == {"topic", "lexical", "lexical_topic", "keyword", "temperature"}
+    assert float(values["temperature"]) > 0
