@@ -1,6 +1,32 @@
 """Shared admin pieces."""
 
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+
 from core import config_history
+from core.exceptions import DomainError, DomainValidationError
+
+
+def describe_refusal(error: DomainError) -> str:
+    """An action's refusal in one line: a validation error's messages, or its own words."""
+    if isinstance(error, DomainValidationError):
+        return " ".join(m for messages_ in error.errors.values() for m in messages_)
+    return str(error)
+
+
+class ActionRefusalsMixin:
+    """A save whose actions run in ``save_formset`` (inlines the forms cannot judge, such as a
+    task added to a resolved ticket) may be refused there: the admin's transaction rolls all
+    of the save back, and the page says why instead of failing. Put it first among an admin
+    class's bases."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            text = f"Nothing was saved: {describe_refusal(error)}"
+            self.message_user(request, text, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyAdminMixin:

@@ -8,11 +8,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.admin_mixins import describe_refusal
 from core.exceptions import DomainError
 from escalations.actions import envelopes
 from escalations.lifecycle import OPEN_ENVELOPE_STATUSES
 from escalations.models import Envelope, EscalationRuleFiring
-from tickets.admin import TicketAdmin, describe
+from tickets.admin import TicketAdmin
 from tickets.models import Task, TimelineEntry
 
 
@@ -114,7 +115,7 @@ class EnvelopeAdmin(admin.ModelAdmin):
                 envelopes.cancel_envelope(envelope_id=envelope.pk, actor=request.user)
                 done += 1
             except DomainError as error:
-                self.message_user(request, f"{envelope}: {describe(error)}", messages.ERROR)
+                self.message_user(request, f"{envelope}: {describe_refusal(error)}", messages.ERROR)
         if done:
             self.message_user(request, f"{done} envelope(s) cancelled.", messages.SUCCESS)
 

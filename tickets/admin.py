@@ -4,12 +4,17 @@ actions (tickets.actions); the ticket page's inlines and forms are in tickets.ad
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from import_export.admin import ImportExportMixin
 
-from core.admin_mixins import AppendOnlyAdminMixin, ReadOnlyAdminMixin
-from core.exceptions import DomainError, DomainValidationError
+from core.admin_mixins import (
+    ActionRefusalsMixin,
+    AppendOnlyAdminMixin,
+    ReadOnlyAdminMixin,
+    describe_refusal,
+)
+from core.exceptions import DomainError
 from core.imports import ActionImportMixin
 from tickets import admin_case  # noqa: F401  (companies, domains, repeat contacts)
 from tickets.actions import creation, flags, lifecycle, ownership, tasks, timeline, updates
@@ -38,12 +43,6 @@ from tickets.resources import ContactResource
 User = get_user_model()
 
 
-def describe(error: DomainError) -> str:
-    if isinstance(error, DomainValidationError):
-        return " ".join(m for messages_ in error.errors.values() for m in messages_)
-    return str(error)
-
-
 @admin.register(Contact)
 class ContactAdmin(ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [ContactResource]
@@ -55,7 +54,7 @@ class ContactAdmin(ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ActionRefusalsMixin, admin.ModelAdmin):
     form = TicketAdminForm
     list_display = (
         "reference",
@@ -108,16 +107,6 @@ class TicketAdmin(admin.ModelAdmin):
     inlines = (TimelineEntryInline, TaskInline, CaseFlagInline)
     actions = ("close_tickets", "reopen_tickets", "transfer_ownership")
     date_hierarchy = "created_at"
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """The actions may refuse part of a save the forms let through (a task added to a
-        resolved ticket, a note on a closed one): the admin's transaction rolls all of it
-        back, and the page says why instead of failing."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was saved: {describe(error)}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj: Ticket, form, change: bool) -> None:
         data = form.cleaned_data
@@ -184,7 +173,9 @@ class TicketAdmin(admin.ModelAdmin):
                 action(ticket_id=ticket.pk, actor=request.user)
                 done += 1
             except DomainError as error:
-                self.message_user(request, f"{ticket.reference}: {describe(error)}", messages.ERROR)
+                self.message_user(
+                    request, f"{ticket.reference}: {describe_refusal(error)}", messages.ERROR
+                )
         if done:
             self.message_user(request, f"{done} ticket(s) {verb}.", messages.SUCCESS)
 
@@ -212,7 +203,7 @@ class TicketAdmin(admin.ModelAdmin):
                     done += 1
                 except DomainError as error:
                     self.message_user(
-                        request, f"{ticket.reference}: {describe(error)}", messages.ERROR
+                        request, f"{ticket.reference}: {describe_refusal(error)}", messages.ERROR
                     )
             if done:
                 self.message_user(request, f"{done} ticket(s) transferred.", messages.SUCCESS)
@@ -262,7 +253,7 @@ class TaskAdmin(admin.ModelAdmin):
                 tasks.set_task_status(task_id=task.pk, actor=request.user, status=status)
                 done += 1
             except DomainError as error:
-                self.message_user(request, f"{task}: {describe(error)}", messages.ERROR)
+                self.message_user(request, f"{task}: {describe_refusal(error)}", messages.ERROR)
         if done:
             self.message_user(request, f"{done} task(s) now {status}.", messages.SUCCESS)
 
