@@ -41,9 +41,8 @@ def procs(tmp_path):
 def test_the_wait_lasts_while_a_process_works_and_ends_when_it_stops(procs):
     busy = procs(BUSY.format(seconds=1.0), "busy")
     waited = wait_quiet(busy.cpu, limit=20, interval=0.2)
-    assert (
-        waited >= 0.8 and busy.cpu() >= 1.0 - ROUNDING
-    )  # its second of work was done when it ended
+    # Its second of work was done when the wait ended.
+    assert waited >= 0.8 and busy.cpu() >= 1.0 - ROUNDING
 
 
 def test_the_wait_is_bounded_by_its_limit(procs):
