@@ -2,9 +2,11 @@
 
 Org stands below tickets and routing, so what only they know reaches it by registration from
 their AppConfig.ready (docs/architecture.md): tickets tells how an agent's current load is
-counted, which ticket categories are in use and whether a requester has an address."""
+counted, which ticket categories are in use and whether a requester has an address; tickets
+and routing tell what uses a team (a team in use is set inactive, not deleted) and routing
+which rules name a team by its slug."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django.db.models import Expression, F, IntegerField, QuerySet, Value
 
@@ -18,6 +20,12 @@ _category_sources: list[Callable[[], Iterable[str]]] = []
 # Takes an e-mail address; returns why someone outside org holds it, "" when nobody does.
 AddressHolder = Callable[[str], str]
 _address_holders: list[AddressHolder] = []
+# Takes teams; returns, by team id, what outside org uses each ("12 tickets", "rule 'VPN'").
+TeamUses = Callable[[Sequence[Team]], Mapping[object, Iterable[str]]]
+_team_uses: list[TeamUses] = []
+# Takes a slug; returns what names a team by it, as written ("rule 'VPN'").
+SlugReader = Callable[[str], Iterable[str]]
+_slug_readers: list[SlugReader] = []
 
 
 def count_agent_load(expression: LoadExpression) -> None:
@@ -43,6 +51,32 @@ def address_held_elsewhere(email: str) -> str:
         if reason:
             return reason
     return ""
+
+
+def use_teams(reader: TeamUses) -> None:
+    if reader not in _team_uses:
+        _team_uses.append(reader)
+
+
+def read_slugs(reader: SlugReader) -> None:
+    if reader not in _slug_readers:
+        _slug_readers.append(reader)
+
+
+def team_uses(teams: Sequence[Team]) -> dict[object, list[str]]:
+    """What outside org uses each of ``teams``, by team id (teams in no use are left out): a
+    few queries for the lot, whatever the number of teams."""
+    found: dict[object, list[str]] = {}
+    for reader in _team_uses:
+        for team_id, uses in reader(teams).items():
+            found.setdefault(team_id, []).extend(uses)
+    return {team_id: uses for team_id, uses in found.items() if uses}
+
+
+def slug_named_by(slug: str) -> list[str]:
+    """What names a team by this slug (rules do): renaming the slug would leave them naming
+    nothing."""
+    return [name for reader in _slug_readers for name in reader(slug)]
 
 
 def with_load(rows: QuerySet, *, user_path: str = "user_id") -> QuerySet:

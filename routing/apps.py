@@ -15,4 +15,13 @@ class RoutingConfig(AppConfig):
         )
 
         config_cache.memo.watch(config_cache.WATCHED)
+        _tell_org_what_uses_teams()
         register_depth("unrouted_tickets", selectors.unrouted_count)
+
+
+def _tell_org_what_uses_teams() -> None:
+    from org.selectors import read_slugs, use_teams
+    from routing.team_uses import rules_naming_slug, uses_of_teams
+
+    use_teams(uses_of_teams)
+    read_slugs(rules_naming_slug)

@@ -168,3 +168,19 @@ def contact_address_reason(email: str) -> str:
     """Why no login may take this address (a contact has it, in any case), or "". Registered
     with org (org.selectors.hold_addresses), which stands below tickets."""
     return CONTACT_HAS_ADDRESS if Contact.objects.filter(email__iexact=email).exists() else ""
+
+
+def tickets_of_teams(teams) -> dict[object, list[str]]:
+    """How many tickets each team holds (one query): a team with tickets is set inactive, not
+    deleted (they would lose their team). Registered with org (org.selectors.use_teams)."""
+    rows = (
+        Ticket.objects.filter(team__in=[team.pk for team in teams])
+        .values("team")
+        .annotate(count=Count("pk"))
+        .values_list("team", "count")
+    )
+    return {team_id: [_count(count, "ticket")] for team_id, count in rows}
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -84,7 +84,7 @@ def closed_values(event: str) -> dict[str, tuple[str, ...]]:
 def rules_problems(specs: Sequence[Mapping]) -> list[list[RuleProblem]]:
     """For each shaped rule (routing.rules.validate_rule's result), what it names that the
     project lacks. Two queries for the lot, however many rules (an import checks a file)."""
-    teams = _existing_teams({slug for spec in specs for slug in _named_teams(spec)})
+    teams = _existing_teams({slug for spec in specs for slug in named_teams(spec)})
     agents = _existing_agents({email for spec in specs for email in _named_agents(spec)})
     return [_problems(spec, teams, agents) for spec in specs]
 
@@ -111,7 +111,7 @@ def _targets(spec: Mapping, kind: str) -> Iterable[str]:
             yield to.partition(":")[2]
 
 
-def _named_teams(spec: Mapping) -> set[str]:
+def named_teams(spec: Mapping) -> set[str]:
     slugs = set(_targets(spec, "team"))
     for item in spec["conditions"]:
         field_name, values = _condition_values(item)
