@@ -16,17 +16,32 @@ def describe_refusal(error: DomainError) -> str:
 
 class ActionRefusalsMixin:
     """A save whose actions run in ``save_formset`` (inlines the forms cannot judge, such as a
-    task added to a resolved ticket) may be refused there: the admin's transaction rolls all
-    of the save back, and the page says why instead of failing. Put it first among an admin
-    class's bases."""
+    task added to a resolved ticket) may be refused there, and a delete by its action (a team
+    that came into use between the confirmation page and the click): the admin's transaction
+    rolls all of it back, and the page says why instead of failing. Put it first among an
+    admin class's bases."""
+
+    def _refused(self, request, error: DomainError, what: str):
+        self.message_user(request, f"{what}: {describe_refusal(error)}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as error:
-            text = f"Nothing was saved: {describe_refusal(error)}"
-            self.message_user(request, text, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            return self._refused(request, error, "Nothing was saved")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            return self._refused(request, error, "Nothing was deleted")
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as error:  # an action of the list (delete selected) refused
+            return self._refused(request, error, "Nothing was changed")
 
 
 class ReadOnlyAdminMixin:

@@ -1,5 +1,7 @@
 """The team page: its settings (capabilities and languages as tags) and its members, each with
-availability, capacity and current load. Saves go through org.actions.teams."""
+availability, capacity and current load. Saves and deletes go through org.actions.teams; a
+team in use (tickets, decisions, lessons, rules) cannot be deleted, and the delete page says
+what uses it."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
-from core.admin_mixins import ConfigHistoryAdminMixin
+from core.admin_mixins import ActionRefusalsMixin, ConfigHistoryAdminMixin
 from core.display import display_name
 from core.imports import ActionImportMixin
 from core.line_list import LineListField
@@ -16,7 +18,7 @@ from core.tag_input import TagListField
 from org.actions import teams
 from org.models import AgentProfile, Team
 from org.resources import TeamResource
-from org.selectors import tag_suggestions, with_load
+from org.selectors import tag_suggestions, team_uses, with_load
 
 
 def _competency_suggestions() -> list[str]:
@@ -51,6 +53,14 @@ class TeamForm(forms.ModelForm):
             "timezone",
             *teams.METRIC_FIELDS,
         )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        stored = Team.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        problem = teams.slug_change_problem(stored, slug) if stored else ""
+        if problem:
+            raise forms.ValidationError(problem)
+        return slug
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -113,8 +123,16 @@ def api_shape(data: dict) -> dict:
 
 
 @admin.register(Team)
-class TeamAdmin(ConfigHistoryAdminMixin, ActionImportMixin, ImportExportMixin, admin.ModelAdmin):
+class TeamAdmin(
+    ActionRefusalsMixin,
+    ConfigHistoryAdminMixin,
+    ActionImportMixin,
+    ImportExportMixin,
+    admin.ModelAdmin,
+):
     form = TeamForm
+    delete_confirmation_template = "admin/org/team/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/org/team/delete_selected_confirmation.html"
     resource_classes = [TeamResource]
     list_display = ("name", "slug", "status", "max_bandwidth", "timezone", "quality_score")
     list_filter = ("status", "timezone")
@@ -155,3 +173,20 @@ class TeamAdmin(ConfigHistoryAdminMixin, ActionImportMixin, ImportExportMixin, a
             data=api_shape(form.cleaned_data),
         )
         obj.__dict__.update(saved.__dict__)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what goes with the teams, and as "protected" what uses them: the
+        delete page and the delete action then refuse, and the page says why. No permission
+        on the rows that go with a team is asked for: the action deletes them (a team's load
+        counters, which no one deletes in the admin, were refused as a missing permission)."""
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        uses = team_uses(objs)
+        in_use = [teams.describe_uses(team, uses[team.pk]) for team in objs if team.pk in uses]
+        return deleted, counts, set(), [*protected, *in_use]
+
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        teams.delete_teams(actor=request.user, teams=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        teams.delete_teams(actor=request.user, teams=list(queryset))
