@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from core.admin_formsets import ReadOnceChangelistMixin
 from core.admin_mixins import ConfigHistoryAdminMixin, ReadOnlyAdminMixin
 from routing import learned_triage
 from routing.actions import triage_settings
@@ -15,7 +16,7 @@ from routing.models import (
 
 
 @admin.register(TriageKeyword)
-class TriageKeywordAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
+class TriageKeywordAdmin(ReadOnceChangelistMixin, ConfigHistoryAdminMixin, admin.ModelAdmin):
     """Its changes are recorded by the mixin (the keyword map has no actions of its own)."""
 
     list_display = ("keyword", "category")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.admin_formsets import ReadOnceChangelistMixin
 from core.admin_mixins import ConfigHistoryAdminMixin
 from routing import decide
 from routing.actions import config, history
@@ -29,7 +30,7 @@ def export_text(rules) -> str:
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ConfigHistoryAdminMixin, admin.ModelAdmin):
+class RoutingRuleAdmin(ReadOnceChangelistMixin, ConfigHistoryAdminMixin, admin.ModelAdmin):
     form = RoutingRuleForm
     fields = ("name", "event", "order", "active", "stop")
     list_display = ("name", "order", "event", "active", "stop", "updated_at")
