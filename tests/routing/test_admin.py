@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from routing.models import AllocationDecision, ScoringWeights
+from routing.models import AllocationDecision, ScoringWeights, TriageKeyword
 from tests.routing.factories import RoutingRuleFactory, unrouted_ticket
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +62,19 @@ def test_weights_admin_refuses_a_sum_other_than_one(client, admin_user):
 def test_admin_pages_render(client, admin_user, name):
     client.force_login(admin_user)
     assert client.get(reverse(f"admin:routing_{name}_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_keyword_map_s_list_saves_in_the_same_queries_for_3_rows_or_30(
+    client, admin_user, rows, django_assert_max_num_queries
+):
+    keywords = [TriageKeyword.objects.create(keyword=f"k{n:02}", category="x") for n in range(rows)]
+    data = {"form-TOTAL_FORMS": str(rows), "form-INITIAL_FORMS": str(rows), "_save": "Save"}
+    for n, keyword in enumerate(keywords):
+        data |= {f"form-{n}-id": str(keyword.pk), f"form-{n}-category": "x"}
+    data["form-1-category"] = "network"
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(20):  # the rows read once (core.admin_formsets)
+        response = client.post(reverse("admin:routing_triagekeyword_changelist"), data)
+    assert response.status_code == 302
+    assert TriageKeyword.objects.get(keyword="k01").category == "network"

@@ -232,6 +232,47 @@ def test_the_change_list_refuses_an_inline_edit_of_a_broken_rule_with_its_reason
     assert stored.order == 10
 
 
+# The rows are read once (core.admin_formsets), checked only where changed; then one save.
+QUERIES = 19
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_change_list_s_save_costs_the_same_queries_for_3_rows_or_30(
+    client, admin_user, team, rows, django_assert_max_num_queries
+):
+    rules = [
+        RoutingRuleFactory(
+            name=f"r{n:02}", order=n, actions=[{"type": "assign", "to": "team:network"}]
+        )
+        for n in range(rows)
+    ]
+    client.force_login(admin_user)
+    data = {"form-TOTAL_FORMS": str(rows), "form-INITIAL_FORMS": str(rows), "_save": "Save"}
+    for n, rule in enumerate(rules):
+        data |= {f"form-{n}-id": str(rule.pk), f"form-{n}-order": str(rule.order)}
+        data |= {f"form-{n}-active": "on"}
+    data["form-1-order"] = "99"  # one row changed, the others shown as they are
+    with django_assert_max_num_queries(QUERIES):
+        response = client.post(reverse("admin:routing_routingrule_changelist"), data)
+    assert response.status_code == 302
+    assert [r.order for r in RoutingRule.objects.filter(name="r01")] == [99]
+
+
+def test_the_change_list_refuses_a_row_id_that_is_not_a_rule(client, admin_user, team):
+    stored = RoutingRuleFactory(order=10, actions=[{"type": "assign", "to": "team:network"}])
+    client.force_login(admin_user)
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "_save": "Save"}
+    data |= {"form-0-id": str(stored.pk + 1000), "form-0-order": "20", "form-0-active": "on"}
+
+    response = client.post(reverse("admin:routing_routingrule_changelist"), data)
+
+    assert response.status_code == 200
+    assert response.context["cl"].formset.errors[0]["id"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert RoutingRule.objects.get().order == 10
+
+
 # --- the YAML import -----------------------------------------------------------------------
 
 BAD_FILE = """\
