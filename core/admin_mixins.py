@@ -1,6 +1,7 @@
 """Shared admin pieces."""
 
 from django.contrib import messages
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 
 from core import config_history
@@ -38,8 +39,13 @@ class ActionRefusalsMixin:
             return self._refused(request, error, "Nothing was deleted")
 
     def changelist_view(self, request, extra_context=None):
-        try:
+        if request.method != "POST":
             return super().changelist_view(request, extra_context)
+        try:
+            # Django runs a list's actions outside a transaction: what the delete action
+            # records before it deletes (history, the admin's log) would stay after a refusal.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
         except DomainError as error:  # an action of the list (delete selected) refused
             return self._refused(request, error, "Nothing was changed")
 

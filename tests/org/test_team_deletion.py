@@ -4,10 +4,11 @@ instead, and the admin's delete page and delete action say what uses it. A slug 
 name is not renamed away under them, through the admin or the API."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from core.exceptions import DomainValidationError
-from core.models import AuditLog
+from core.models import AuditLog, ConfigChange
 from org.actions.teams import delete_teams
 from org.models import Team
 from org.selectors import team_uses
@@ -118,6 +119,26 @@ def test_a_refused_delete_after_the_page_is_a_message_not_an_error(
     message = str(next(iter(response.wsgi_request._messages)))
     assert message == f"Nothing was deleted: In use, set inactive instead: {team.name}: 1 ticket."
     assert Team.objects.filter(pk=team.pk).exists()
+    assert not ConfigChange.objects.exists() and not LogEntry.objects.exists()
+
+
+def test_a_refused_delete_selected_keeps_no_history_of_it(
+    client, admin_user, team, other_team, monkeypatch
+):
+    from org.admin import teams as team_admin
+
+    monkeypatch.setattr(team_admin, "team_uses", lambda teams: {})  # as for the page above
+    factories.TicketFactory(team=other_team)
+    client.force_login(admin_user)
+    form = {"action": "delete_selected", "_selected_action": [team.pk, other_team.pk]}
+
+    response = client.post(reverse("admin:org_team_changelist"), form | {"post": "yes"})
+
+    assert response.status_code == 302
+    message = str(next(iter(response.wsgi_request._messages)))
+    assert message.startswith("Nothing was changed: In use, set inactive instead: ")
+    assert Team.objects.count() == 2
+    assert not ConfigChange.objects.exists() and not LogEntry.objects.exists()
 
 
 def test_what_uses_teams_is_read_in_the_same_queries_for_two_teams_or_twelve(
