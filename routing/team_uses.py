@@ -6,6 +6,7 @@ away under it (org.actions.teams)."""
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 
 from org.models import Team
 from routing.actions.rule_checks import named_teams
@@ -20,7 +21,7 @@ def uses_of_teams(teams: Sequence[Team]) -> dict[object, list[str]]:
     for model, noun in ((AllocationDecision, "routing decision"), (TriageLesson, "triage lesson")):
         rows = model.objects.filter(team__in=ids).values("team").annotate(count=Count("pk"))
         for team_id, count in rows.values_list("team", "count"):
-            found.setdefault(team_id, []).append(f"{count} {noun}{'' if count == 1 else 's'}")
+            found.setdefault(team_id, []).append(f"{count} {noun}{pluralize(count)}")
     by_slug = {team.slug.lower(): team.pk for team in teams}
     for name, slugs in _rules_naming():
         for slug in slugs & by_slug.keys():

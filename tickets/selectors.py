@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 
 from core.branches import AnyOf, filter_any
 from core.roles import Role, role_of
@@ -179,8 +180,4 @@ def tickets_of_teams(teams) -> dict[object, list[str]]:
         .annotate(count=Count("pk"))
         .values_list("team", "count")
     )
-    return {team_id: [_count(count, "ticket")] for team_id, count in rows}
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return {team_id: [f"{count} ticket{pluralize(count)}"] for team_id, count in rows}
