@@ -56,8 +56,8 @@ class TeamForm(forms.ModelForm):
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
-        stored = Team.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
-        problem = teams.slug_change_problem(stored, slug) if stored else ""
+        # The instance still holds the stored slug: the form's values reach it after clean.
+        problem = teams.slug_change_problem(self.instance, slug)
         if problem:
             raise forms.ValidationError(problem)
         return slug
@@ -179,11 +179,13 @@ class TeamAdmin(
         delete page and the delete action then refuse, and the page says why. No permission
         on the rows that go with a team is asked for: the action deletes them (a team's load
         counters, which no one deletes in the admin, were refused as a missing permission)."""
-        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
         objs = list(objs)
         uses = team_uses(objs)
-        in_use = [teams.describe_uses(team, uses[team.pk]) for team in objs if team.pk in uses]
-        return deleted, counts, set(), [*protected, *in_use]
+        if uses:  # nothing will go: no need to read every row that would have gone with them
+            in_use = [teams.describe_uses(team, uses[team.pk]) for team in objs if team.pk in uses]
+            return [], {}, set(), in_use
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
 
     def delete_model(self, request: HttpRequest, obj: Team) -> None:
         teams.delete_teams(actor=request.user, teams=[obj])

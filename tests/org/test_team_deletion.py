@@ -17,6 +17,9 @@ from tests import factories
 from tests.org.test_admin_people import _team_form
 
 pytestmark = pytest.mark.django_db
+# The delete page of a team in use: what uses it (5), the team, the session and the user,
+# and no read of the rows that would go with it.
+PAGE_QUERIES = 9
 
 
 def _rule(name: str, slug: str) -> RoutingRule:
@@ -198,3 +201,16 @@ def test_a_slug_no_rule_names_is_renamed(client, admin_user, team):
 
     assert response.status_code == 200, response.content
     assert Team.objects.get(pk=team.pk).slug == "net"
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_delete_page_of_a_team_in_use_costs_the_same_queries_for_2_rows_or_20(
+    client, admin_user, team, rows, django_assert_max_num_queries
+):
+    factories.TicketFactory.create_batch(rows, team=team)
+    for _ in range(rows):
+        _decision(team)
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = client.get(reverse("admin:org_team_delete", args=[team.pk]))
+    assert f"{team.name}: {rows} tickets, {rows} routing decisions" in response.content.decode()
